@@ -1,0 +1,71 @@
+package dev.tokenbroker.api;
+
+import jakarta.ws.rs.core.Response.Status;
+import java.util.List;
+import java.util.Optional;
+
+/** An error that the API reports as RFC 9457 problem+json with a stable {@code code}. */
+public class ApiException extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final Long retryAfterSeconds;
+  private final List<InvalidParam> invalidParams;
+
+  public ApiException(Status status, String code, String detail) {
+    this(status.getStatusCode(), code, detail, null, List.of(), null);
+  }
+
+  protected ApiException(
+      int status,
+      String code,
+      String detail,
+      Long retryAfterSeconds,
+      List<InvalidParam> invalidParams,
+      Throwable cause) {
+    super(detail, cause, false, false);
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.invalidParams = List.copyOf(invalidParams);
+  }
+
+  public static ApiException invalidRequest(String field, String reason) {
+    return new ApiException(
+        400,
+        ProblemCodes.INVALID_REQUEST,
+        field + ": " + reason,
+        null,
+        List.of(new InvalidParam(field, reason)),
+        null);
+  }
+
+  public static ApiException notFound(String code, String detail) {
+    return new ApiException(Status.NOT_FOUND, code, detail);
+  }
+
+  public static ApiException withRetryAfter(
+      Status status, String code, String detail, long retryAfterSeconds) {
+    return new ApiException(
+        status.getStatusCode(), code, detail, Math.max(1, retryAfterSeconds), List.of(), null);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public Optional<Long> retryAfterSeconds() {
+    return Optional.ofNullable(retryAfterSeconds);
+  }
+
+  public List<InvalidParam> invalidParams() {
+    return invalidParams;
+  }
+
+  /** One offending input field, as in the RFC 9457 §3 example. */
+  public record InvalidParam(String name, String reason) {}
+}

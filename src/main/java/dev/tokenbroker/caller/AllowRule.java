@@ -1,0 +1,31 @@
+package dev.tokenbroker.caller;
+
+import dev.tokenbroker.provider.Scopes;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/**
+ * Grants a consumer tokens of one provider (or {@code *}) for matching subjects and scopes.
+ * Patterns use {@code *} as a wildcard; in scopes it stays within one {@code :}-segment.
+ */
+public record AllowRule(
+    @NotNull @Pattern(regexp = "\\*|[a-z0-9-]{1,64}", message = "must be a provider id or *")
+        String providerId,
+    @NotEmpty @Size(max = 100) List<@NotNull @Size(min = 1, max = 255) String> subjects,
+    @NotEmpty @Size(max = 100) List<@NotNull @Size(min = 1, max = 255) String> scopes) {
+
+  /** True when this rule admits the provider, the subject and every one of the scopes. */
+  public boolean permits(String provider, String subject, List<String> requestedScopes) {
+    if (!"*".equals(providerId) && !providerId.equals(provider)) {
+      return false;
+    }
+    if (subjects.stream().noneMatch(p -> Scopes.globMatches(p, subject))) {
+      return false;
+    }
+    return requestedScopes.stream()
+        .allMatch(s -> scopes.stream().anyMatch(p -> Scopes.patternCovers(p, s)));
+  }
+}

@@ -1,0 +1,23 @@
+package dev.tokenbroker.caller;
+
+import java.util.List;
+
+/** Who made the current request. */
+public record AuthenticatedCaller(String id, String name, Role role, List<AllowRule> allow) {
+
+  public boolean isAdmin() {
+    return role == Role.ADMIN;
+  }
+
+  /** Admins may do anything; consumers only what one of their allow rules permits. */
+  public boolean mayUse(String providerId, String subject, List<String> scopes) {
+    return isAdmin() || allow.stream().anyMatch(r -> r.permits(providerId, subject, scopes));
+  }
+
+  /** Whether any rule names this provider, so the caller may at least learn a grant exists. */
+  public boolean mayUseProvider(String providerId) {
+    return isAdmin()
+        || allow.stream()
+            .anyMatch(r -> "*".equals(r.providerId()) || r.providerId().equals(providerId));
+  }
+}

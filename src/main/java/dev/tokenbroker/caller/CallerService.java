@@ -1,0 +1,150 @@
+package dev.tokenbroker.caller;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.api.ProblemCodes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Creates, lists and deletes callers and their API keys. */
+@ApplicationScoped
+public class CallerService {
+
+  private static final Logger LOG = Logger.getLogger(CallerService.class);
+
+  private final EntityManager em;
+  private final CallerStore store;
+  private final CallerAuthenticator authenticator;
+  private final Clock clock;
+
+  public CallerService(
+      EntityManager em, CallerStore store, CallerAuthenticator authenticator, Clock clock) {
+    this.em = em;
+    this.store = store;
+    this.authenticator = authenticator;
+    this.clock = clock;
+  }
+
+  @Transactional
+  public CallerView.Created create(CallerRequest request) {
+    Long taken =
+        em.createQuery("select count(c) from CallerEntity c where c.name = :name", Long.class)
+            .setParameter("name", request.name())
+            .getSingleResult();
+    if (taken > 0) {
+      throw new ApiException(
+          Status.CONFLICT,
+          ProblemCodes.CALLER_NAME_TAKEN,
+          "A caller named " + request.name() + " exists");
+    }
+    Instant now = clock.instant();
+    CallerEntity caller = new CallerEntity();
+    caller.id = Ids.newId("clr");
+    caller.name = request.name();
+    caller.role = request.role();
+    List<AllowRule> allow = request.allow() == null ? List.of() : request.allow();
+    caller.allowRules = store.rulesJson(allow);
+    caller.createdAt = now;
+    caller.updatedAt = now;
+    em.persist(caller);
+    ApiKeys.Issued key = addKey(caller.id, now);
+    LOG.infof(
+        "Created caller %s (%s, role %s) with key %s",
+        caller.id, caller.name, caller.role, key.keyId());
+    return new CallerView.Created(
+        caller.id, caller.name, caller.role, allow, key.keyId(), key.apiKey(), now);
+  }
+
+  @Transactional
+  public List<CallerView> list() {
+    return em
+        .createQuery("from CallerEntity c order by c.name", CallerEntity.class)
+        .getResultList()
+        .stream()
+        .map(this::view)
+        .toList();
+  }
+
+  @Transactional
+  public CallerView get(String id) {
+    return view(find(id));
+  }
+
+  @Transactional
+  public void delete(String id) {
+    CallerEntity caller = find(id);
+    em.createQuery("delete from ApiKeyEntity k where k.callerId = :id")
+        .setParameter("id", id)
+        .executeUpdate();
+    em.remove(caller);
+    authenticator.forgetCaller(id);
+    LOG.infof("Deleted caller %s (%s) and its keys", id, caller.name);
+  }
+
+  @Transactional
+  public CallerView.NewKey newKey(String callerId) {
+    find(callerId);
+    Instant now = clock.instant();
+    ApiKeys.Issued key = addKey(callerId, now);
+    LOG.infof("Issued API key %s to caller %s", key.keyId(), callerId);
+    return new CallerView.NewKey(key.keyId(), key.apiKey(), now);
+  }
+
+  @Transactional
+  public void deleteKey(String callerId, String keyId) {
+    ApiKeyEntity key = em.find(ApiKeyEntity.class, keyId);
+    if (key == null || !key.callerId.equals(callerId)) {
+      throw ApiException.notFound(
+          ProblemCodes.API_KEY_NOT_FOUND, "No API key " + keyId + " for caller " + callerId);
+    }
+    em.remove(key);
+    authenticator.forgetKey(keyId);
+    LOG.infof("Deleted API key %s of caller %s", keyId, callerId);
+  }
+
+  private ApiKeys.Issued addKey(String callerId, Instant now) {
+    ApiKeys.Issued issued = ApiKeys.issue();
+    ApiKeyEntity key = new ApiKeyEntity();
+    key.id = issued.keyId();
+    key.callerId = callerId;
+    key.secretSha256 = issued.secretSha256();
+    key.createdAt = now;
+    em.persist(key);
+    return issued;
+  }
+
+  private CallerEntity find(String id) {
+    CallerEntity caller = em.find(CallerEntity.class, id);
+    if (caller == null) {
+      throw ApiException.notFound(ProblemCodes.CALLER_NOT_FOUND, "No caller " + id);
+    }
+    return caller;
+  }
+
+  private CallerView view(CallerEntity caller) {
+    List<CallerView.KeyView> keys =
+        em
+            .createQuery(
+                "from ApiKeyEntity k where k.callerId = :id order by k.createdAt",
+                ApiKeyEntity.class)
+            .setParameter("id", caller.id)
+            .getResultList()
+            .stream()
+            .map(k -> new CallerView.KeyView(k.id, k.createdAt))
+            .toList();
+    return new CallerView(
+        caller.id,
+        caller.name,
+        caller.role,
+        store.rules(caller),
+        keys,
+        caller.createdAt,
+        caller.updatedAt);
+  }
+}

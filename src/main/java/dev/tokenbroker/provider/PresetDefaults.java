@@ -1,0 +1,117 @@
+package dev.tokenbroker.provider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a preset fills in, per region, from the platforms' own documentation. A region whose domains
+ * are not publicly documented fills nothing: its URLs must be given explicitly.
+ */
+public record PresetDefaults(
+    GrantType grantType,
+    String authorizationUrl,
+    String tokenUrl,
+    ClientAuthMethod clientAuthMethod,
+    List<String> scopes,
+    List<String> defaultScopes,
+    PkceMethod pkce,
+    int minTokenRequestIntervalSeconds,
+    boolean httpsRedirectRequired) {
+
+  private static final List<String> BADGR_SCOPES =
+      List.of("r:profile", "r:issuer", "rw:issuer", "r:backpack", "rw:backpack");
+  private static final List<String> PARCHMENT_SCOPES =
+      List.of("r:profile", "r:issuer", "rw:issuer", "r:backpack", "rw:backpack", "r:org", "rw:org");
+
+  /** Regions each preset accepts, with the region used when none is given. */
+  static final Map<Preset, List<String>> REGIONS =
+      Map.of(
+          Preset.BADGR, List.of("us", "test", "au", "ca", "eu"),
+          Preset.PARCHMENT, List.of("us", "test", "au", "ca", "eu", "sg"),
+          Preset.OPEN_BADGE_FACTORY, List.of("openbadgefactory", "cancred"));
+
+  static Optional<String> defaultRegion(Preset preset) {
+    return Optional.ofNullable(REGIONS.get(preset)).map(r -> r.get(0));
+  }
+
+  static PresetDefaults of(Preset preset, String region) {
+    return switch (preset) {
+      case BADGR ->
+          switch (region) {
+            case "us" ->
+                badge(
+                    "https://badgr.com/auth/oauth2/authorize",
+                    "https://api.badgr.io/o/token",
+                    BADGR_SCOPES,
+                    true);
+            case "test" ->
+                badge(
+                    "https://test.badgr.com/auth/oauth2/authorize",
+                    "https://api.test.badgr.com/o/token",
+                    BADGR_SCOPES,
+                    false);
+            default -> badge(null, null, BADGR_SCOPES, true);
+          };
+      case PARCHMENT ->
+          switch (region) {
+            case "test" ->
+                badge(
+                    "https://test.badges.parchment.com/auth/oauth2/authorize",
+                    "https://api.test.badges.parchment.com/o/token",
+                    PARCHMENT_SCOPES,
+                    false);
+            default -> badge(null, null, PARCHMENT_SCOPES, true);
+          };
+      case BRIGHTSPACE ->
+          new PresetDefaults(
+              GrantType.AUTHORIZATION_CODE,
+              "https://auth.brightspace.com/oauth2/auth",
+              "https://auth.brightspace.com/core/connect/token",
+              ClientAuthMethod.CLIENT_SECRET_POST,
+              List.of(),
+              List.of("core:*:*"),
+              PkceMethod.NONE,
+              0,
+              false);
+      case OPEN_BADGE_FACTORY ->
+          new PresetDefaults(
+              GrantType.CLIENT_CREDENTIALS,
+              null,
+              "https://"
+                  + ("cancred".equals(region) ? "factory.cancred.ca" : "openbadgefactory.com")
+                  + "/v2/client/oauth2/token",
+              ClientAuthMethod.CLIENT_SECRET_POST,
+              List.of(),
+              List.of(),
+              PkceMethod.NONE,
+              10,
+              false);
+      case GENERIC ->
+          new PresetDefaults(
+              null,
+              null,
+              null,
+              ClientAuthMethod.CLIENT_SECRET_BASIC,
+              List.of(),
+              List.of(),
+              PkceMethod.S256,
+              0,
+              false);
+    };
+  }
+
+  private static PresetDefaults badge(
+      String authorize, String token, List<String> scopes, boolean httpsRedirect) {
+    return new PresetDefaults(
+        GrantType.AUTHORIZATION_CODE,
+        authorize,
+        token,
+        ClientAuthMethod.CLIENT_SECRET_POST,
+        scopes,
+        List.of("r:profile"),
+        PkceMethod.NONE,
+        0,
+        httpsRedirect);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.tokenbroker.provider;
+
+import static dev.tokenbroker.api.ApiException.invalidRequest;
+
+import dev.tokenbroker.ops.BrokerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Applies a preset to a PUT body and checks the result, naming the first bad field. */
+@ApplicationScoped
+public class ProviderDefinitions {
+
+  public static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9-]{1,64}");
+  static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.75;
+  private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
+
+  private final BrokerConfig config;
+
+  public ProviderDefinitions(BrokerConfig config) {
+    this.config = config;
+  }
+
+  /** The checked definition; {@code secretKnown} says whether a client secret is stored. */
+  public ProviderDefinition resolve(String id, ProviderRequest body, boolean secretKnown) {
+    requireValidId(id);
+    Preset preset = body.preset() == null ? Preset.GENERIC : body.preset();
+    String region = region(preset, body.region());
+    PresetDefaults defaults = PresetDefaults.of(preset, region == null ? "" : region);
+
+    GrantType grantType = first(body.grantType(), defaults.grantType());
+    if (grantType == null) {
+      throw invalidRequest("grant_type", "is required (authorization_code or client_credentials)");
+    }
+    String tokenUrl = first(body.tokenUrl(), defaults.tokenUrl());
+    requireEndpoint("token_url", tokenUrl, true);
+    String authorizationUrl = first(body.authorizationUrl(), defaults.authorizationUrl());
+    requireEndpoint(
+        "authorization_url", authorizationUrl, grantType == GrantType.AUTHORIZATION_CODE);
+    requireEndpoint("revocation_url", body.revocationUrl(), false);
+
+    String clientId = body.clientId();
+    if (clientId == null || clientId.isBlank()) {
+      throw invalidRequest("client_id", "is required");
+    }
+    if (clientId.length() > 512 || !PRINTABLE.matcher(clientId).matches()) {
+      throw invalidRequest("client_id", "must be 1-512 printable ASCII characters");
+    }
+    if (body.clientSecret() != null
+        && (body.clientSecret().isEmpty() || body.clientSecret().length() > 4096)) {
+      throw invalidRequest("client_secret", "must be 1-4096 characters");
+    }
+    if (grantType == GrantType.CLIENT_CREDENTIALS && body.clientSecret() == null && !secretKnown) {
+      throw invalidRequest("client_secret", "is required for client_credentials");
+    }
+
+    List<String> scopes = scopes("scopes", first(body.scopes(), defaults.scopes()));
+    List<String> defaultScopes =
+        scopes("default_scopes", first(body.defaultScopes(), defaults.defaultScopes()));
+    if (!scopes.isEmpty() && !Scopes.allCovered(defaultScopes, scopes)) {
+      throw invalidRequest(
+          "default_scopes",
+          "not among the registered scopes: " + Scopes.uncovered(defaultScopes, scopes));
+    }
+
+    String redirectUri =
+        first(body.redirectUri(), stripSlash(config.publicUrl()) + "/v1/oauth/callback");
+    if (grantType == GrantType.AUTHORIZATION_CODE) {
+      UpstreamUrls.browserUrlProblem(redirectUri, defaults.httpsRedirectRequired())
+          .ifPresent(
+              p -> {
+                throw invalidRequest("redirect_uri", p);
+              });
+    }
+
+    int minInterval =
+        first(body.minTokenRequestIntervalSeconds(), defaults.minTokenRequestIntervalSeconds());
+    if (minInterval < 0 || minInterval > 3600) {
+      throw invalidRequest("min_token_request_interval_seconds", "must be between 0 and 3600");
+    }
+    double ratio = first(body.refreshAheadRatio(), DEFAULT_REFRESH_AHEAD_RATIO);
+    if (!(ratio >= 0.1 && ratio <= 0.95)) {
+      throw invalidRequest("refresh_ahead_ratio", "must be between 0.1 and 0.95");
+    }
+    String displayName = first(body.displayName(), id);
+    if (displayName.isBlank() || displayName.length() > 200) {
+      throw invalidRequest("display_name", "must be 1-200 characters");
+    }
+    return new ProviderDefinition(
+        id,
+        preset,
+        region,
+        displayName,
+        grantType,
+        authorizationUrl,
+        tokenUrl,
+        body.revocationUrl(),
+        clientId,
+        first(body.clientAuthMethod(), defaults.clientAuthMethod()),
+        scopes,
+        defaultScopes,
+        grantType == GrantType.AUTHORIZATION_CODE ? redirectUri : null,
+        first(body.pkce(), defaults.pkce()),
+        minInterval,
+        ratio);
+  }
+
+  public static void requireValidId(String id) {
+    if (id == null || !PROVIDER_ID.matcher(id).matches()) {
+      throw invalidRequest("provider_id", "must be 1-64 of [a-z0-9-]");
+    }
+  }
+
+  private static String region(Preset preset, String requested) {
+    List<String> known = PresetDefaults.REGIONS.get(preset);
+    if (requested == null) {
+      return PresetDefaults.defaultRegion(preset).orElse(null);
+    }
+    if (known == null) {
+      throw invalidRequest("region", "the " + preset + " preset has no regions");
+    }
+    if (!known.contains(requested)) {
+      throw invalidRequest("region", "must be one of " + known);
+    }
+    return requested;
+  }
+
+  private static void requireEndpoint(String field, String url, boolean required) {
+    if (url == null) {
+      if (required) {
+        throw invalidRequest(field, "is required for this preset, region and grant type");
+      }
+      return;
+    }
+    Optional<String> problem = UpstreamUrls.endpointProblem(url);
+    if (problem.isPresent()) {
+      throw invalidRequest(field, problem.get());
+    }
+  }
+
+  private static List<String> scopes(String field, List<String> scopes) {
+    if (scopes.size() > 200) {
+      throw invalidRequest(field, "at most 200 scopes");
+    }
+    for (String scope : scopes) {
+      if (!Scopes.isValidToken(scope)) {
+        throw invalidRequest(field, "contains an invalid scope (RFC 6749 §3.3 scope-token)");
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(scopes));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static <T> T first(T explicit, T fallback) {
+    return explicit != null ? explicit : fallback;
+  }
+}

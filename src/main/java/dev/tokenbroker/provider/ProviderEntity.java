@@ -1,0 +1,71 @@
+package dev.tokenbroker.provider;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** A registered upstream; the client secret is a ciphertext bound to the provider id. */
+@Entity
+@Table(name = "provider")
+public class ProviderEntity {
+  @Id public String id;
+  public String preset;
+  public String region;
+
+  @Column(name = "display_name")
+  public String displayName;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "grant_type")
+  public GrantType grantType;
+
+  @Column(name = "authorization_url")
+  public String authorizationUrl;
+
+  @Column(name = "token_url")
+  public String tokenUrl;
+
+  @Column(name = "revocation_url")
+  public String revocationUrl;
+
+  @Column(name = "client_id")
+  public String clientId;
+
+  @Column(name = "client_secret_ct")
+  public String clientSecretCiphertext;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "client_auth_method")
+  public ClientAuthMethod clientAuthMethod;
+
+  /** Registered scopes, space-delimited. */
+  public String scopes;
+
+  @Column(name = "default_scopes")
+  public String defaultScopes;
+
+  @Column(name = "redirect_uri")
+  public String redirectUri;
+
+  @Enumerated(EnumType.STRING)
+  public PkceMethod pkce;
+
+  @Column(name = "min_token_request_interval_seconds")
+  public int minTokenRequestIntervalSeconds;
+
+  @Column(name = "refresh_ahead_ratio")
+  public double refreshAheadRatio;
+
+  @Column(name = "created_at")
+  public Instant createdAt;
+
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+
+  @Version public long version;
+}

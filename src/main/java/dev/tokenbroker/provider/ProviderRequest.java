@@ -1,0 +1,32 @@
+package dev.tokenbroker.provider;
+
+import java.util.List;
+
+/**
+ * Body of {@code PUT /v1/providers/{id}}. Everything is optional here; {@link ProviderDefinitions}
+ * applies the preset and then checks what the grant type requires.
+ */
+public record ProviderRequest(
+    Preset preset,
+    String region,
+    String displayName,
+    GrantType grantType,
+    String authorizationUrl,
+    String tokenUrl,
+    String revocationUrl,
+    String clientId,
+    String clientSecret,
+    ClientAuthMethod clientAuthMethod,
+    List<String> scopes,
+    List<String> defaultScopes,
+    String redirectUri,
+    PkceMethod pkce,
+    Integer minTokenRequestIntervalSeconds,
+    Double refreshAheadRatio) {
+
+  /** Never print the client secret. */
+  @Override
+  public String toString() {
+    return "ProviderRequest[preset=" + preset + ", clientId=" + clientId + "]";
+  }
+}

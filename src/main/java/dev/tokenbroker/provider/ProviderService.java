@@ -1,0 +1,141 @@
+package dev.tokenbroker.provider;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.crypto.SecretBinding;
+import dev.tokenbroker.crypto.SecretCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Registers, replaces, lists and removes upstream providers. */
+@ApplicationScoped
+public class ProviderService {
+
+  private static final Logger LOG = Logger.getLogger(ProviderService.class);
+
+  private final EntityManager em;
+  private final ProviderDefinitions definitions;
+  private final SecretCipher cipher;
+  private final Clock clock;
+  private final Event<ProviderChanged> changed;
+
+  public ProviderService(
+      EntityManager em,
+      ProviderDefinitions definitions,
+      SecretCipher cipher,
+      Clock clock,
+      Event<ProviderChanged> changed) {
+    this.em = em;
+    this.definitions = definitions;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.changed = changed;
+  }
+
+  public static SecretBinding clientSecretBinding(String providerId) {
+    return SecretBinding.of("provider", providerId, "client_secret");
+  }
+
+  /** Creates or replaces; a replace without {@code client_secret} keeps the stored one. */
+  @Transactional
+  public Upsert put(String id, ProviderRequest body) {
+    ProviderDefinitions.requireValidId(id);
+    ProviderEntity entity = em.find(ProviderEntity.class, id);
+    boolean created = entity == null;
+    ProviderDefinition def =
+        definitions.resolve(id, body, !created && entity.clientSecretCiphertext != null);
+    Instant now = clock.instant();
+    if (created) {
+      entity = new ProviderEntity();
+      entity.id = id;
+      entity.createdAt = now;
+    }
+    entity.preset = def.preset().toString();
+    entity.region = def.region();
+    entity.displayName = def.displayName();
+    entity.grantType = def.grantType();
+    entity.authorizationUrl = def.authorizationUrl();
+    entity.tokenUrl = def.tokenUrl();
+    entity.revocationUrl = def.revocationUrl();
+    entity.clientId = def.clientId();
+    if (body.clientSecret() != null) {
+      entity.clientSecretCiphertext = cipher.encrypt(body.clientSecret(), clientSecretBinding(id));
+    }
+    entity.clientAuthMethod = def.clientAuthMethod();
+    entity.scopes = Scopes.join(def.scopes());
+    entity.defaultScopes = Scopes.join(def.defaultScopes());
+    entity.redirectUri = def.redirectUri();
+    entity.pkce = def.pkce();
+    entity.minTokenRequestIntervalSeconds = def.minTokenRequestIntervalSeconds();
+    entity.refreshAheadRatio = def.refreshAheadRatio();
+    entity.updatedAt = now;
+    if (created) {
+      em.persist(entity);
+    }
+    em.flush();
+    LOG.infof(
+        "%s provider %s (preset %s, %s, token endpoint %s)",
+        created ? "Registered" : "Replaced", id, def.preset(), def.grantType(), def.tokenUrl());
+    changed.fire(new ProviderChanged(id));
+    return new Upsert(ProviderView.of(entity), created);
+  }
+
+  @Transactional
+  public List<ProviderView> list() {
+    return em
+        .createQuery("from ProviderEntity p order by p.id", ProviderEntity.class)
+        .getResultList()
+        .stream()
+        .map(ProviderView::of)
+        .toList();
+  }
+
+  @Transactional
+  public ProviderView get(String id) {
+    return ProviderView.of(find(id));
+  }
+
+  /** The stored entity, or 404 {@code provider_not_found}. */
+  public ProviderEntity find(String id) {
+    ProviderEntity entity = id == null ? null : em.find(ProviderEntity.class, id);
+    if (entity == null) {
+      throw ApiException.notFound(ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + id);
+    }
+    return entity;
+  }
+
+  @Transactional
+  public void delete(String id, boolean cascade) {
+    ProviderEntity entity = find(id);
+    long grants =
+        ((Number)
+                em.createNativeQuery("select count(*) from oauth_grant where provider_id = ?1")
+                    .setParameter(1, id)
+                    .getSingleResult())
+            .longValue();
+    if (grants > 0 && !cascade) {
+      throw new ApiException(
+          Status.CONFLICT,
+          ProblemCodes.PROVIDER_IN_USE,
+          "Provider " + id + " has " + grants + " grant(s); delete them or use ?cascade=true");
+    }
+    if (grants > 0) {
+      em.createNativeQuery("delete from oauth_grant where provider_id = ?1")
+          .setParameter(1, id)
+          .executeUpdate();
+    }
+    em.remove(entity);
+    LOG.infof("Deleted provider %s and %d grant(s)", id, grants);
+    changed.fire(new ProviderChanged(id));
+  }
+
+  /** The result of a PUT: the provider and whether it was new. */
+  public record Upsert(ProviderView provider, boolean created) {}
+}

@@ -1,0 +1,50 @@
+package dev.tokenbroker.provider;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A provider as the API shows it: never the client secret, only whether one is set. */
+public record ProviderView(
+    String id,
+    Preset preset,
+    String region,
+    String displayName,
+    GrantType grantType,
+    String authorizationUrl,
+    String tokenUrl,
+    String revocationUrl,
+    String clientId,
+    boolean clientSecretSet,
+    ClientAuthMethod clientAuthMethod,
+    List<String> scopes,
+    List<String> defaultScopes,
+    String redirectUri,
+    PkceMethod pkce,
+    int minTokenRequestIntervalSeconds,
+    double refreshAheadRatio,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  static ProviderView of(ProviderEntity p) {
+    return new ProviderView(
+        p.id,
+        Preset.fromJson(p.preset),
+        p.region,
+        p.displayName,
+        p.grantType,
+        p.authorizationUrl,
+        p.tokenUrl,
+        p.revocationUrl,
+        p.clientId,
+        p.clientSecretCiphertext != null,
+        p.clientAuthMethod,
+        Scopes.parse(p.scopes),
+        Scopes.parse(p.defaultScopes),
+        p.redirectUri,
+        p.pkce,
+        p.minTokenRequestIntervalSeconds,
+        p.refreshAheadRatio,
+        p.createdAt,
+        p.updatedAt);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tokenbroker.provider;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Scope lists and wildcard matching. A pattern such as {@code users:userdata:*} or {@code core:*:*}
+ * (Brightspace) covers a scope when each {@code :}-segment matches, {@code *} matching any one
+ * segment or the rest of a segment.
+ */
+public final class Scopes {
+
+  /** RFC 6749 §3.3 scope-token: 1*( %x21 / %x23-5B / %x5D-7E ). */
+  private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+
+  private Scopes() {}
+
+  public static boolean isValidToken(String scope) {
+    return scope != null && scope.length() <= 200 && SCOPE_TOKEN.matcher(scope).matches();
+  }
+
+  /** Parses a space-delimited scope string (RFC 6749 §3.3) into distinct scopes, in order. */
+  public static List<String> parse(String spaceDelimited) {
+    if (spaceDelimited == null || spaceDelimited.isBlank()) {
+      return List.of();
+    }
+    return List.copyOf(new LinkedHashSet<>(Arrays.asList(spaceDelimited.strip().split("\\s+"))));
+  }
+
+  public static String join(Collection<String> scopes) {
+    return String.join(" ", scopes);
+  }
+
+  /** True when every requested scope is covered by some granted scope or pattern. */
+  public static boolean allCovered(Collection<String> requested, Collection<String> granted) {
+    return requested.stream().allMatch(r -> granted.stream().anyMatch(g -> patternCovers(g, r)));
+  }
+
+  /** The requested scopes that no granted scope or pattern covers. */
+  public static List<String> uncovered(Collection<String> requested, Collection<String> granted) {
+    return requested.stream()
+        .filter(r -> granted.stream().noneMatch(g -> patternCovers(g, r)))
+        .toList();
+  }
+
+  /** Whether {@code pattern} covers {@code scope}, segment by segment on {@code :}. */
+  public static boolean patternCovers(String pattern, String scope) {
+    if (pattern.equals(scope)) {
+      return true;
+    }
+    if (pattern.indexOf('*') < 0) {
+      return false;
+    }
+    String[] patternParts = pattern.split(":", -1);
+    String[] scopeParts = scope.split(":", -1);
+    if (patternParts.length != scopeParts.length) {
+      return false;
+    }
+    for (int i = 0; i < patternParts.length; i++) {
+      if (!globMatches(patternParts[i], scopeParts[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Glob match where {@code *} stands for any run of characters. */
+  public static boolean globMatches(String pattern, String value) {
+    int p = 0;
+    int v = 0;
+    int star = -1;
+    int mark = 0;
+    while (v < value.length()) {
+      if (p < pattern.length()
+          && pattern.charAt(p) == value.charAt(v)
+          && pattern.charAt(p) != '*') {
+        p++;
+        v++;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        mark = v;
+      } else if (star >= 0) {
+        p = star + 1;
+        v = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+}

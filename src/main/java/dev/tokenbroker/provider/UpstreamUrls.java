@@ -1,0 +1,70 @@
+package dev.tokenbroker.provider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Checks of URLs the broker sends secrets to or browsers through. */
+public final class UpstreamUrls {
+
+  private UpstreamUrls() {}
+
+  /**
+   * Why {@code value} is not acceptable as an endpoint that receives credentials, or empty when it
+   * is: absolute, no user info or fragment, and HTTPS unless it points at this machine.
+   */
+  public static Optional<String> endpointProblem(String value) {
+    Optional<URI> uri = parse(value);
+    if (uri.isEmpty()) {
+      return Optional.of("must be an absolute http(s) URL");
+    }
+    URI u = uri.get();
+    if (u.getRawUserInfo() != null || u.getRawFragment() != null) {
+      return Optional.of("must not contain user info or a fragment");
+    }
+    if ("http".equals(u.getScheme()) && !isLoopback(u.getHost())) {
+      return Optional.of("must use https (plain http only for localhost)");
+    }
+    return Optional.empty();
+  }
+
+  /** Why a redirect or return URL is not acceptable, or empty. */
+  public static Optional<String> browserUrlProblem(String value, boolean httpsRequired) {
+    Optional<URI> uri = parse(value);
+    if (uri.isEmpty()) {
+      return Optional.of("must be an absolute http(s) URL");
+    }
+    if (uri.get().getRawFragment() != null) {
+      return Optional.of("must not contain a fragment");
+    }
+    if (httpsRequired && !"https".equals(uri.get().getScheme())) {
+      return Optional.of("must use https for this platform's production servers");
+    }
+    return Optional.empty();
+  }
+
+  static Optional<URI> parse(String value) {
+    if (value == null || value.isBlank() || value.length() > 2048) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!uri.isAbsolute()
+          || !(scheme.equals("https") || scheme.equals("http"))
+          || uri.getHost() == null
+          || uri.getHost().isBlank()) {
+        return Optional.empty();
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
+  }
+}

@@ -1,0 +1,22 @@
+CREATE TABLE provider (
+    id                                 VARCHAR(64)   NOT NULL PRIMARY KEY,
+    preset                             VARCHAR(32)   NOT NULL,
+    region                             VARCHAR(32),
+    display_name                       VARCHAR(200)  NOT NULL,
+    grant_type                         VARCHAR(32)   NOT NULL,
+    authorization_url                  VARCHAR(2048),
+    token_url                          VARCHAR(2048) NOT NULL,
+    revocation_url                     VARCHAR(2048),
+    client_id                          VARCHAR(512)  NOT NULL,
+    client_secret_ct                   TEXT,
+    client_auth_method                 VARCHAR(32)   NOT NULL,
+    scopes                             TEXT          NOT NULL,
+    default_scopes                     TEXT          NOT NULL,
+    redirect_uri                       VARCHAR(2048),
+    pkce                               VARCHAR(8)    NOT NULL,
+    min_token_request_interval_seconds INTEGER       NOT NULL,
+    refresh_ahead_ratio                DOUBLE PRECISION NOT NULL,
+    created_at                         TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at                         TIMESTAMP WITH TIME ZONE NOT NULL,
+    version                            BIGINT        NOT NULL
+);

@@ -1,0 +1,131 @@
+package dev.tokenbroker.caller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.ops.BrokerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CallerAuthenticatorTest {
+
+  private static final String BOOTSTRAP = "bootstrap-key-that-is-long-enough-0123456789";
+  private static final AuthenticatedCaller ALICE =
+      new AuthenticatedCaller("clr_alice", "alice", Role.CONSUMER, List.of());
+
+  private final Map<String, CallerAuthenticator.KnownKey> stored = new HashMap<>();
+  private final AtomicInteger lookups = new AtomicInteger();
+  private final CallerStore store =
+      new CallerStore(null, null) {
+        @Override
+        public Optional<CallerAuthenticator.KnownKey> findKey(String keyId) {
+          lookups.incrementAndGet();
+          return Optional.ofNullable(stored.get(keyId));
+        }
+      };
+  private final CallerAuthenticator authenticator =
+      new CallerAuthenticator(new BootstrapAdminKey(config(BOOTSTRAP)), store, cacheConfig());
+
+  @Test
+  void authenticateWhenKeySeenBeforeThenNoStoreLookup() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()));
+    assertEquals(ALICE, authenticator.authenticate("bearer  " + key.apiKey()));
+    assertEquals(1, lookups.get());
+  }
+
+  @Test
+  void authenticateWhenSecretWrongThenUnauthenticatedEvenIfCached() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    authenticator.authenticate("Bearer " + key.apiKey());
+    String forged = key.apiKey().substring(0, key.apiKey().length() - 2) + "AA";
+    assertEquals(
+        401,
+        assertThrows(ApiException.class, () -> authenticator.authenticate("Bearer " + forged))
+            .status());
+  }
+
+  @Test
+  void authenticateWhenCallerForgottenThenLooksUpAgain() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    authenticator.authenticate("Bearer " + key.apiKey());
+    stored.remove(key.keyId());
+    authenticator.forgetCaller(ALICE.id());
+    assertThrows(ApiException.class, () -> authenticator.authenticate("Bearer " + key.apiKey()));
+  }
+
+  @Test
+  void authenticateWhenBootstrapKeyThenAdmin() {
+    assertEquals(Role.ADMIN, authenticator.authenticate("Bearer " + BOOTSTRAP).role());
+    assertEquals(0, lookups.get());
+  }
+
+  @Test
+  void authenticateRejectsMissingOrMalformedHeaders() {
+    for (String header : new String[] {null, "", "Basic abc", "Bearer", "Bearer tbk_nope"}) {
+      ApiException e = assertThrows(ApiException.class, () -> authenticator.authenticate(header));
+      assertEquals("unauthenticated", e.code());
+    }
+  }
+
+  @Test
+  void bootstrapKeyShorterThan32CharactersIsRefused() {
+    assertThrows(IllegalStateException.class, () -> new BootstrapAdminKey(config("short")));
+  }
+
+  private ApiKeys.Issued storeKey(AuthenticatedCaller caller) {
+    ApiKeys.Issued key = ApiKeys.issue();
+    stored.put(key.keyId(), CallerAuthenticator.KnownKey.of(key.secretSha256(), caller));
+    return key;
+  }
+
+  private static CallerConfig cacheConfig() {
+    return new CallerConfig() {
+      @Override
+      public Duration authCacheTtl() {
+        return Duration.ofMinutes(5);
+      }
+
+      @Override
+      public int authCacheSize() {
+        return 100;
+      }
+    };
+  }
+
+  private static BrokerConfig config(String adminKey) {
+    return new BrokerConfig() {
+      @Override
+      public Path dataDir() {
+        return Path.of("target/unused");
+      }
+
+      @Override
+      public String publicUrl() {
+        return "http://localhost";
+      }
+
+      @Override
+      public Optional<List<String>> allowedReturnUrls() {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean embeddedDefaults() {
+        return false;
+      }
+
+      @Override
+      public Optional<String> adminApiKey() {
+        return Optional.of(adminKey);
+      }
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package dev.tokenbroker.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScopesTest {
+
+  @Test
+  void patternCoversExactScope() {
+    assertTrue(Scopes.patternCovers("r:backpack", "r:backpack"));
+    assertFalse(Scopes.patternCovers("r:backpack", "rw:backpack"));
+  }
+
+  @Test
+  void brightspaceWildcardsCoverSegments() {
+    assertTrue(Scopes.patternCovers("users:userdata:*", "users:userdata:read"));
+    assertTrue(Scopes.patternCovers("core:*:*", "core:grades:read"));
+    assertFalse(Scopes.patternCovers("core:*:*", "users:userdata:read"));
+    assertFalse(Scopes.patternCovers("users:userdata:*", "users:profile:read"));
+    assertFalse(Scopes.patternCovers("users:*", "users:userdata:read"));
+  }
+
+  @Test
+  void prefixWildcardCoversWithinSegment() {
+    assertTrue(Scopes.patternCovers("r:*", "r:backpack"));
+    assertFalse(Scopes.patternCovers("r:*", "rw:backpack"));
+    assertTrue(Scopes.patternCovers("*", "openid"));
+    assertFalse(Scopes.patternCovers("*", "a:b"));
+  }
+
+  @Test
+  void globMatchesRuns() {
+    assertTrue(Scopes.globMatches("*", "anything:at all"));
+    assertTrue(Scopes.globMatches("user-*", "user-42"));
+    assertTrue(Scopes.globMatches("a*b*c", "aXXbYYc"));
+    assertFalse(Scopes.globMatches("a*b*c", "aXXbYY"));
+    assertFalse(Scopes.globMatches("user-*", "admin-1"));
+  }
+
+  @Test
+  void uncoveredListsWhatIsMissing() {
+    assertEquals(
+        List.of("rw:issuer"),
+        Scopes.uncovered(List.of("r:profile", "rw:issuer"), List.of("r:*", "rw:backpack")));
+  }
+
+  @Test
+  void parseSplitsOnWhitespaceAndDropsDuplicates() {
+    assertEquals(List.of("a", "b"), Scopes.parse(" a  b a "));
+    assertEquals(List.of(), Scopes.parse(null));
+  }
+
+  @Test
+  void scopeTokensFollowRfc6749() {
+    assertTrue(Scopes.isValidToken("r:profile"));
+    assertFalse(Scopes.isValidToken("has space"));
+    assertFalse(Scopes.isValidToken("quote\""));
+    assertFalse(Scopes.isValidToken("back\\slash"));
+    assertFalse(Scopes.isValidToken(""));
+  }
+}
