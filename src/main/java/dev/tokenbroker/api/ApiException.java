@@ -16,6 +16,10 @@ public class ApiException extends RuntimeException {
     this(status.getStatusCode(), code, detail, null, List.of(), null);
   }
 
+  public ApiException(int status, String code, String detail) {
+    this(status, code, detail, null, List.of(), null);
+  }
+
   protected ApiException(
       int status,
       String code,

@@ -1,0 +1,43 @@
+package dev.tokenbroker.grant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokenbroker.provider.ProviderChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+
+/**
+ * Grants with their decrypted access tokens, by provider and subject: the hot path of {@code POST
+ * /v1/tokens} reads only this. Entries are replaced on every write this replica makes.
+ */
+@ApplicationScoped
+public class GrantCache {
+
+  private final Cache<String, GrantSnapshot> bySubject =
+      Caffeine.newBuilder().maximumSize(200_000).build();
+
+  public Optional<GrantSnapshot> get(String providerId, String subject) {
+    return Optional.ofNullable(bySubject.getIfPresent(key(providerId, subject)));
+  }
+
+  public void put(GrantSnapshot grant) {
+    bySubject.put(key(grant.providerId(), grant.subject()), grant);
+  }
+
+  public void evict(String providerId, String subject) {
+    bySubject.invalidate(key(providerId, subject));
+  }
+
+  void onProviderChanged(@Observes ProviderChanged changed) {
+    evictProvider(changed.providerId());
+  }
+
+  public void evictProvider(String providerId) {
+    bySubject.asMap().keySet().removeIf(k -> k.startsWith(providerId + "\n"));
+  }
+
+  private static String key(String providerId, String subject) {
+    return providerId + "\n" + subject;
+  }
+}

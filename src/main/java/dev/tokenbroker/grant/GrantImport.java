@@ -1,0 +1,22 @@
+package dev.tokenbroker.grant;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** Body of {@code POST /v1/providers/{id}/grants}: a refresh token obtained elsewhere. */
+public record GrantImport(
+    @NotNull @Size(min = 1, max = 255) String subject,
+    @NotBlank @Size(max = 8192) String refreshToken,
+    @NotNull @Size(max = 200) List<@NotNull @Size(min = 1, max = 200) String> scopes,
+    @Size(min = 1, max = 16384) String accessToken,
+    @Min(1) @Max(31_536_000) Integer expiresIn) {
+
+  @Override
+  public String toString() {
+    return "GrantImport[subject=" + subject + ", scopes=" + scopes + "]";
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tokenbroker.grant;
+
+import dev.tokenbroker.api.Page;
+import dev.tokenbroker.caller.ConsumerAccess;
+import dev.tokenbroker.caller.CurrentCaller;
+import dev.tokenbroker.refresh.GrantRefresher;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/**
+ * Grants API (DESIGN §4 Grants). Consumers see and delete only grants their allow rules cover;
+ * forced refresh is for admins.
+ */
+@Path("/v1/grants")
+@Produces(MediaType.APPLICATION_JSON)
+public class GrantResource {
+
+  private final GrantService grants;
+  private final GrantRefresher refresher;
+  private final GrantStore store;
+  private final CurrentCaller caller;
+
+  public GrantResource(
+      GrantService grants, GrantRefresher refresher, GrantStore store, CurrentCaller caller) {
+    this.grants = grants;
+    this.refresher = refresher;
+    this.store = store;
+    this.caller = caller;
+  }
+
+  @GET
+  @ConsumerAccess
+  public Page<GrantView> list(
+      @QueryParam("provider_id") String providerId,
+      @QueryParam("subject") String subject,
+      @QueryParam("status") String status,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("cursor") String cursor) {
+    return grants.list(caller.get(), providerId, subject, status, limit, cursor);
+  }
+
+  @GET
+  @Path("/{grantId}")
+  @ConsumerAccess
+  public GrantView get(@PathParam("grantId") String grantId) {
+    return grants.get(caller.get(), grantId);
+  }
+
+  @POST
+  @Path("/{grantId}/refresh")
+  public GrantView refresh(@PathParam("grantId") String grantId) {
+    grants.get(caller.get(), grantId);
+    refresher.refresh(grantId, 0, true);
+    return GrantView.of(store.find(grantId).orElseThrow());
+  }
+
+  @DELETE
+  @Path("/{grantId}")
+  @ConsumerAccess
+  @ResponseStatus(204)
+  public void delete(@PathParam("grantId") String grantId) {
+    grants.delete(caller.get(), grantId);
+  }
+}

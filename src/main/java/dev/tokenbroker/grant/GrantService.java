@@ -1,0 +1,183 @@
+package dev.tokenbroker.grant;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.Page;
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.caller.AuthenticatedCaller;
+import dev.tokenbroker.provider.GrantType;
+import dev.tokenbroker.provider.ProviderRegistry;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.Scopes;
+import dev.tokenbroker.upstream.UpstreamException;
+import dev.tokenbroker.upstream.UpstreamTokenClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Imports, lists, shows and deletes grants. */
+@ApplicationScoped
+public class GrantService {
+
+  private static final Logger LOG = Logger.getLogger(GrantService.class);
+  private static final int MAX_PAGE = 200;
+
+  private final GrantStore store;
+  private final GrantSecrets secrets;
+  private final GrantCache cache;
+  private final ProviderRegistry providers;
+  private final UpstreamTokenClient upstream;
+  private final Clock clock;
+
+  public GrantService(
+      GrantStore store,
+      GrantSecrets secrets,
+      GrantCache cache,
+      ProviderRegistry providers,
+      UpstreamTokenClient upstream,
+      Clock clock) {
+    this.store = store;
+    this.secrets = secrets;
+    this.cache = cache;
+    this.providers = providers;
+    this.upstream = upstream;
+    this.clock = clock;
+  }
+
+  /** Stores an existing refresh token as the grant of (provider, subject). */
+  public GrantView importGrant(String providerId, GrantImport body) {
+    ProviderSettings provider =
+        providers
+            .find(providerId)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + providerId));
+    if (provider.grantType() != GrantType.AUTHORIZATION_CODE) {
+      throw ApiException.invalidRequest(
+          "provider_id", "client_credentials providers need no imported grant");
+    }
+    if (!body.scopes().stream().allMatch(Scopes::isValidToken)) {
+      throw ApiException.invalidRequest("scopes", "contains an invalid scope");
+    }
+    if ((body.accessToken() == null) != (body.expiresIn() == null)) {
+      throw ApiException.invalidRequest(
+          body.accessToken() == null ? "access_token" : "expires_in",
+          "access_token and expires_in go together");
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = body.expiresIn() == null ? null : now.plusSeconds(body.expiresIn());
+    GrantEntity grant =
+        store.upsert(
+            providerId,
+            body.subject(),
+            body.scopes(),
+            id ->
+                new TokenWrite(
+                    secrets.sealAccessToken(id, body.accessToken()),
+                    secrets.sealRefreshToken(id, body.refreshToken()),
+                    body.accessToken() == null ? null : Scopes.join(body.scopes()),
+                    now,
+                    expiresAt,
+                    now));
+    cache.evict(providerId, body.subject());
+    LOG.infof("Imported grant %s for provider %s", grant.id, providerId);
+    return GrantView.of(grant);
+  }
+
+  public Page<GrantView> list(
+      AuthenticatedCaller caller,
+      String providerId,
+      String subject,
+      String status,
+      Integer limit,
+      String cursor) {
+    GrantStatus wanted;
+    try {
+      wanted = status == null ? null : GrantStatus.fromJson(status);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidRequest(
+          "status", "must be active, reauthorization_required or revoked");
+    }
+    int size = limit == null ? 50 : limit;
+    if (size < 1 || size > MAX_PAGE) {
+      throw ApiException.invalidRequest("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    String after = decodeCursor(cursor);
+    List<GrantEntity> rows = store.page(providerId, subject, wanted, after, size + 1);
+    boolean more = rows.size() > size;
+    List<GrantEntity> page = more ? rows.subList(0, size) : rows;
+    List<GrantView> visible = new ArrayList<>();
+    for (GrantEntity g : page) {
+      if (caller.mayUse(g.providerId, g.subject, List.of())) {
+        visible.add(GrantView.of(g));
+      }
+    }
+    String next = more ? encodeCursor(page.get(page.size() - 1).id) : null;
+    return new Page<>(visible, next);
+  }
+
+  public GrantView get(AuthenticatedCaller caller, String grantId) {
+    return GrantView.of(visible(caller, grantId));
+  }
+
+  /** Deletes the grant, first revoking its refresh token upstream where that is offered. */
+  public void delete(AuthenticatedCaller caller, String grantId) {
+    GrantEntity grant = visible(caller, grantId);
+    providers
+        .find(grant.providerId)
+        .ifPresent(
+            provider -> {
+              String refreshToken = secrets.openRefreshToken(grant);
+              if (refreshToken == null || provider.revocationUrl() == null) {
+                return;
+              }
+              try {
+                upstream.revokeRefreshToken(provider, refreshToken);
+                LOG.infof("Revoked the refresh token of grant %s at %s", grantId, provider.id());
+              } catch (UpstreamException e) {
+                LOG.warnf(
+                    "Revocation of grant %s at %s failed (%s); deleting it anyway",
+                    grantId, provider.id(), e.errorCode());
+              }
+            });
+    store.delete(grantId);
+    cache.evict(grant.providerId, grant.subject);
+    LOG.infof("Deleted grant %s of provider %s", grantId, grant.providerId);
+  }
+
+  GrantEntity visible(AuthenticatedCaller caller, String grantId) {
+    GrantEntity grant =
+        store
+            .find(grantId)
+            .filter(g -> caller.mayUse(g.providerId, g.subject, List.of()))
+            .orElseThrow(
+                () -> ApiException.notFound(ProblemCodes.GRANT_NOT_FOUND, "No grant " + grantId));
+    return grant;
+  }
+
+  private static String encodeCursor(String id) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String cursor) {
+    if (cursor == null || cursor.isEmpty()) {
+      return null;
+    }
+    try {
+      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (!id.matches("grt_[a-z2-7]{20}")) {
+        throw new IllegalArgumentException();
+      }
+      return id;
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidRequest("cursor", "is not a cursor this API returned");
+    }
+  }
+}

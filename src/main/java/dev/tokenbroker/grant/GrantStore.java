@@ -1,0 +1,216 @@
+package dev.tokenbroker.grant;
+
+import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.provider.Scopes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Database access for grants, including the refresh lease (DESIGN §3.3). */
+@ApplicationScoped
+public class GrantStore {
+
+  private final EntityManager em;
+  private final Clock clock;
+
+  public GrantStore(EntityManager em, Clock clock) {
+    this.em = em;
+    this.clock = clock;
+  }
+
+  @Transactional
+  public Optional<GrantEntity> find(String id) {
+    return Optional.ofNullable(em.find(GrantEntity.class, id));
+  }
+
+  @Transactional
+  public Optional<GrantEntity> findBySubject(String providerId, String subject) {
+    return em.createQuery(
+            "from GrantEntity g where g.providerId = :p and g.subject = :s", GrantEntity.class)
+        .setParameter("p", providerId)
+        .setParameter("s", subject)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /**
+   * Takes the refresh lease when nobody holds it or the holder's lease ran out. One conditional
+   * UPDATE, so at most one replica wins.
+   */
+  @Transactional
+  public boolean tryLease(String grantId, String owner, Duration duration) {
+    Instant now = clock.instant();
+    return em.createQuery(
+                "update GrantEntity g set g.leaseOwner = :owner, g.leaseExpiresAt = :until"
+                    + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now)")
+            .setParameter("owner", owner)
+            .setParameter("until", now.plus(duration))
+            .setParameter("id", grantId)
+            .setParameter("now", now)
+            .executeUpdate()
+        == 1;
+  }
+
+  @Transactional
+  public void releaseLease(String grantId, String owner) {
+    em.createQuery(
+            "update GrantEntity g set g.leaseOwner = null, g.leaseExpiresAt = null"
+                + " where g.id = :id and g.leaseOwner = :owner")
+        .setParameter("id", grantId)
+        .setParameter("owner", owner)
+        .executeUpdate();
+  }
+
+  /**
+   * Stores refreshed tokens and releases the lease in one transaction, only if nobody wrote the
+   * grant since {@code expectedVersion} was read. False when the grant changed or is gone.
+   */
+  @Transactional
+  public boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens) {
+    String rotate =
+        tokens.refreshTokenCiphertext() == null ? "" : ", g.refreshTokenCiphertext = :refresh";
+    var update =
+        em.createQuery(
+                "update GrantEntity g set g.accessTokenCiphertext = :access,"
+                    + " g.accessTokenScopes = :scope, g.accessTokenIssuedAt = :issued,"
+                    + " g.accessTokenExpiresAt = :expires, g.lastRefreshedAt = :issued,"
+                    + " g.nextRefreshAt = :next, g.status = :active, g.refreshFailures = 0,"
+                    + " g.lastErrorCode = null, g.lastErrorAt = null, g.leaseOwner = null,"
+                    + " g.leaseExpiresAt = null, g.updatedAt = :now, g.version = g.version + 1"
+                    + rotate
+                    + " where g.id = :id and g.version = :version")
+            .setParameter("access", tokens.accessTokenCiphertext())
+            .setParameter("scope", tokens.accessTokenScope())
+            .setParameter("issued", tokens.issuedAt())
+            .setParameter("expires", tokens.expiresAt())
+            .setParameter("next", tokens.nextRefreshAt())
+            .setParameter("active", GrantStatus.ACTIVE)
+            .setParameter("now", clock.instant())
+            .setParameter("id", grantId)
+            .setParameter("version", expectedVersion);
+    if (!rotate.isEmpty()) {
+      update.setParameter("refresh", tokens.refreshTokenCiphertext());
+    }
+    return update.executeUpdate() == 1;
+  }
+
+  /**
+   * Records a failed refresh and releases the lease. A terminal status also drops the tokens, which
+   * are dead upstream; {@code retryAt} schedules the next proactive attempt.
+   */
+  @Transactional
+  public void recordFailure(
+      String grantId, String owner, String errorCode, GrantStatus terminal, Instant retryAt) {
+    Instant now = clock.instant();
+    GrantEntity grant = em.find(GrantEntity.class, grantId);
+    if (grant == null) {
+      return;
+    }
+    grant.lastErrorCode = errorCode;
+    grant.lastErrorAt = now;
+    grant.refreshFailures++;
+    if (terminal != null) {
+      grant.status = terminal;
+      grant.refreshTokenCiphertext = null;
+      grant.accessTokenCiphertext = null;
+      grant.accessTokenExpiresAt = null;
+      grant.nextRefreshAt = null;
+    } else {
+      grant.nextRefreshAt = retryAt;
+    }
+    if (owner.equals(grant.leaseOwner)) {
+      grant.leaseOwner = null;
+      grant.leaseExpiresAt = null;
+    }
+    grant.updatedAt = now;
+    grant.version++;
+  }
+
+  /**
+   * Creates the grant of (provider, subject) or replaces its tokens and scopes, keeping its id (a
+   * second authorization of the same subject). {@code seal} seals tokens for the row id.
+   */
+  @Transactional
+  public GrantEntity upsert(
+      String providerId,
+      String subject,
+      List<String> scopes,
+      java.util.function.Function<String, TokenWrite> seal) {
+    Instant now = clock.instant();
+    GrantEntity grant = findBySubject(providerId, subject).orElse(null);
+    boolean created = grant == null;
+    if (created) {
+      grant = new GrantEntity();
+      grant.id = Ids.newId("grt");
+      grant.providerId = providerId;
+      grant.subject = subject;
+      grant.createdAt = now;
+    }
+    TokenWrite tokens = seal.apply(grant.id);
+    grant.scopes = Scopes.join(scopes);
+    grant.status = GrantStatus.ACTIVE;
+    grant.accessTokenCiphertext = tokens.accessTokenCiphertext();
+    grant.accessTokenScopes = tokens.accessTokenScope();
+    grant.accessTokenIssuedAt = tokens.issuedAt();
+    grant.accessTokenExpiresAt = tokens.expiresAt();
+    grant.nextRefreshAt = tokens.nextRefreshAt();
+    if (tokens.refreshTokenCiphertext() != null || created) {
+      grant.refreshTokenCiphertext = tokens.refreshTokenCiphertext();
+    }
+    grant.lastRefreshedAt = tokens.accessTokenCiphertext() == null ? null : tokens.issuedAt();
+    grant.refreshFailures = 0;
+    grant.lastErrorCode = null;
+    grant.lastErrorAt = null;
+    grant.updatedAt = now;
+    if (created) {
+      em.persist(grant);
+    } else {
+      grant.version++;
+    }
+    em.flush();
+    return grant;
+  }
+
+  @Transactional
+  public boolean delete(String grantId) {
+    return em.createQuery("delete from GrantEntity g where g.id = :id")
+            .setParameter("id", grantId)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** One page of grants ordered by id, after {@code cursor}, with optional filters. */
+  @Transactional
+  public List<GrantEntity> page(
+      String providerId, String subject, GrantStatus status, String afterId, int limit) {
+    StringBuilder jpql = new StringBuilder("from GrantEntity g where g.id > :after");
+    if (providerId != null) {
+      jpql.append(" and g.providerId = :provider");
+    }
+    if (subject != null) {
+      jpql.append(" and g.subject = :subject");
+    }
+    if (status != null) {
+      jpql.append(" and g.status = :status");
+    }
+    var query =
+        em.createQuery(jpql.append(" order by g.id").toString(), GrantEntity.class)
+            .setParameter("after", afterId == null ? "" : afterId)
+            .setMaxResults(limit);
+    if (providerId != null) {
+      query.setParameter("provider", providerId);
+    }
+    if (subject != null) {
+      query.setParameter("subject", subject);
+    }
+    if (status != null) {
+      query.setParameter("status", status);
+    }
+    return query.getResultList();
+  }
+}

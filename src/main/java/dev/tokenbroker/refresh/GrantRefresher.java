@@ -1,0 +1,302 @@
+package dev.tokenbroker.refresh;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.grant.GrantCache;
+import dev.tokenbroker.grant.GrantEntity;
+import dev.tokenbroker.grant.GrantSecrets;
+import dev.tokenbroker.grant.GrantSnapshot;
+import dev.tokenbroker.grant.GrantStatus;
+import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.grant.TokenWrite;
+import dev.tokenbroker.provider.ProviderRegistry;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.Scopes;
+import dev.tokenbroker.upstream.IssuedTokens;
+import dev.tokenbroker.upstream.UpstreamException;
+import dev.tokenbroker.upstream.UpstreamTokenClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Refreshes one grant at a time cluster-wide: callers of this replica share one in-flight refresh,
+ * and replicas take a database lease before calling the provider (DESIGN §3.3).
+ */
+@ApplicationScoped
+public class GrantRefresher {
+
+  private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
+
+  private final GrantStore store;
+  private final GrantSecrets secrets;
+  private final GrantCache cache;
+  private final ProviderRegistry providers;
+  private final UpstreamTokenClient upstream;
+  private final HeldTokenWrites held;
+  private final RefreshConfig config;
+  private final Clock clock;
+  private final String owner = Ids.newId("replica");
+  private final Map<String, CompletableFuture<GrantSnapshot>> inFlight = new ConcurrentHashMap<>();
+
+  public GrantRefresher(
+      GrantStore store,
+      GrantSecrets secrets,
+      GrantCache cache,
+      ProviderRegistry providers,
+      UpstreamTokenClient upstream,
+      HeldTokenWrites held,
+      RefreshConfig config,
+      Clock clock) {
+    this.store = store;
+    this.secrets = secrets;
+    this.cache = cache;
+    this.providers = providers;
+    this.upstream = upstream;
+    this.held = held;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * A snapshot whose access token satisfies {@code minValidity}, refreshing if needed. With {@code
+   * force} the provider is asked for new tokens even if the stored ones are fresh.
+   */
+  public GrantSnapshot refresh(String grantId, long minValidity, boolean force) {
+    CompletableFuture<GrantSnapshot> mine = new CompletableFuture<>();
+    CompletableFuture<GrantSnapshot> running = inFlight.putIfAbsent(grantId, mine);
+    if (running != null) {
+      return join(running, grantId);
+    }
+    try {
+      GrantSnapshot result = refreshCoordinated(grantId, minValidity, force);
+      mine.complete(result);
+      return result;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(grantId, mine);
+    }
+  }
+
+  private GrantSnapshot join(CompletableFuture<GrantSnapshot> running, String grantId) {
+    try {
+      return running.get(config.waitTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw RefreshFailures.upstreamUnavailable("of grant " + grantId, config.defaultRetryAfter());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RefreshFailures.upstreamUnavailable("of grant " + grantId, config.defaultRetryAfter());
+    }
+  }
+
+  private GrantSnapshot refreshCoordinated(String grantId, long minValidity, boolean force) {
+    Instant deadline = clock.instant().plus(config.waitTimeout());
+    boolean mustCallUpstream = force;
+    while (true) {
+      GrantEntity grant = current(grantId);
+      GrantSnapshot stored = secrets.snapshot(grant);
+      if (!mustCallUpstream && stored.satisfies(clock.instant(), minValidity)) {
+        cache.put(stored);
+        return stored;
+      }
+      if (!held.flush(grantId)) {
+        throw RefreshFailures.upstreamUnavailable(grant.providerId, config.defaultRetryAfter());
+      }
+      if (store.tryLease(grantId, owner, config.leaseDuration())) {
+        return refreshUnderLease(grantId, minValidity, mustCallUpstream);
+      }
+      // Another replica is refreshing: whatever it stores will do, even for a forced refresh.
+      mustCallUpstream = false;
+      if (clock.instant().isAfter(deadline)) {
+        throw RefreshFailures.upstreamUnavailable(grant.providerId, config.defaultRetryAfter());
+      }
+      pause();
+    }
+  }
+
+  private GrantSnapshot refreshUnderLease(String grantId, long minValidity, boolean force) {
+    GrantEntity grant;
+    ProviderSettings provider;
+    try {
+      grant = current(grantId);
+      GrantSnapshot stored = secrets.snapshot(grant);
+      if (!force && stored.satisfies(clock.instant(), minValidity)) {
+        store.releaseLease(grantId, owner);
+        cache.put(stored);
+        return stored;
+      }
+      provider =
+          providers
+              .find(grant.providerId)
+              .orElseThrow(
+                  () -> ApiException.notFound(ProblemCodes.GRANT_NOT_FOUND, "No provider"));
+    } catch (RuntimeException e) {
+      store.releaseLease(grantId, owner);
+      throw e;
+    }
+    IssuedTokens tokens;
+    try {
+      tokens = callUpstream(provider, grant);
+    } catch (UpstreamException e) {
+      throw failed(provider, grant, e);
+    } catch (RuntimeException e) {
+      store.releaseLease(grantId, owner);
+      throw e;
+    }
+    TokenWrite write = seal(provider, grant, tokens);
+    storeOrHold(grant, write);
+    GrantSnapshot fresh =
+        new GrantSnapshot(
+            grant.id,
+            grant.providerId,
+            grant.subject,
+            Scopes.parse(grant.scopes),
+            GrantStatus.ACTIVE,
+            tokens.accessToken(),
+            tokens.issuedAt(),
+            tokens.expiresAt(),
+            write.accessTokenScope());
+    cache.put(fresh);
+    LOG.debugf(
+        "Refreshed grant %s of provider %s; access token expires %s%s",
+        grant.id,
+        provider.id(),
+        tokens.expiresAt(),
+        tokens.refreshToken() == null ? "" : " (refresh token rotated)");
+    return fresh;
+  }
+
+  private IssuedTokens callUpstream(ProviderSettings provider, GrantEntity grant) {
+    if (provider.usesClientCredentials()) {
+      return upstream.clientCredentials(provider, Scopes.parse(grant.scopes));
+    }
+    String refreshToken = secrets.openRefreshToken(grant);
+    if (refreshToken == null) {
+      throw new UpstreamException(
+          UpstreamException.Kind.GRANT_REJECTED,
+          0,
+          "no_refresh_token",
+          null,
+          "The grant holds no refresh token",
+          null);
+    }
+    return upstream.refresh(provider, refreshToken);
+  }
+
+  private TokenWrite seal(ProviderSettings provider, GrantEntity grant, IssuedTokens tokens) {
+    String scope = tokens.scope() != null ? tokens.scope() : grant.scopes;
+    return new TokenWrite(
+        secrets.sealAccessToken(grant.id, tokens.accessToken()),
+        secrets.sealRefreshToken(grant.id, tokens.refreshToken()),
+        scope,
+        tokens.issuedAt(),
+        tokens.expiresAt(),
+        RefreshSchedule.nextRefreshAt(
+            tokens.issuedAt(),
+            tokens.expiresAt(),
+            provider.refreshAheadRatio(),
+            config.jitter(),
+            ThreadLocalRandom.current()));
+  }
+
+  /** Stores the result, retrying briefly; if the database still refuses, holds it in memory. */
+  private void storeOrHold(GrantEntity grant, TokenWrite write) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        if (!store.storeRefreshed(grant.id, grant.version, write)) {
+          LOG.errorf(
+              "Grant %s changed during its refresh although this replica held the lease; the"
+                  + " stored tokens were kept",
+              grant.id);
+        }
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        sleep(Duration.ofMillis(200L << attempt));
+      }
+    }
+    held.hold(grant.id, grant.version, write);
+    LOG.errorf(
+        "Could not store refreshed tokens of grant %s (%s); holding them in memory until the"
+            + " database accepts them, keeping the lease",
+        grant.id, last.getClass().getSimpleName());
+  }
+
+  private ApiException failed(ProviderSettings provider, GrantEntity grant, UpstreamException e) {
+    Instant now = clock.instant();
+    switch (e.kind()) {
+      case GRANT_REJECTED -> {
+        store.recordFailure(
+            grant.id, owner, e.errorCode(), GrantStatus.REAUTHORIZATION_REQUIRED, null);
+        cache.evict(grant.providerId, grant.subject);
+        LOG.warnf(
+            "Provider %s rejected the refresh token of grant %s (%s): reauthorization required",
+            provider.id(), grant.id, e.errorCode());
+        return RefreshFailures.reauthorizationRequired(grant.id);
+      }
+      case CLIENT_REJECTED, REQUEST_REJECTED -> {
+        store.recordFailure(grant.id, owner, e.errorCode(), null, now.plus(backoff(grant)));
+        LOG.warnf(
+            "Provider %s refused the broker's token request for grant %s: %s (status %d)",
+            provider.id(), grant.id, e.errorCode(), e.status());
+        return RefreshFailures.upstreamRejected(provider.id(), e.errorCode());
+      }
+      default -> {
+        Duration retryAfter = e.retryAfter().orElse(config.defaultRetryAfter());
+        store.recordFailure(grant.id, owner, e.errorCode(), null, now.plus(backoff(grant)));
+        LOG.warnf(
+            "Provider %s unavailable for grant %s: %s", provider.id(), grant.id, e.getMessage());
+        return RefreshFailures.upstreamUnavailable(provider.id(), retryAfter);
+      }
+    }
+  }
+
+  private static Duration backoff(GrantEntity grant) {
+    long seconds = Math.min(600, 5L << Math.min(grant.refreshFailures, 7));
+    return Duration.ofSeconds(seconds / 2 + ThreadLocalRandom.current().nextLong(seconds / 2 + 1));
+  }
+
+  private GrantEntity current(String grantId) {
+    GrantEntity grant =
+        store
+            .find(grantId)
+            .orElseThrow(
+                () -> ApiException.notFound(ProblemCodes.GRANT_NOT_FOUND, "No grant " + grantId));
+    if (grant.status != GrantStatus.ACTIVE) {
+      throw RefreshFailures.reauthorizationRequired(grantId);
+    }
+    return grant;
+  }
+
+  private void pause() {
+    long base = config.pollInterval().toMillis();
+    sleep(Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base + 1)));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while refreshing", e);
+    }
+  }
+}

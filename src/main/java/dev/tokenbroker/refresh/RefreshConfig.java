@@ -1,0 +1,33 @@
+package dev.tokenbroker.refresh;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How refreshes are coordinated across callers and replicas. */
+@ConfigMapping(prefix = "broker.refresh")
+public interface RefreshConfig {
+
+  /**
+   * How long a replica holds a grant while it refreshes. Must exceed the upstream request timeout
+   * with room to store the result, or another replica could reuse a rotated token.
+   */
+  @WithDefault("60s")
+  Duration leaseDuration();
+
+  /** How long a caller waits for another replica's refresh before giving up with 503. */
+  @WithDefault("20s")
+  Duration waitTimeout();
+
+  /** Pause between looks at a grant another replica is refreshing. */
+  @WithDefault("100ms")
+  Duration pollInterval();
+
+  /** Share of the lifetime by which the next proactive refresh is moved earlier at random. */
+  @WithDefault("0.05")
+  double jitter();
+
+  /** Retry-After given to callers when the upstream did not name one. */
+  @WithDefault("5s")
+  Duration defaultRetryAfter();
+}

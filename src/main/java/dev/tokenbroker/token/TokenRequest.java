@@ -1,0 +1,16 @@
+package dev.tokenbroker.token;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** Body of {@code POST /v1/tokens}. */
+public record TokenRequest(
+    @NotNull @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be 1-64 of [a-z0-9-]")
+        String providerId,
+    @Size(min = 1, max = 255) String subject,
+    @Size(max = 100) List<@NotNull @Size(min = 1, max = 200) String> scopes,
+    @Min(0) @Max(86_400) Integer minValiditySeconds) {}

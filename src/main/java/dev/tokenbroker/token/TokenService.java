@@ -1,0 +1,159 @@
+package dev.tokenbroker.token;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.caller.AuthenticatedCaller;
+import dev.tokenbroker.grant.GrantCache;
+import dev.tokenbroker.grant.GrantSecrets;
+import dev.tokenbroker.grant.GrantSnapshot;
+import dev.tokenbroker.grant.GrantStatus;
+import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.grant.TokenWrite;
+import dev.tokenbroker.provider.ProviderRegistry;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.Scopes;
+import dev.tokenbroker.refresh.GrantRefresher;
+import dev.tokenbroker.refresh.RefreshFailures;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Serves access tokens. A cached token that is valid long enough is served from memory alone;
+ * otherwise the grant is refreshed through {@link GrantRefresher}.
+ */
+@ApplicationScoped
+public class TokenService {
+
+  static final int DEFAULT_MIN_VALIDITY = 30;
+
+  private final ProviderRegistry providers;
+  private final GrantCache cache;
+  private final GrantStore store;
+  private final GrantSecrets secrets;
+  private final GrantRefresher refresher;
+  private final Clock clock;
+
+  public TokenService(
+      ProviderRegistry providers,
+      GrantCache cache,
+      GrantStore store,
+      GrantSecrets secrets,
+      GrantRefresher refresher,
+      Clock clock) {
+    this.providers = providers;
+    this.cache = cache;
+    this.store = store;
+    this.secrets = secrets;
+    this.refresher = refresher;
+    this.clock = clock;
+  }
+
+  public TokenResponse issue(AuthenticatedCaller caller, TokenRequest request) {
+    List<String> requested = request.scopes() == null ? null : List.copyOf(request.scopes());
+    if (requested != null && !requested.stream().allMatch(Scopes::isValidToken)) {
+      throw ApiException.invalidRequest("scopes", "contains an invalid scope");
+    }
+    if (!caller.mayUseProvider(request.providerId())) {
+      throw forbidden();
+    }
+    ProviderSettings provider =
+        providers.find(request.providerId()).orElseThrow(() -> noGrant(request.providerId()));
+    String subject = subject(provider, request.subject());
+    if (!caller.mayUse(provider.id(), subject, requested == null ? List.of() : requested)) {
+      throw forbidden();
+    }
+    GrantSnapshot grant = grant(provider, subject).orElseThrow(() -> noGrant(provider.id()));
+    if (grant.status() != GrantStatus.ACTIVE) {
+      throw RefreshFailures.reauthorizationRequired(grant.id());
+    }
+    List<String> scopes = requested == null ? grant.scopes() : requested;
+    if (!caller.mayUse(provider.id(), subject, scopes)) {
+      throw forbidden();
+    }
+    List<String> missing = Scopes.uncovered(scopes, grant.scopes());
+    if (!missing.isEmpty()) {
+      throw new ApiException(
+          422,
+          ProblemCodes.SCOPE_NOT_GRANTED,
+          "The grant does not cover " + String.join(" ", missing));
+    }
+    long minValidity =
+        request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
+    if (!grant.satisfies(clock.instant(), minValidity)) {
+      grant = refresher.refresh(grant.id(), minValidity, false);
+    }
+    return response(grant);
+  }
+
+  private Optional<GrantSnapshot> grant(ProviderSettings provider, String subject) {
+    Optional<GrantSnapshot> cached = cache.get(provider.id(), subject);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    Optional<GrantSnapshot> stored =
+        store.findBySubject(provider.id(), subject).map(secrets::snapshot);
+    if (stored.isEmpty() && provider.usesClientCredentials()) {
+      stored = Optional.of(createClientGrant(provider));
+    }
+    stored.ifPresent(cache::put);
+    return stored;
+  }
+
+  /** The single grant of a client_credentials provider, created on first use without tokens. */
+  private GrantSnapshot createClientGrant(ProviderSettings provider) {
+    List<String> scopes =
+        provider.defaultScopes().isEmpty() ? provider.scopes() : provider.defaultScopes();
+    Instant now = clock.instant();
+    try {
+      return secrets.snapshot(
+          store.upsert(
+              provider.id(),
+              ProviderSettings.CLIENT_SUBJECT,
+              scopes,
+              id -> new TokenWrite(null, null, null, null, null, now)));
+    } catch (RuntimeException raced) {
+      return store
+          .findBySubject(provider.id(), ProviderSettings.CLIENT_SUBJECT)
+          .map(secrets::snapshot)
+          .orElseThrow(() -> raced);
+    }
+  }
+
+  private static String subject(ProviderSettings provider, String subject) {
+    if (provider.usesClientCredentials()) {
+      if (subject != null && !ProviderSettings.CLIENT_SUBJECT.equals(subject)) {
+        throw ApiException.invalidRequest(
+            "subject", "must be omitted for a client_credentials provider");
+      }
+      return ProviderSettings.CLIENT_SUBJECT;
+    }
+    if (subject == null) {
+      throw ApiException.invalidRequest("subject", "is required for this provider");
+    }
+    return subject;
+  }
+
+  private TokenResponse response(GrantSnapshot grant) {
+    Instant now = clock.instant();
+    long expiresIn = Math.max(0, Duration.between(now, grant.accessTokenExpiresAt()).getSeconds());
+    String scope =
+        grant.accessTokenScope() != null ? grant.accessTokenScope() : Scopes.join(grant.scopes());
+    return new TokenResponse(
+        grant.accessToken(), "Bearer", expiresIn, grant.accessTokenExpiresAt(), scope, grant.id());
+  }
+
+  private static ApiException forbidden() {
+    return new ApiException(
+        Status.FORBIDDEN, ProblemCodes.FORBIDDEN, "Your allow rules do not cover this request");
+  }
+
+  private static ApiException noGrant(String providerId) {
+    return ApiException.notFound(
+        ProblemCodes.GRANT_NOT_FOUND, "No grant for this subject at provider " + providerId);
+  }
+}

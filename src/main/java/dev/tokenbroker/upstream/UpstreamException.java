@@ -1,0 +1,92 @@
+package dev.tokenbroker.upstream;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A token endpoint call that did not yield tokens. Keeps the RFC 6749 {@code error} code, the HTTP
+ * status and any {@code Retry-After}; the message never contains a credential.
+ */
+public class UpstreamException extends RuntimeException {
+
+  /** What the broker should do about the failure. */
+  public enum Kind {
+    /** invalid_grant: the refresh token or code is dead; never retry. */
+    GRANT_REJECTED,
+    /** invalid_client / unauthorized_client: the broker's own credentials; never retry. */
+    CLIENT_REJECTED,
+    /** Any other 4xx answer (invalid_request, invalid_scope, ...); not retried. */
+    REQUEST_REJECTED,
+    /** 429 Too Many Requests. */
+    RATE_LIMITED,
+    /** 5xx, timeouts and network errors: transient. */
+    UNAVAILABLE
+  }
+
+  private final Kind kind;
+  private final int status;
+  private final String error;
+  private final Duration retryAfter;
+
+  public UpstreamException(
+      Kind kind, int status, String error, Duration retryAfter, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.status = status;
+    this.error = error;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Classifies an error response of the token endpoint (RFC 6749 §5.2). */
+  public static UpstreamException fromResponse(int status, String error, Duration retryAfter) {
+    Kind kind;
+    if (status == 429) {
+      kind = Kind.RATE_LIMITED;
+    } else if (status >= 500) {
+      kind = Kind.UNAVAILABLE;
+    } else if (OAuthErrorCodes.INVALID_GRANT.equals(error)) {
+      kind = Kind.GRANT_REJECTED;
+    } else if (OAuthErrorCodes.INVALID_CLIENT.equals(error)
+        || OAuthErrorCodes.UNAUTHORIZED_CLIENT.equals(error)
+        || status == 401) {
+      kind = Kind.CLIENT_REJECTED;
+    } else {
+      kind = Kind.REQUEST_REJECTED;
+    }
+    return new UpstreamException(
+        kind,
+        status,
+        error,
+        retryAfter,
+        "Token endpoint answered " + status + (error == null ? "" : " " + error),
+        null);
+  }
+
+  public static UpstreamException unavailable(String message, Throwable cause) {
+    return new UpstreamException(Kind.UNAVAILABLE, 0, null, null, message, cause);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The RFC 6749 error code, or a broker code for failures without one. */
+  public String errorCode() {
+    if (error != null) {
+      return error;
+    }
+    return switch (kind) {
+      case RATE_LIMITED -> "rate_limited";
+      case UNAVAILABLE -> "upstream_unavailable";
+      default -> "http_" + status;
+    };
+  }
+
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+}

@@ -1,0 +1,189 @@
+package dev.tokenbroker.upstream;
+
+import dev.tokenbroker.provider.ClientAuthMethod;
+import dev.tokenbroker.provider.GrantType;
+import dev.tokenbroker.provider.ProviderChanged;
+import dev.tokenbroker.provider.ProviderSettings;
+import io.quarkus.oidc.client.OidcClient;
+import io.quarkus.oidc.client.OidcClientConfigBuilder;
+import io.quarkus.oidc.client.OidcClients;
+import io.quarkus.oidc.client.Tokens;
+import io.quarkus.oidc.client.runtime.OidcClientConfig.Grant;
+import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.Secret.Method;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Calls providers' token and revocation endpoints through Quarkus OIDC Client: one client per
+ * provider, built at run time without discovery and rebuilt when the provider changes.
+ */
+@ApplicationScoped
+public class UpstreamTokenClient {
+
+  private static final Logger LOG = Logger.getLogger(UpstreamTokenClient.class);
+
+  private final OidcClients oidcClients;
+  private final UpstreamConfig config;
+  private final Clock clock;
+  private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
+
+  public UpstreamTokenClient(OidcClients oidcClients, UpstreamConfig config, Clock clock) {
+    this.oidcClients = oidcClients;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5 when there is one. */
+  public IssuedTokens exchangeCode(ProviderSettings provider, String code, String verifier) {
+    Map<String, String> params = new HashMap<>();
+    params.put("code", code);
+    params.put("redirect_uri", provider.redirectUri());
+    if (verifier != null) {
+      params.put("code_verifier", verifier);
+    }
+    return call(provider, "authorization_code", c -> c.getTokens(params));
+  }
+
+  /** RFC 6749 §6. */
+  public IssuedTokens refresh(ProviderSettings provider, String refreshToken) {
+    return call(provider, "refresh_token", c -> c.refreshTokens(refreshToken, Map.of()));
+  }
+
+  /** RFC 6749 §4.4. */
+  public IssuedTokens clientCredentials(ProviderSettings provider, List<String> scopes) {
+    Map<String, String> params =
+        scopes.isEmpty() ? Map.of() : Map.of("scope", String.join(" ", scopes));
+    return call(provider, "client_credentials", c -> c.getTokens(params));
+  }
+
+  /** RFC 7009 revocation of a refresh token; false when the provider offers none. */
+  public boolean revokeRefreshToken(ProviderSettings provider, String refreshToken) {
+    if (provider.revocationUrl() == null) {
+      return false;
+    }
+    try {
+      return client(provider)
+          .revokeAccessToken(refreshToken, Map.of("token_type_hint", "refresh_token"))
+          .await()
+          .atMost(config.requestTimeout());
+    } catch (RuntimeException e) {
+      throw translate(e);
+    }
+  }
+
+  private IssuedTokens call(
+      ProviderSettings provider,
+      String grant,
+      java.util.function.Function<OidcClient, Uni<Tokens>> op) {
+    Tokens tokens;
+    try {
+      tokens = op.apply(client(provider)).await().atMost(config.requestTimeout());
+    } catch (RuntimeException e) {
+      UpstreamException failure = translate(e);
+      LOG.debugf("%s grant at provider %s failed: %s", grant, provider.id(), failure.getMessage());
+      throw failure;
+    }
+    Instant now = clock.instant();
+    Long expiresAt = tokens.getAccessTokenExpiresAt();
+    return new IssuedTokens(
+        tokens.getAccessToken(),
+        tokens.getRefreshToken(),
+        expiresAt == null
+            ? now.plus(config.assumedTokenLifetime())
+            : Instant.ofEpochSecond(expiresAt),
+        scope(tokens),
+        now);
+  }
+
+  private static String scope(Tokens tokens) {
+    try {
+      return tokens.get("scope");
+    } catch (RuntimeException notAString) {
+      return null;
+    }
+  }
+
+  private OidcClient client(ProviderSettings provider) {
+    ProviderClient current = clients.get(provider.id());
+    if (current != null && current.version() == provider.version()) {
+      return current.client();
+    }
+    ProviderClient created = new ProviderClient(provider.version(), build(provider));
+    ProviderClient previous = clients.put(provider.id(), created);
+    close(previous);
+    return created.client();
+  }
+
+  private OidcClient build(ProviderSettings provider) {
+    OidcClientConfigBuilder builder =
+        new OidcClientConfigBuilder()
+            .id("provider-" + provider.id() + "-v" + provider.version())
+            .authServerUrl(provider.tokenUrl())
+            .discoveryEnabled(false)
+            .tokenPath(provider.tokenUrl())
+            .clientId(provider.clientId())
+            // one retry of a refused connection only: the request never reached the provider
+            .connectionRetryCount(1)
+            .connectionTimeout(config.connectTimeout())
+            .grant(
+                provider.grantType() == GrantType.CLIENT_CREDENTIALS
+                    ? Grant.Type.CLIENT
+                    : Grant.Type.CODE);
+    if (provider.revocationUrl() != null) {
+      builder.revokePath(provider.revocationUrl());
+    }
+    if (provider.clientSecret() != null) {
+      builder.credentials(
+          new io.quarkus.oidc.common.runtime.config.OidcClientCommonConfigBuilder.SecretBuilder<
+                  OidcClientConfigBuilder>()
+              .value(provider.clientSecret())
+              .method(
+                  provider.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
+                      ? Method.BASIC
+                      : Method.POST)
+              .build());
+    }
+    try {
+      return oidcClients.newClient(builder.build()).await().atMost(config.requestTimeout());
+    } catch (RuntimeException e) {
+      throw UpstreamException.unavailable(
+          "Could not set up the token client of provider " + provider.id(), e);
+    }
+  }
+
+  void onProviderChanged(@Observes ProviderChanged changed) {
+    close(clients.remove(changed.providerId()));
+  }
+
+  private static void close(ProviderClient client) {
+    if (client != null) {
+      try {
+        client.client().close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf("Closing an OIDC client failed: %s", e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  private static UpstreamException translate(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UpstreamException upstream) {
+        return upstream;
+      }
+    }
+    return UpstreamException.unavailable(
+        "Token endpoint unreachable or timed out (" + failure.getClass().getSimpleName() + ")",
+        null);
+  }
+
+  private record ProviderClient(long version, OidcClient client) {}
+}

@@ -1,0 +1,445 @@
+package dev.tokenbroker.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An OAuth2 authorization server for tests, over real HTTP on a loopback port: /authorize
+ * auto-approves, /token speaks RFC 6749 (authorization_code with PKCE, refresh_token with rotation
+ * and reuse detection that revokes the whole family, client_credentials), /revoke speaks RFC 7009.
+ * Faults, latency and lifetimes are configurable; every call is counted.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+
+  /** A scripted answer for one upcoming token call. */
+  public record Fault(int status, String error, Long retryAfterSeconds, long delayMillis) {
+    public static Fault status(int status) {
+      return new Fault(status, status >= 500 ? null : "invalid_request", null, 0);
+    }
+
+    public static Fault oauthError(int status, String error) {
+      return new Fault(status, error, null, 0);
+    }
+
+    public static Fault tooManyRequests(long retryAfterSeconds) {
+      return new Fault(429, null, retryAfterSeconds, 0);
+    }
+
+    public static Fault delay(long millis) {
+      return new Fault(200, null, null, millis);
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(64);
+  private final Map<String, CodeGrant> codes = new ConcurrentHashMap<>();
+  private final Map<String, Family> families = new ConcurrentHashMap<>();
+  private final Map<String, Family> familyByRefreshToken = new ConcurrentHashMap<>();
+  private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+
+  private final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
+  private final AtomicInteger reuseDetections = new AtomicInteger();
+  private final AtomicInteger revocations = new AtomicInteger();
+  private final AtomicInteger concurrentRefreshes = new AtomicInteger();
+  private final AtomicInteger maxConcurrentRefreshes = new AtomicInteger();
+
+  private volatile String clientId = "sim-client";
+  private volatile String clientSecret = "sim-secret-0123456789";
+  private volatile long accessTokenLifetimeSeconds = 3600;
+  private volatile boolean rotateRefreshTokens = true;
+  private volatile boolean issueRefreshTokens = true;
+  private volatile boolean omitScope = false;
+  private volatile boolean denyAuthorization = false;
+  private volatile long latencyMillis = 0;
+  private final AtomicLong lastTokenIssuedAtMillis = new AtomicLong();
+
+  public ProviderSimulator() {
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    server.setExecutor(executor);
+    server.createContext("/authorize", this::authorize);
+    server.createContext("/token", this::token);
+    server.createContext("/revoke", this::revoke);
+    server.start();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public String clientSecret() {
+    return clientSecret;
+  }
+
+  /** Forgets all tokens, faults and counters and restores the default behaviour. */
+  public void reset() {
+    codes.clear();
+    families.clear();
+    familyByRefreshToken.clear();
+    accessTokens.clear();
+    faults.clear();
+    tokenCalls.clear();
+    reuseDetections.set(0);
+    revocations.set(0);
+    maxConcurrentRefreshes.set(0);
+    accessTokenLifetimeSeconds = 3600;
+    rotateRefreshTokens = true;
+    issueRefreshTokens = true;
+    omitScope = false;
+    denyAuthorization = false;
+    latencyMillis = 0;
+  }
+
+  public ProviderSimulator accessTokenLifetime(long seconds) {
+    this.accessTokenLifetimeSeconds = seconds;
+    return this;
+  }
+
+  public ProviderSimulator rotateRefreshTokens(boolean rotate) {
+    this.rotateRefreshTokens = rotate;
+    return this;
+  }
+
+  public ProviderSimulator issueRefreshTokens(boolean issue) {
+    this.issueRefreshTokens = issue;
+    return this;
+  }
+
+  public ProviderSimulator omitScope(boolean omit) {
+    this.omitScope = omit;
+    return this;
+  }
+
+  public ProviderSimulator denyAuthorization(boolean deny) {
+    this.denyAuthorization = deny;
+    return this;
+  }
+
+  public ProviderSimulator latency(long millis) {
+    this.latencyMillis = millis;
+    return this;
+  }
+
+  /** Scripts the next token calls, one fault each, in order. */
+  public ProviderSimulator failNext(Fault... next) {
+    faults.addAll(List.of(next));
+    return this;
+  }
+
+  public int tokenCalls(String grantType) {
+    AtomicInteger count = tokenCalls.get(grantType);
+    return count == null ? 0 : count.get();
+  }
+
+  public int reuseDetections() {
+    return reuseDetections.get();
+  }
+
+  public int revocations() {
+    return revocations.get();
+  }
+
+  public int maxConcurrentRefreshes() {
+    return maxConcurrentRefreshes.get();
+  }
+
+  /** Whether an access token was issued here and its family is not revoked. */
+  public boolean accessTokenActive(String accessToken) {
+    String familyId = accessTokens.get(accessToken);
+    return familyId != null && !families.get(familyId).revoked;
+  }
+
+  /** Makes every token of the family holding this refresh token invalid (as a user would). */
+  public void revokeFamilyOf(String refreshToken) {
+    Family family = familyByRefreshToken.get(refreshToken);
+    if (family != null) {
+      family.revoked = true;
+    }
+  }
+
+  /** Creates a grant family directly and returns its refresh token (for import tests). */
+  public String issueRefreshTokenFor(String scope) {
+    Family family = newFamily(scope);
+    return family.currentRefreshToken;
+  }
+
+  private void authorize(HttpExchange exchange) throws IOException {
+    Map<String, String> q = parse(exchange.getRequestURI().getRawQuery());
+    String redirect = q.get("redirect_uri");
+    String state = q.get("state");
+    if (!clientId.equals(q.get("client_id")) || redirect == null) {
+      respond(exchange, 400, "{\"error\":\"invalid_request\"}");
+      return;
+    }
+    String location;
+    if (denyAuthorization) {
+      location = redirect + "?error=access_denied&state=" + enc(state);
+    } else {
+      String code = "code-" + random();
+      codes.put(
+          code,
+          new CodeGrant(
+              redirect,
+              q.getOrDefault("scope", ""),
+              q.get("code_challenge"),
+              q.get("code_challenge_method")));
+      location = redirect + "?code=" + enc(code) + "&state=" + enc(state);
+    }
+    exchange.getResponseHeaders().add("Location", location);
+    exchange.sendResponseHeaders(302, -1);
+    exchange.close();
+  }
+
+  private void token(HttpExchange exchange) throws IOException {
+    Map<String, String> form =
+        parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    String grantType = form.getOrDefault("grant_type", "");
+    tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
+    sleep(latencyMillis);
+    Fault fault = faults.poll();
+    if (fault != null) {
+      sleep(fault.delayMillis());
+      if (fault.status() != 200) {
+        if (fault.retryAfterSeconds() != null) {
+          exchange
+              .getResponseHeaders()
+              .add("Retry-After", String.valueOf(fault.retryAfterSeconds()));
+        }
+        respond(
+            exchange,
+            fault.status(),
+            fault.error() == null
+                ? "{\"detail\":\"simulated\"}"
+                : "{\"error\":\"" + fault.error() + "\"}");
+        return;
+      }
+    }
+    if (!clientAuthenticated(exchange, form)) {
+      respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+      return;
+    }
+    switch (grantType) {
+      case "authorization_code" -> exchangeCode(exchange, form);
+      case "refresh_token" -> refresh(exchange, form);
+      case "client_credentials" ->
+          respond(exchange, 200, tokens(newFamily(form.getOrDefault("scope", "")), false));
+      default -> respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+    }
+  }
+
+  private void exchangeCode(HttpExchange exchange, Map<String, String> form) throws IOException {
+    CodeGrant grant = codes.remove(form.getOrDefault("code", ""));
+    if (grant == null || !grant.redirectUri.equals(form.get("redirect_uri"))) {
+      respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+      return;
+    }
+    if (grant.challenge != null) {
+      String verifier = form.get("code_verifier");
+      if (verifier == null
+          || !"S256".equals(grant.method)
+          || !grant.challenge.equals(s256(verifier))) {
+        respond(
+            exchange,
+            400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"PKCE verification failed\"}");
+        return;
+      }
+    }
+    respond(exchange, 200, tokens(newFamily(grant.scope), true));
+  }
+
+  private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
+    int now = concurrentRefreshes.incrementAndGet();
+    maxConcurrentRefreshes.accumulateAndGet(now, Math::max);
+    try {
+      String presented = form.getOrDefault("refresh_token", "");
+      Family family = familyByRefreshToken.get(presented);
+      if (family == null || family.revoked) {
+        respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+        return;
+      }
+      synchronized (family) {
+        if (!presented.equals(family.currentRefreshToken)) {
+          family.revoked = true;
+          reuseDetections.incrementAndGet();
+          respond(
+              exchange,
+              400,
+              "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token reuse detected\"}");
+          return;
+        }
+        if (rotateRefreshTokens) {
+          family.currentRefreshToken = "rt-" + random();
+          familyByRefreshToken.put(family.currentRefreshToken, family);
+        }
+      }
+      respond(exchange, 200, tokens(family, rotateRefreshTokens));
+    } finally {
+      concurrentRefreshes.decrementAndGet();
+    }
+  }
+
+  private void revoke(HttpExchange exchange) throws IOException {
+    Map<String, String> form =
+        parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (!clientAuthenticated(exchange, form)) {
+      respond(exchange, 401, "{\"error\":\"invalid_client\"}");
+      return;
+    }
+    Family family = familyByRefreshToken.get(form.getOrDefault("token", ""));
+    if (family != null) {
+      family.revoked = true;
+      revocations.incrementAndGet();
+    }
+    respond(exchange, 200, "");
+  }
+
+  private Family newFamily(String scope) {
+    Family family = new Family("fam-" + random(), scope);
+    family.currentRefreshToken = "rt-" + random();
+    families.put(family.id, family);
+    familyByRefreshToken.put(family.currentRefreshToken, family);
+    return family;
+  }
+
+  private String tokens(Family family, boolean includeRefreshToken) {
+    String access = "at-" + random();
+    accessTokens.put(access, family.id);
+    lastTokenIssuedAtMillis.set(System.currentTimeMillis());
+    StringBuilder json =
+        new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"")
+            .append(access)
+            .append('"');
+    json.append(",\"expires_in\":").append(accessTokenLifetimeSeconds);
+    if (includeRefreshToken && issueRefreshTokens) {
+      json.append(",\"refresh_token\":\"").append(family.currentRefreshToken).append('"');
+    }
+    if (!omitScope && !family.scope.isEmpty()) {
+      json.append(",\"scope\":\"").append(family.scope).append('"');
+    }
+    return json.append('}').toString();
+  }
+
+  private boolean clientAuthenticated(HttpExchange exchange, Map<String, String> form) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header != null && header.startsWith("Basic ")) {
+      String decoded =
+          new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon > 0
+          && clientId.equals(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8))
+          && clientSecret.equals(
+              URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+    }
+    return clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.getResponseHeaders().add("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    exchange.close();
+  }
+
+  static Map<String, String> parse(String encoded) {
+    Map<String, String> values = new HashMap<>();
+    if (encoded == null || encoded.isEmpty()) {
+      return values;
+    }
+    for (String pair : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      values.put(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return values;
+  }
+
+  private static String s256(String verifier) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String enc(String value) {
+    return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String random() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private record CodeGrant(String redirectUri, String scope, String challenge, String method) {}
+
+  private static final class Family {
+    final String id;
+    final String scope;
+    volatile String currentRefreshToken;
+    volatile boolean revoked;
+
+    Family(String id, String scope) {
+      this.id = id;
+      this.scope = scope;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tokenbroker.support;
+
+import static dev.tokenbroker.support.Api.admin;
+import static io.restassured.RestAssured.given;
+
+import dev.tokenbroker.simulator.ProviderSimulator;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Multi-step API flows shared by tests: providers on the simulator, authorizations. */
+public final class Flows {
+
+  private Flows() {}
+
+  /** Registers an authorization_code provider whose endpoints are the simulator's. */
+  public static void registerCodeProvider(
+      String id, ProviderSimulator sim, Map<String, Object> extra) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("preset", "generic");
+    body.put("grant_type", "authorization_code");
+    body.put("authorization_url", sim.baseUrl() + "/authorize");
+    body.put("token_url", sim.baseUrl() + "/token");
+    body.put("revocation_url", sim.baseUrl() + "/revoke");
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", sim.clientSecret());
+    body.put("scopes", List.of("r:profile", "r:backpack", "rw:backpack"));
+    body.put("default_scopes", List.of("r:profile"));
+    body.put("redirect_uri", "http://localhost:" + RestAssured.port + "/v1/oauth/callback");
+    body.putAll(extra);
+    admin().body(body).put("/v1/providers/" + id).then().statusCode(201);
+  }
+
+  /**
+   * Runs a whole authorization as a browser would: start it, follow the simulator's redirect back
+   * to the callback. Returns the callback's Location (with status and grant_id).
+   */
+  public static String authorize(
+      String providerId, String apiKey, String subject, List<String> scopes) {
+    Map<String, Object> start = new HashMap<>();
+    start.put("subject", subject);
+    start.put("scopes", scopes);
+    start.put("return_url", "https://app.example.test/done");
+    String authorizationUrl =
+        Api.as(apiKey)
+            .body(start)
+            .post("/v1/providers/" + providerId + "/authorizations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("authorization_url");
+    String callback = followAuthorization(authorizationUrl);
+    return callbackLocation(callback);
+  }
+
+  /** GETs the authorization URL at the simulator and returns where it sends the browser. */
+  public static String followAuthorization(String authorizationUrl) {
+    return given()
+        .redirects()
+        .follow(false)
+        .urlEncodingEnabled(false)
+        .get(authorizationUrl)
+        .then()
+        .statusCode(302)
+        .extract()
+        .header("Location");
+  }
+
+  /** GETs the broker's callback URL and returns the 303 Location. */
+  public static String callbackLocation(String callbackUrl) {
+    URI uri = URI.create(callbackUrl);
+    return given()
+        .redirects()
+        .follow(false)
+        .urlEncodingEnabled(false)
+        .get(uri.getRawPath() + "?" + uri.getRawQuery())
+        .then()
+        .statusCode(303)
+        .extract()
+        .header("Location");
+  }
+
+  public static String queryParam(String url, String name) {
+    for (String pair : URI.create(url).getRawQuery().split("&")) {
+      if (pair.startsWith(name + "=")) {
+        return java.net.URLDecoder.decode(
+            pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}
