@@ -6,6 +6,7 @@ import dev.tokenbroker.provider.ProviderChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Grants with their decrypted access tokens, by provider and subject: the hot path of {@code POST
@@ -19,6 +20,16 @@ public class GrantCache {
 
   public Optional<GrantSnapshot> get(String providerId, String subject) {
     return Optional.ofNullable(bySubject.getIfPresent(key(providerId, subject)));
+  }
+
+  /**
+   * The cached grant, or the one {@code loader} finds; concurrent misses for the same grant share
+   * one load (a cold cache under a burst would otherwise query once per caller).
+   */
+  public Optional<GrantSnapshot> get(
+      String providerId, String subject, Supplier<Optional<GrantSnapshot>> loader) {
+    return Optional.ofNullable(
+        bySubject.get(key(providerId, subject), k -> loader.get().orElse(null)));
   }
 
   public void put(GrantSnapshot grant) {

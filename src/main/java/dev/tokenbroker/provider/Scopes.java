@@ -48,7 +48,7 @@ public final class Scopes {
 
   /** Whether {@code pattern} covers {@code scope}, segment by segment on {@code :}. */
   public static boolean patternCovers(String pattern, String scope) {
-    if (pattern.equals(scope)) {
+    if (pattern.equals(scope) || pattern.equals("*")) {
       return true;
     }
     if (pattern.indexOf('*') < 0) {

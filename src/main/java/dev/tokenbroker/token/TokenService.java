@@ -91,16 +91,15 @@ public class TokenService {
   }
 
   private Optional<GrantSnapshot> grant(ProviderSettings provider, String subject) {
-    Optional<GrantSnapshot> cached = cache.get(provider.id(), subject);
-    if (cached.isPresent()) {
-      return cached;
-    }
+    return cache.get(provider.id(), subject, () -> load(provider, subject));
+  }
+
+  private Optional<GrantSnapshot> load(ProviderSettings provider, String subject) {
     Optional<GrantSnapshot> stored =
         store.findBySubject(provider.id(), subject).map(secrets::snapshot);
     if (stored.isEmpty() && provider.usesClientCredentials()) {
       stored = Optional.of(createClientGrant(provider));
     }
-    stored.ifPresent(cache::put);
     return stored;
   }
 

@@ -29,7 +29,8 @@ class ScopesTest {
     assertTrue(Scopes.patternCovers("r:*", "r:backpack"));
     assertFalse(Scopes.patternCovers("r:*", "rw:backpack"));
     assertTrue(Scopes.patternCovers("*", "openid"));
-    assertFalse(Scopes.patternCovers("*", "a:b"));
+    assertTrue(Scopes.patternCovers("*", "a:b:c"));
+    assertFalse(Scopes.patternCovers("r*", "r:b"));
   }
 
   @Test

@@ -1,0 +1,181 @@
+package dev.tokenbroker.cluster;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.BrokerProcess;
+import dev.tokenbroker.support.Concurrently;
+import io.restassured.http.ContentType;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two broker JVMs from the packaged jar share one PostgreSQL: however many callers hit both at
+ * once, each grant is refreshed once per expiry and no rotated refresh token is reused.
+ */
+class TwoInstancesIT {
+
+  /** Long enough that a round of 200 callers on this 2-core machine ends well before expiry. */
+  private static final int LIFETIME_SECONDS = 30;
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String ADMIN_KEY = "it-admin-key-0123456789abcdefghijklmnopq";
+
+  private static EmbeddedPostgres postgres;
+  private static ProviderSimulator sim;
+  private static final List<BrokerProcess> brokers = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    sim = new ProviderSimulator();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Map<String, String> env = new HashMap<>(database());
+    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
+    brokers.add(BrokerProcess.start("a", env));
+    brokers.add(BrokerProcess.start("b", env));
+    for (BrokerProcess broker : brokers) {
+      broker.awaitReady(Duration.ofSeconds(90));
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    brokers.forEach(BrokerProcess::close);
+    if (sim != null) {
+      sim.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void concurrentCallersOnBothInstancesCauseOneRefreshPerExpiry() throws Exception {
+    sim.reset();
+    sim.latency(300).accessTokenLifetime(LIFETIME_SECONDS);
+    String provider = "cluster-sim";
+    Map<String, Object> definition = new HashMap<>();
+    definition.put("grant_type", "authorization_code");
+    definition.put("authorization_url", sim.baseUrl() + "/authorize");
+    definition.put("token_url", sim.baseUrl() + "/token");
+    definition.put("client_id", sim.clientId());
+    definition.put("client_secret", sim.clientSecret());
+    admin(0).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
+    admin(1)
+        .body(
+            Map.of(
+                "subject", "shared-user",
+                "refresh_token", sim.issueRefreshTokenFor("r:profile"),
+                "scopes", List.of("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201);
+
+    warmUp();
+    long started = System.nanoTime();
+    Set<String> round1 = tokensFromBoth(provider, 200);
+    long roundMillis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(roundMillis < LIFETIME_SECONDS * 600, "round took " + roundMillis + " ms");
+    assertEquals(1, round1.size(), "all callers share one token");
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+
+    Thread.sleep(LIFETIME_SECONDS * 1000 + 500);
+    Set<String> round2 = tokensFromBoth(provider, 200);
+    assertEquals(1, round2.size());
+    assertNotEquals(round1, round2);
+    assertEquals(2, sim.tokenCalls("refresh_token"), "one refresh per expiry, cluster-wide");
+    assertEquals(1, sim.maxConcurrentRefreshes());
+    assertEquals(0, sim.reuseDetections(), "a rotated-away refresh token was reused");
+  }
+
+  @Test
+  void prodProfileRefusesToStartWithoutKeySource() throws Exception {
+    Map<String, String> env = new HashMap<>(database());
+    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    try (BrokerProcess broker = BrokerProcess.start("no-keys", env)) {
+      assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(broker.output().contains("No encryption key"), broker.output());
+      assertTrue(broker.output().contains("BROKER_CRYPTO_LOCAL_KEYS"));
+    }
+  }
+
+  @Test
+  void prodProfileRefusesToStartWithoutDatasource() throws Exception {
+    try (BrokerProcess broker =
+        BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {
+      assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(broker.output().contains("quarkus.datasource.jdbc.url"), broker.output());
+    }
+  }
+
+  private static Set<String> tokensFromBoth(String provider, int callers) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    String body =
+        "{\"provider_id\":\""
+            + provider
+            + "\",\"subject\":\"shared-user\",\"min_validity_seconds\":0}";
+    List<HttpResponse<String>> responses =
+        Concurrently.run(
+            callers, () -> post(next.getAndIncrement() % brokers.size(), "/v1/tokens", body));
+    Set<String> tokens = new HashSet<>();
+    for (HttpResponse<String> response : responses) {
+      assertEquals(200, response.statusCode(), response.body());
+      tokens.add(io.restassured.path.json.JsonPath.from(response.body()).getString("access_token"));
+    }
+    return tokens;
+  }
+
+  /** Lets both JVMs and the client load their classes before anything is timed. */
+  private static void warmUp() throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    Concurrently.run(200, () -> post(next.getAndIncrement() % brokers.size(), "/v1/tokens", "{}"));
+  }
+
+  private static HttpResponse<String> post(int instance, String path, String json)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(brokers.get(instance).baseUrl() + path))
+            .header("Authorization", "Bearer " + ADMIN_KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static io.restassured.specification.RequestSpecification admin(int instance) {
+    return given()
+        .baseUri(brokers.get(instance).baseUrl())
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .contentType(ContentType.JSON);
+  }
+
+  private static Map<String, String> database() {
+    return Map.of(
+        "QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"),
+        "QUARKUS_DATASOURCE_USERNAME", "postgres",
+        "QUARKUS_DATASOURCE_PASSWORD", "postgres");
+  }
+}

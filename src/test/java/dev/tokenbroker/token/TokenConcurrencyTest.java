@@ -1,0 +1,153 @@
+package dev.tokenbroker.token;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.as;
+import static dev.tokenbroker.support.Api.unique;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+
+import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.Concurrently;
+import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.PostgresSimulatorProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.junit.mockito.InjectSpy;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+/** Concurrency, the memory-only hot path and a failing database write, on PostgreSQL. */
+@QuarkusTest
+@TestProfile(PostgresSimulatorProfile.class)
+class TokenConcurrencyTest {
+
+  @InjectSimulator ProviderSimulator sim;
+  @InjectSpy GrantStore store;
+  @Inject EntityManagerFactory emf;
+
+  private String provider;
+  private String consumer;
+
+  @BeforeEach
+  void setUp() {
+    sim.reset();
+    provider = unique("conc");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    consumer = Api.consumer(unique("app"), provider, List.of("*"));
+  }
+
+  @Test
+  void twoHundredConcurrentCallersShareOneRefresh() throws Exception {
+    String grantId = importGrant("crowd");
+    sim.latency(300);
+    List<Response> responses = Concurrently.run(200, () -> tokenRequest("crowd", 30));
+    Set<String> tokens = new HashSet<>();
+    for (Response r : responses) {
+      assertEquals(200, r.statusCode(), r.asString());
+      tokens.add(r.path("access_token"));
+      assertEquals(grantId, r.path("grant_id"));
+    }
+    assertEquals(1, tokens.size(), "every caller got the one refreshed token");
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+    assertEquals(1, sim.maxConcurrentRefreshes());
+    assertEquals(0, sim.reuseDetections());
+  }
+
+  @Test
+  void servingACachedTokenTouchesNeitherDatabaseNorCrypto() {
+    importGrant("hot");
+    tokenRequest("hot", 30);
+    var stats = emf.unwrap(SessionFactory.class).getStatistics();
+    long statementsBefore = stats.getPrepareStatementCount();
+    assertTrue(statementsBefore > 0, "statistics are collected");
+    Mockito.clearInvocations(store);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(200, tokenRequest("hot", 30).statusCode());
+    }
+    assertEquals(
+        statementsBefore, stats.getPrepareStatementCount(), "SQL statements on the hot path");
+    Mockito.verifyNoInteractions(store);
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+  }
+
+  @Test
+  void whenStoringRefreshedTokensFailsTheRotatedTokenIsHeldAndNeverReused() throws Exception {
+    String grantId = importGrant("flaky");
+    Mockito.doThrow(new PersistenceException("simulated database outage"))
+        .when(store)
+        .storeRefreshed(anyString(), anyLong(), any());
+
+    Response first = tokenRequest("flaky", 30);
+    assertEquals(200, first.statusCode(), "the new token is served from memory");
+    assertTrue(sim.accessTokenActive(first.path("access_token")));
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+    admin().get("/v1/grants/" + grantId).then().body("last_refreshed_at", nullValue());
+
+    // while the database refuses the write, this replica will not refresh with the old token
+    admin()
+        .post("/v1/grants/" + grantId + "/refresh")
+        .then()
+        .statusCode(503)
+        .body("code", equalTo("upstream_unavailable"));
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+
+    Mockito.doCallRealMethod().when(store).storeRefreshed(anyString(), anyLong(), any());
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (admin().get("/v1/grants/" + grantId).path("last_refreshed_at") == null) {
+      assertTrue(System.currentTimeMillis() < deadline, "held write was never stored");
+      Thread.sleep(200);
+    }
+    admin()
+        .post("/v1/grants/" + grantId + "/refresh")
+        .then()
+        .statusCode(200)
+        .body("last_refreshed_at", notNullValue());
+    assertEquals(2, sim.tokenCalls("refresh_token"));
+    assertEquals(0, sim.reuseDetections(), "the rotated-away refresh token was reused");
+    assertEquals(200, tokenRequest("flaky", 30).statusCode());
+  }
+
+  private String importGrant(String subject) {
+    return admin()
+        .body(
+            Map.of(
+                "subject",
+                subject,
+                "refresh_token",
+                sim.issueRefreshTokenFor("r:profile"),
+                "scopes",
+                List.of("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  private Response tokenRequest(String subject, int minValidity) {
+    return as(consumer)
+        .body(
+            Map.of(
+                "provider_id", provider, "subject", subject, "min_validity_seconds", minValidity))
+        .post("/v1/tokens");
+  }
+}
