@@ -342,8 +342,11 @@ class AuthorizationCodeFlowTest {
     token("user-10", null, 30, 503)
         .body("code", equalTo("upstream_unavailable"))
         .header("Retry-After", equalTo("7"));
+    // a provider slower than broker.upstream.request-timeout (3 s in tests) is unavailable
+    sim.failNext(new ProviderSimulator.Fault(503, null, null, 4_000));
+    token("user-10", null, 30, 503).body("code", equalTo("upstream_unavailable"));
     String served = token("user-10", null, 30).extract().path("access_token");
-    assertEquals(4, sim.tokenCalls("refresh_token"));
+    assertEquals(5, sim.tokenCalls("refresh_token"));
     assertEquals(0, sim.reuseDetections());
 
     // while the provider fails, the cached token keeps being served
