@@ -4,6 +4,7 @@ import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
+import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -25,18 +26,21 @@ public class ProviderService {
   private final SecretCipher cipher;
   private final Clock clock;
   private final Event<ProviderChanged> changed;
+  private final UpstreamRateGuard rateGuard;
 
   public ProviderService(
       EntityManager em,
       ProviderDefinitions definitions,
       SecretCipher cipher,
       Clock clock,
-      Event<ProviderChanged> changed) {
+      Event<ProviderChanged> changed,
+      UpstreamRateGuard rateGuard) {
     this.em = em;
     this.definitions = definitions;
     this.cipher = cipher;
     this.clock = clock;
     this.changed = changed;
+    this.rateGuard = rateGuard;
   }
 
   public static SecretBinding clientSecretBinding(String providerId) {
@@ -78,6 +82,8 @@ public class ProviderService {
     entity.updatedAt = now;
     if (created) {
       em.persist(entity);
+      em.flush();
+      rateGuard.register(id);
     }
     em.flush();
     LOG.infof(

@@ -15,12 +15,14 @@ import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.Scopes;
 import dev.tokenbroker.upstream.IssuedTokens;
 import dev.tokenbroker.upstream.UpstreamException;
+import dev.tokenbroker.upstream.UpstreamRateGuard;
 import dev.tokenbroker.upstream.UpstreamTokenClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +46,7 @@ public class GrantRefresher {
   private final ProviderRegistry providers;
   private final UpstreamTokenClient upstream;
   private final HeldTokenWrites held;
+  private final UpstreamRateGuard rateGuard;
   private final RefreshConfig config;
   private final Clock clock;
   private final String owner = Ids.newId("replica");
@@ -56,6 +59,7 @@ public class GrantRefresher {
       ProviderRegistry providers,
       UpstreamTokenClient upstream,
       HeldTokenWrites held,
+      UpstreamRateGuard rateGuard,
       RefreshConfig config,
       Clock clock) {
     this.store = store;
@@ -64,6 +68,7 @@ public class GrantRefresher {
     this.providers = providers;
     this.upstream = upstream;
     this.held = held;
+    this.rateGuard = rateGuard;
     this.config = config;
     this.clock = clock;
   }
@@ -153,6 +158,7 @@ public class GrantRefresher {
     }
     IssuedTokens tokens;
     try {
+      awaitRateSlot(provider);
       tokens = callUpstream(provider, grant);
     } catch (UpstreamException e) {
       throw failed(provider, grant, e);
@@ -181,6 +187,31 @@ public class GrantRefresher {
         tokens.expiresAt(),
         tokens.refreshToken() == null ? "" : " (refresh token rotated)");
     return fresh;
+  }
+
+  /**
+   * Waits for the provider's next cluster-wide request slot when it opens soon enough; otherwise
+   * fails as rate limited so the caller gets 503 with Retry-After.
+   */
+  private void awaitRateSlot(ProviderSettings provider) {
+    Instant deadline = clock.instant().plus(config.maxRateWait());
+    while (true) {
+      Optional<Duration> wait =
+          rateGuard.tryAcquire(provider.id(), provider.minTokenRequestIntervalSeconds());
+      if (wait.isEmpty()) {
+        return;
+      }
+      if (clock.instant().plus(wait.get()).isAfter(deadline)) {
+        throw new UpstreamException(
+            UpstreamException.Kind.RATE_LIMITED,
+            0,
+            null,
+            wait.get(),
+            "Provider " + provider.id() + " allows its next token request in " + wait.get(),
+            null);
+      }
+      sleep(wait.get().plusMillis(ThreadLocalRandom.current().nextLong(50)));
+    }
   }
 
   private IssuedTokens callUpstream(ProviderSettings provider, GrantEntity grant) {
@@ -261,6 +292,9 @@ public class GrantRefresher {
       }
       default -> {
         Duration retryAfter = e.retryAfter().orElse(config.defaultRetryAfter());
+        if (e.kind() == UpstreamException.Kind.RATE_LIMITED && e.status() == 429) {
+          rateGuard.holdUntil(provider.id(), now.plus(retryAfter));
+        }
         store.recordFailure(grant.id, owner, e.errorCode(), null, now.plus(backoff(grant)));
         LOG.warnf(
             "Provider %s unavailable for grant %s: %s", provider.id(), grant.id, e.getMessage());

@@ -27,6 +27,13 @@ public interface RefreshConfig {
   @WithDefault("0.05")
   double jitter();
 
+  /**
+   * How long a refresh may wait for the provider's next request slot (its minimum interval or a
+   * Retry-After) before the caller gets 503 instead.
+   */
+  @WithDefault("12s")
+  Duration maxRateWait();
+
   /** Retry-After given to callers when the upstream did not name one. */
   @WithDefault("5s")
   Duration defaultRetryAfter();

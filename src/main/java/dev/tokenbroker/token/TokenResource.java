@@ -1,5 +1,6 @@
 package dev.tokenbroker.token;
 
+import dev.tokenbroker.caller.CallerRateLimiter;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
 import jakarta.validation.Valid;
@@ -18,10 +19,12 @@ public class TokenResource {
 
   private final TokenService tokens;
   private final CurrentCaller caller;
+  private final CallerRateLimiter rateLimiter;
 
-  public TokenResource(TokenService tokens, CurrentCaller caller) {
+  public TokenResource(TokenService tokens, CurrentCaller caller, CallerRateLimiter rateLimiter) {
     this.tokens = tokens;
     this.caller = caller;
+    this.rateLimiter = rateLimiter;
   }
 
   @POST
@@ -30,6 +33,7 @@ public class TokenResource {
   @ResponseHeader(name = "Cache-Control", value = "no-store")
   @ResponseHeader(name = "Pragma", value = "no-cache")
   public TokenResponse issue(@NotNull @Valid TokenRequest body) {
+    rateLimiter.admitTokenRequest(caller.get());
     return tokens.issue(caller.get(), body);
   }
 }

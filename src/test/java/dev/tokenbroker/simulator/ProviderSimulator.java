@@ -60,6 +60,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
 
   private final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
+  private final List<Long> tokenCallMillis =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final AtomicInteger reuseDetections = new AtomicInteger();
   private final AtomicInteger revocations = new AtomicInteger();
   private final AtomicInteger concurrentRefreshes = new AtomicInteger();
@@ -108,6 +110,7 @@ public final class ProviderSimulator implements AutoCloseable {
     accessTokens.clear();
     faults.clear();
     tokenCalls.clear();
+    tokenCallMillis.clear();
     reuseDetections.set(0);
     revocations.set(0);
     maxConcurrentRefreshes.set(0);
@@ -158,6 +161,18 @@ public final class ProviderSimulator implements AutoCloseable {
   public int tokenCalls(String grantType) {
     AtomicInteger count = tokenCalls.get(grantType);
     return count == null ? 0 : count.get();
+  }
+
+  /** Shortest gap between two token calls received, in milliseconds (MAX_VALUE if < 2). */
+  public long minimumGapMillis() {
+    synchronized (tokenCallMillis) {
+      List<Long> sorted = tokenCallMillis.stream().sorted().toList();
+      long min = Long.MAX_VALUE;
+      for (int i = 1; i < sorted.size(); i++) {
+        min = Math.min(min, sorted.get(i) - sorted.get(i - 1));
+      }
+      return min;
+    }
   }
 
   public int reuseDetections() {
@@ -224,6 +239,7 @@ public final class ProviderSimulator implements AutoCloseable {
         parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     String grantType = form.getOrDefault("grant_type", "");
     tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
+    tokenCallMillis.add(System.currentTimeMillis());
     sleep(latencyMillis);
     Fault fault = faults.poll();
     if (fault != null) {

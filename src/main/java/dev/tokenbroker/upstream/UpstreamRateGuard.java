@@ -1,0 +1,94 @@
+package dev.tokenbroker.upstream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/**
+ * Cluster-wide pacing of token requests per provider (DESIGN §3.5): one conditional UPDATE takes
+ * the next slot, so replicas together never exceed the provider's allowed rate.
+ */
+@ApplicationScoped
+public class UpstreamRateGuard {
+
+  private final EntityManager em;
+  private final Clock clock;
+
+  public UpstreamRateGuard(EntityManager em, Clock clock) {
+    this.em = em;
+    this.clock = clock;
+  }
+
+  /** Registers a new provider; the first request may go at once. */
+  @Transactional
+  public void register(String providerId) {
+    em.createNativeQuery(
+            "insert into provider_rate_guard (provider_id, next_allowed_at) values (?1, ?2)")
+        .setParameter(1, providerId)
+        .setParameter(2, Timestamp.from(clock.instant()))
+        .executeUpdate();
+  }
+
+  /**
+   * Takes the slot for one token request: empty when taken, otherwise how long until the next slot
+   * opens.
+   */
+  @Transactional
+  public Optional<Duration> tryAcquire(String providerId, int intervalSeconds) {
+    Instant now = clock.instant();
+    int taken =
+        em.createNativeQuery(
+                "update provider_rate_guard set next_allowed_at = ?1"
+                    + " where provider_id = ?2 and next_allowed_at <= ?3")
+            .setParameter(1, Timestamp.from(now.plusSeconds(Math.max(0, intervalSeconds))))
+            .setParameter(2, providerId)
+            .setParameter(3, Timestamp.from(now))
+            .executeUpdate();
+    if (taken == 1) {
+      return Optional.empty();
+    }
+    Object next =
+        em.createNativeQuery(
+                "select next_allowed_at from provider_rate_guard where provider_id = ?1")
+            .setParameter(1, providerId)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+    if (next == null) {
+      register(providerId);
+      return tryAcquire(providerId, intervalSeconds);
+    }
+    Duration wait = Duration.between(now, instant(next));
+    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /** Honors a provider's Retry-After for every replica: no request before {@code until}. */
+  @Transactional
+  public void holdUntil(String providerId, Instant until) {
+    em.createNativeQuery(
+            "update provider_rate_guard set next_allowed_at = ?1"
+                + " where provider_id = ?2 and next_allowed_at < ?1")
+        .setParameter(1, Timestamp.from(until))
+        .setParameter(2, providerId)
+        .executeUpdate();
+  }
+
+  private static Instant instant(Object value) {
+    if (value instanceof Timestamp ts) {
+      return ts.toInstant();
+    }
+    if (value instanceof OffsetDateTime odt) {
+      return odt.toInstant();
+    }
+    if (value instanceof Instant i) {
+      return i;
+    }
+    throw new IllegalStateException("Unexpected timestamp type " + value.getClass());
+  }
+}
