@@ -9,6 +9,7 @@ import dev.tokenbroker.grant.GrantSnapshot;
 import dev.tokenbroker.grant.GrantStatus;
 import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.grant.TokenWrite;
+import dev.tokenbroker.ops.BrokerMetrics;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.Scopes;
@@ -37,6 +38,7 @@ public class TokenService {
   private final GrantSecrets secrets;
   private final GrantRefresher refresher;
   private final Clock clock;
+  private final BrokerMetrics metrics;
 
   public TokenService(
       ProviderRegistry providers,
@@ -44,16 +46,32 @@ public class TokenService {
       GrantStore store,
       GrantSecrets secrets,
       GrantRefresher refresher,
-      Clock clock) {
+      Clock clock,
+      BrokerMetrics metrics) {
     this.providers = providers;
     this.cache = cache;
     this.store = store;
     this.secrets = secrets;
     this.refresher = refresher;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
+  /** Serves a token and counts the outcome per provider. */
   public TokenResponse issue(AuthenticatedCaller caller, TokenRequest request) {
+    String provider =
+        providers.find(request.providerId()).map(ProviderSettings::id).orElse("unknown");
+    try {
+      TokenResponse response = serve(caller, request);
+      metrics.tokenRequest(provider, "issued");
+      return response;
+    } catch (ApiException e) {
+      metrics.tokenRequest(provider, e.code());
+      throw e;
+    }
+  }
+
+  private TokenResponse serve(AuthenticatedCaller caller, TokenRequest request) {
     List<String> requested = request.scopes() == null ? null : List.copyOf(request.scopes());
     if (requested != null && !requested.stream().allMatch(Scopes::isValidToken)) {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");

@@ -1,5 +1,6 @@
 package dev.tokenbroker.upstream;
 
+import dev.tokenbroker.ops.BrokerMetrics;
 import dev.tokenbroker.provider.ClientAuthMethod;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderChanged;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -34,12 +36,15 @@ public class UpstreamTokenClient {
   private final OidcClients oidcClients;
   private final UpstreamConfig config;
   private final Clock clock;
+  private final BrokerMetrics metrics;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
 
-  public UpstreamTokenClient(OidcClients oidcClients, UpstreamConfig config, Clock clock) {
+  public UpstreamTokenClient(
+      OidcClients oidcClients, UpstreamConfig config, Clock clock, BrokerMetrics metrics) {
     this.oidcClients = oidcClients;
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5 when there is one. */
@@ -85,13 +90,16 @@ public class UpstreamTokenClient {
       String grant,
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
     Tokens tokens;
+    long started = System.nanoTime();
     try {
       tokens = op.apply(client(provider)).await().atMost(config.requestTimeout());
     } catch (RuntimeException e) {
       UpstreamException failure = translate(e);
+      metrics.upstreamRequest(provider.id(), grant, failure.errorCode(), since(started));
       LOG.debugf("%s grant at provider %s failed: %s", grant, provider.id(), failure.getMessage());
       throw failure;
     }
+    metrics.upstreamRequest(provider.id(), grant, "success", since(started));
     Instant now = clock.instant();
     Long expiresAt = tokens.getAccessTokenExpiresAt();
     return new IssuedTokens(
@@ -102,6 +110,10 @@ public class UpstreamTokenClient {
             : Instant.ofEpochSecond(expiresAt),
         scope(tokens),
         now);
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   private static String scope(Tokens tokens) {

@@ -1,0 +1,54 @@
+package dev.tokenbroker.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The service's own meters (DESIGN §4 Operations). Tags carry provider ids, grant types and
+ * outcomes only, never subjects or tokens.
+ */
+@ApplicationScoped
+public class BrokerMetrics {
+
+  private final MeterRegistry registry;
+
+  public BrokerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** {@code broker_token_requests_total{provider,outcome}}. */
+  public void tokenRequest(String provider, String outcome) {
+    Counter.builder("broker.token.requests")
+        .description("POST /v1/tokens by outcome")
+        .tag("provider", provider)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * {@code broker_upstream_requests_total{provider,grant_type,outcome}} and the latency histogram
+   * {@code broker_upstream_request_seconds}.
+   */
+  public void upstreamRequest(String provider, String grantType, String outcome, Duration took) {
+    Counter.builder("broker.upstream.requests")
+        .description("Token endpoint calls by outcome")
+        .tag("provider", provider)
+        .tag("grant_type", grantType)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Timer.builder("broker.upstream.request")
+        .description("Token endpoint call latency")
+        .tag("provider", provider)
+        .tag("grant_type", grantType)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(5))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(took);
+  }
+}

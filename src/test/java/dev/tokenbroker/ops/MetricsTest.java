@@ -1,0 +1,134 @@
+package dev.tokenbroker.ops;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.as;
+import static dev.tokenbroker.support.Api.unique;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.simulator.ProviderSimulatorResource;
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.Flows;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The metrics of DESIGN §4 carry the right values after real traffic. */
+@QuarkusTest
+@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+class MetricsTest {
+
+  @InjectSimulator ProviderSimulator sim;
+  @Inject GrantGauges gauges;
+
+  @Test
+  void tokenUpstreamGrantAndLagMetricsReflectTraffic() {
+    sim.reset();
+    String provider = unique("metrics");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    String consumer = Api.consumer(unique("m"), provider, List.of("*"));
+    admin()
+        .body(
+            Map.of(
+                "subject",
+                "m-1",
+                "refresh_token",
+                sim.issueRefreshTokenFor("r:profile"),
+                "scopes",
+                List.of("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201);
+    String reauth =
+        admin()
+            .body(
+                Map.of(
+                    "subject",
+                    "m-2",
+                    "refresh_token",
+                    "rt-unknown",
+                    "scopes",
+                    List.of("r:profile")))
+            .post("/v1/providers/" + provider + "/grants")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+
+    for (int i = 0; i < 5; i++) {
+      as(consumer)
+          .body(Map.of("provider_id", provider, "subject", "m-1"))
+          .post("/v1/tokens")
+          .then()
+          .statusCode(200);
+    }
+    as(consumer)
+        .body(Map.of("provider_id", provider, "subject", "nobody"))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(404);
+    as(consumer)
+        .body(Map.of("provider_id", provider, "subject", "m-2"))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(409);
+    gauges.update();
+
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertEquals(
+        5.0, value(metrics, "broker_token_requests_total", "outcome=\"issued\"", provider));
+    assertEquals(
+        1.0,
+        value(metrics, "broker_token_requests_total", "outcome=\"grant_not_found\"", provider));
+    assertEquals(
+        1.0,
+        value(
+            metrics,
+            "broker_token_requests_total",
+            "outcome=\"reauthorization_required\"",
+            provider));
+    assertEquals(
+        1.0, value(metrics, "broker_upstream_requests_total", "outcome=\"success\"", provider));
+    assertEquals(
+        1.0,
+        value(metrics, "broker_upstream_requests_total", "outcome=\"invalid_grant\"", provider));
+    assertEquals(
+        2.0,
+        value(
+            metrics,
+            "broker_upstream_request_seconds_count",
+            "grant_type=\"refresh_token\"",
+            provider));
+    assertTrue(metrics.contains("broker_upstream_request_seconds_bucket{"), "latency histogram");
+    assertEquals(1.0, value(metrics, "broker_grants", "status=\"active\"", provider));
+    assertEquals(
+        1.0, value(metrics, "broker_grants", "status=\"reauthorization_required\"", provider));
+    assertTrue(metrics.contains("broker_refresh_lag_seconds "), "refresh lag gauge");
+    assertFalse(metrics.contains("m-1"), "subjects never appear in metrics");
+    assertFalse(metrics.contains(reauth), "grant ids never appear in metrics");
+  }
+
+  private static double value(String metrics, String name, String tag, String provider) {
+    Pattern line = Pattern.compile("^" + name + "\\{([^}]*)\\} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+    Matcher m = line.matcher(metrics);
+    double total = 0;
+    boolean found = false;
+    while (m.find()) {
+      if (m.group(1).contains(tag) && m.group(1).contains("provider=\"" + provider + "\"")) {
+        total += Double.parseDouble(m.group(2));
+        found = true;
+      }
+    }
+    assertTrue(found, name + " with " + tag + " for " + provider + " missing");
+    return total;
+  }
+}
