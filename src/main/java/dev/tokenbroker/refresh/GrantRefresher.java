@@ -138,7 +138,6 @@ public class GrantRefresher {
 
   private GrantSnapshot refreshUnderLease(String grantId, long minValidity, boolean force) {
     GrantEntity grant;
-    ProviderSettings provider;
     try {
       grant = current(grantId);
       GrantSnapshot stored = secrets.snapshot(grant);
@@ -147,13 +146,58 @@ public class GrantRefresher {
         cache.put(stored);
         return stored;
       }
+    } catch (RuntimeException e) {
+      store.releaseLease(grantId, owner);
+      throw e;
+    }
+    return callAndStore(grant);
+  }
+
+  /**
+   * Proactive refresh of a grant that came due: skipped (false) when this replica is already
+   * refreshing it, another replica holds its lease, or it is no longer due.
+   */
+  public boolean refreshIfDue(String grantId) {
+    CompletableFuture<GrantSnapshot> mine = new CompletableFuture<>();
+    if (inFlight.putIfAbsent(grantId, mine) != null) {
+      return false;
+    }
+    try {
+      if (!held.flush(grantId) || !store.tryLease(grantId, owner, config.leaseDuration())) {
+        mine.complete(null);
+        return false;
+      }
+      GrantEntity grant = store.find(grantId).orElse(null);
+      if (grant == null
+          || grant.status != GrantStatus.ACTIVE
+          || grant.nextRefreshAt == null
+          || grant.nextRefreshAt.isAfter(clock.instant())) {
+        store.releaseLease(grantId, owner);
+        mine.complete(null);
+        return false;
+      }
+      mine.complete(callAndStore(grant));
+      return true;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      LOG.debugf("Proactive refresh of grant %s failed: %s", grantId, e.getMessage());
+      return false;
+    } finally {
+      inFlight.remove(grantId, mine);
+    }
+  }
+
+  /** Calls the provider and stores the result; the caller holds the lease on {@code grant}. */
+  private GrantSnapshot callAndStore(GrantEntity grant) {
+    ProviderSettings provider;
+    try {
       provider =
           providers
               .find(grant.providerId)
               .orElseThrow(
                   () -> ApiException.notFound(ProblemCodes.GRANT_NOT_FOUND, "No provider"));
     } catch (RuntimeException e) {
-      store.releaseLease(grantId, owner);
+      store.releaseLease(grant.id, owner);
       throw e;
     }
     IssuedTokens tokens;
@@ -163,7 +207,7 @@ public class GrantRefresher {
     } catch (UpstreamException e) {
       throw failed(provider, grant, e);
     } catch (RuntimeException e) {
-      store.releaseLease(grantId, owner);
+      store.releaseLease(grant.id, owner);
       throw e;
     }
     TokenWrite write = seal(provider, grant, tokens);

@@ -34,6 +34,31 @@ public interface RefreshConfig {
   @WithDefault("12s")
   Duration maxRateWait();
 
+  /** Proactive refresh of grants before callers need them. */
+  Proactive proactive();
+
+  /** The scheduler that refreshes due grants (DESIGN §3.4). */
+  interface Proactive {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often each replica looks for due grants. */
+    @WithDefault("5s")
+    Duration scanInterval();
+
+    /** Grants claimed per look; only their ids are read. */
+    @WithDefault("200")
+    int batchSize();
+
+    /** Refreshes running at once in this replica. */
+    @WithDefault("8")
+    int concurrency();
+
+    /** Refreshes running at once in this replica for any one provider. */
+    @WithDefault("4")
+    int perProviderConcurrency();
+  }
+
   /** Retry-After given to callers when the upstream did not name one. */
   @WithDefault("5s")
   Duration defaultRetryAfter();

@@ -1,0 +1,122 @@
+package dev.tokenbroker.refresh;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Refreshes grants that came due before any caller has to wait. Each scan reads the ids of the most
+ * overdue active grants that nobody leases; the lease then decides which replica refreshes each
+ * one, so N replicas share the work without duplicates.
+ */
+@ApplicationScoped
+public class ProactiveRefresher {
+
+  private static final Logger LOG = Logger.getLogger(ProactiveRefresher.class);
+
+  private final EntityManager em;
+  private final GrantRefresher refresher;
+  private final RefreshConfig.Proactive config;
+  private final Clock clock;
+  private final ThreadPoolExecutor workers;
+  private final Map<String, Semaphore> perProvider = new ConcurrentHashMap<>();
+  private final AtomicInteger refreshed = new AtomicInteger();
+
+  public ProactiveRefresher(
+      EntityManager em, GrantRefresher refresher, RefreshConfig config, Clock clock) {
+    this.em = em;
+    this.refresher = refresher;
+    this.config = config.proactive();
+    this.clock = clock;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers =
+        new ThreadPoolExecutor(
+            this.config.concurrency(),
+            this.config.concurrency(),
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(this.config.batchSize()),
+            r -> {
+              Thread t = new Thread(r, "proactive-refresh-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Scheduled(
+      every = "${broker.refresh.proactive.scan-interval:5s}",
+      delayed = "${broker.refresh.proactive.scan-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scan() {
+    if (!config.enabled()) {
+      return;
+    }
+    int capacity = workers.getQueue().remainingCapacity();
+    if (capacity == 0) {
+      return;
+    }
+    for (Object[] due : dueGrants(Math.min(capacity, config.batchSize()))) {
+      String grantId = (String) due[0];
+      Semaphore slots =
+          perProvider.computeIfAbsent(
+              (String) due[1], p -> new Semaphore(config.perProviderConcurrency()));
+      if (!slots.tryAcquire()) {
+        continue;
+      }
+      try {
+        workers.execute(
+            () -> {
+              try {
+                if (refresher.refreshIfDue(grantId)) {
+                  refreshed.incrementAndGet();
+                }
+              } finally {
+                slots.release();
+              }
+            });
+      } catch (RejectedExecutionException full) {
+        slots.release();
+        return;
+      }
+    }
+  }
+
+  @Transactional
+  @SuppressWarnings("unchecked")
+  List<Object[]> dueGrants(int limit) {
+    Timestamp now = Timestamp.from(clock.instant());
+    return em.createNativeQuery(
+            "select id, provider_id from oauth_grant where status = 'ACTIVE'"
+                + " and next_refresh_at <= ?1"
+                + " and (lease_expires_at is null or lease_expires_at < ?1)"
+                + " order by next_refresh_at")
+        .setParameter(1, now)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** Grants this replica refreshed proactively since start. */
+  public int refreshedCount() {
+    return refreshed.get();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    workers.shutdownNow();
+    LOG.debugf("Proactive refresher stopped after %d refreshes", refreshed.get());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.tokenbroker.refresh;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.PostgresSimulatorProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Grants stay fresh with no caller traffic; failures back off; invalid_grant stops retries. */
+@QuarkusTest
+@TestProfile(ProactiveRefreshTest.Proactive.class)
+class ProactiveRefreshTest {
+
+  /** PostgreSQL, the simulator, and the scheduler looking every second. */
+  public static class Proactive extends PostgresSimulatorProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+      config.put("broker.refresh.proactive.enabled", "true");
+      config.put("broker.refresh.proactive.scan-interval", "1s");
+      return config;
+    }
+  }
+
+  @InjectSimulator ProviderSimulator sim;
+
+  private final List<String> providers = new java.util.ArrayList<>();
+
+  /** Stops the scheduler's work on this test's grants so the next test counts only its own. */
+  @org.junit.jupiter.api.AfterEach
+  void deleteProviders() throws InterruptedException {
+    providers.forEach(
+        p -> admin().delete("/v1/providers/" + p + "?cascade=true").then().statusCode(204));
+    Thread.sleep(1_500);
+  }
+
+  @Test
+  void grantsStayFreshWithoutCallersAndNoRefreshTokenIsReused() throws Exception {
+    sim.reset();
+    sim.accessTokenLifetime(6);
+    String provider = unique("pro");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    int grants = 20;
+    for (int i = 0; i < grants; i++) {
+      importGrant(provider, "fresh-" + i, sim.issueRefreshTokenFor("r:profile"));
+    }
+    String dead = importGrant(provider, "dead", "rt-not-known-upstream");
+
+    Thread.sleep(14_000);
+
+    int refreshes = sim.tokenCalls("refresh_token");
+    assertTrue(refreshes >= grants * 2 + 1, "refreshes: " + refreshes);
+    assertTrue(refreshes <= grants * 4 + 1, "more refreshes than cycles: " + refreshes);
+    assertEquals(0, sim.reuseDetections());
+    List<Map<String, Object>> items =
+        admin().get("/v1/grants?limit=200&provider_id=" + provider).then().extract().path("items");
+    Instant now = Instant.now();
+    for (Map<String, Object> grant : items) {
+      if (grant.get("id").equals(dead)) {
+        assertEquals("reauthorization_required", grant.get("status"));
+        continue;
+      }
+      assertEquals("active", grant.get("status"));
+      Instant expires = Instant.parse((String) grant.get("access_token_expires_at"));
+      assertTrue(expires.isAfter(now), grant.get("subject") + " expired at " + expires);
+      assertTrue(Instant.parse((String) grant.get("next_refresh_at")).isAfter(now.minusSeconds(3)));
+    }
+  }
+
+  @Test
+  void transientFailuresBackOffInsteadOfHammeringTheProvider() throws Exception {
+    Thread.sleep(1_000);
+    sim.reset();
+    String provider = unique("flaky");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    for (int i = 0; i < 20; i++) {
+      sim.failNext(ProviderSimulator.Fault.status(503));
+    }
+    String grantId = importGrant(provider, "backoff", sim.issueRefreshTokenFor("r:profile"));
+    Thread.sleep(4_000);
+    int attempts = sim.tokenCalls("refresh_token");
+    assertTrue(attempts >= 1 && attempts <= 2, "attempts in 4 s with 5 s+ backoff: " + attempts);
+    Map<String, Object> grant = admin().get("/v1/grants/" + grantId).then().extract().path("");
+    assertEquals("active", grant.get("status"), "a transient failure never loses the grant");
+    assertEquals("upstream_unavailable", ((Map<?, ?>) grant.get("last_error")).get("code"));
+  }
+
+  private static String importGrant(String provider, String subject, String refreshToken) {
+    return admin()
+        .body(
+            Map.of(
+                "subject", subject, "refresh_token", refreshToken, "scopes", List.of("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+}
