@@ -78,20 +78,36 @@ public class GrantRefresher {
    * force} the provider is asked for new tokens even if the stored ones are fresh.
    */
   public GrantSnapshot refresh(String grantId, long minValidity, boolean force) {
-    CompletableFuture<GrantSnapshot> mine = new CompletableFuture<>();
-    CompletableFuture<GrantSnapshot> running = inFlight.putIfAbsent(grantId, mine);
-    if (running != null) {
-      return join(running, grantId);
+    while (true) {
+      CompletableFuture<GrantSnapshot> mine = new CompletableFuture<>();
+      CompletableFuture<GrantSnapshot> running = inFlight.putIfAbsent(grantId, mine);
+      if (running != null) {
+        GrantSnapshot shared = join(running, grantId);
+        if (shared != null) {
+          return shared;
+        }
+        // a proactive attempt found nothing to do: this caller checks for itself
+        continue;
+      }
+      try {
+        GrantSnapshot result = refreshCoordinated(grantId, minValidity, force);
+        finish(grantId, mine, result, null);
+        return result;
+      } catch (RuntimeException e) {
+        finish(grantId, mine, null, e);
+        throw e;
+      }
     }
-    try {
-      GrantSnapshot result = refreshCoordinated(grantId, minValidity, force);
+  }
+
+  /** Leaves the single-flight map first, so nobody joins a finished refresh. */
+  private void finish(
+      String grantId, CompletableFuture<GrantSnapshot> mine, GrantSnapshot result, Throwable e) {
+    inFlight.remove(grantId, mine);
+    if (e == null) {
       mine.complete(result);
-      return result;
-    } catch (RuntimeException e) {
+    } else {
       mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.remove(grantId, mine);
     }
   }
 
@@ -164,7 +180,7 @@ public class GrantRefresher {
     }
     try {
       if (!held.flush(grantId) || !store.tryLease(grantId, owner, config.leaseDuration())) {
-        mine.complete(null);
+        finish(grantId, mine, null, null);
         return false;
       }
       GrantEntity grant = store.find(grantId).orElse(null);
@@ -173,17 +189,15 @@ public class GrantRefresher {
           || grant.nextRefreshAt == null
           || grant.nextRefreshAt.isAfter(clock.instant())) {
         store.releaseLease(grantId, owner);
-        mine.complete(null);
+        finish(grantId, mine, null, null);
         return false;
       }
-      mine.complete(callAndStore(grant));
+      finish(grantId, mine, callAndStore(grant), null);
       return true;
     } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
+      finish(grantId, mine, null, e);
       LOG.debugf("Proactive refresh of grant %s failed: %s", grantId, e.getMessage());
       return false;
-    } finally {
-      inFlight.remove(grantId, mine);
     }
   }
 

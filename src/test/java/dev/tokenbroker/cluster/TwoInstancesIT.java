@@ -26,12 +26,16 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two broker JVMs from the packaged jar share one PostgreSQL: however many callers hit both at
  * once, each grant is refreshed once per expiry and no rotated refresh token is reused.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
 
   /** Long enough that a round of 200 callers on this 2-core machine ends well before expiry. */
@@ -53,6 +57,7 @@ class TwoInstancesIT {
     new SecureRandom().nextBytes(key);
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
     env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
     brokers.add(BrokerProcess.start("a", env));
     brokers.add(BrokerProcess.start("b", env));
@@ -73,6 +78,7 @@ class TwoInstancesIT {
   }
 
   @Test
+  @Order(1)
   void concurrentCallersOnBothInstancesCauseOneRefreshPerExpiry() throws Exception {
     sim.reset();
     sim.latency(300).accessTokenLifetime(LIFETIME_SECONDS);
@@ -102,16 +108,60 @@ class TwoInstancesIT {
     assertEquals(1, round1.size(), "all callers share one token");
     assertEquals(1, sim.tokenCalls("refresh_token"));
 
+    // the schedulers refresh ahead (at ~75% of the lifetime); callers then need no refresh
     Thread.sleep(LIFETIME_SECONDS * 1000 + 500);
     Set<String> round2 = tokensFromBoth(provider, 200);
     assertEquals(1, round2.size());
     assertNotEquals(round1, round2);
-    assertEquals(2, sim.tokenCalls("refresh_token"), "one refresh per expiry, cluster-wide");
+    assertEquals(2, sim.tokenCalls("refresh_token"), "one refresh per cycle, cluster-wide");
     assertEquals(1, sim.maxConcurrentRefreshes());
     assertEquals(0, sim.reuseDetections(), "a rotated-away refresh token was reused");
   }
 
   @Test
+  @Order(2)
+  void bothSchedulersShareProactiveRefreshesWithoutDuplicates() throws Exception {
+    sim.reset();
+    sim.accessTokenLifetime(8);
+    String provider = "cluster-proactive";
+    Map<String, Object> definition = new HashMap<>();
+    definition.put("grant_type", "authorization_code");
+    definition.put("authorization_url", sim.baseUrl() + "/authorize");
+    definition.put("token_url", sim.baseUrl() + "/token");
+    definition.put("client_id", sim.clientId());
+    definition.put("client_secret", sim.clientSecret());
+    admin(1).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
+    for (int i = 0; i < 30; i++) {
+      admin(i % 2)
+          .body(
+              Map.of(
+                  "subject",
+                  "user-" + i,
+                  "refresh_token",
+                  sim.issueRefreshTokenFor("r:profile"),
+                  "scopes",
+                  List.of("r:profile")))
+          .post("/v1/providers/" + provider + "/grants")
+          .then()
+          .statusCode(201);
+    }
+    Thread.sleep(20_000);
+    admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+
+    assertEquals(0, sim.reuseDetections(), "a rotated-away refresh token was reused");
+    Map<String, List<Long>> byFamily = sim.refreshTimesByFamily();
+    assertEquals(30, byFamily.size());
+    for (List<Long> times : byFamily.values()) {
+      assertTrue(times.size() >= 2, "refreshed " + times.size() + " times in 20 s of 8 s tokens");
+      for (int i = 1; i < times.size(); i++) {
+        long gap = times.get(i) - times.get(i - 1);
+        assertTrue(gap >= 4_000, "refreshed twice within one cycle: " + gap + " ms apart");
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -123,6 +173,7 @@ class TwoInstancesIT {
   }
 
   @Test
+  @Order(4)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {

@@ -175,6 +175,13 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
+  /** How often each grant family was refreshed, by family id. */
+  public Map<String, List<Long>> refreshTimesByFamily() {
+    Map<String, List<Long>> times = new HashMap<>();
+    families.forEach((id, family) -> times.put(id, List.copyOf(family.refreshedAtMillis)));
+    return times;
+  }
+
   public int reuseDetections() {
     return reuseDetections.get();
   }
@@ -313,6 +320,7 @@ public final class ProviderSimulator implements AutoCloseable {
               "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token reuse detected\"}");
           return;
         }
+        family.refreshedAtMillis.add(System.currentTimeMillis());
         if (rotateRefreshTokens) {
           family.currentRefreshToken = "rt-" + random();
           familyByRefreshToken.put(family.currentRefreshToken, family);
@@ -450,6 +458,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private static final class Family {
     final String id;
     final String scope;
+    final List<Long> refreshedAtMillis =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     volatile String currentRefreshToken;
     volatile boolean revoked;
 
