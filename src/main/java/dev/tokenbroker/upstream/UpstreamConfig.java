@@ -18,4 +18,37 @@ public interface UpstreamConfig {
   /** Lifetime assumed when a provider returns no {@code expires_in}. */
   @WithDefault("1h")
   Duration assumedTokenLifetime();
+
+  Retry retry();
+
+  Circuit circuit();
+
+  /** Retries of transient failures (5xx, refused connections), never of OAuth errors. */
+  interface Retry {
+    @WithDefault("2")
+    int maxRetries();
+
+    @WithDefault("200ms")
+    Duration delay();
+
+    @WithDefault("2s")
+    Duration maxDelay();
+  }
+
+  /** The circuit breaker each provider has; only outages count as failures. */
+  interface Circuit {
+    /** Calls in the rolling window that the failure ratio is computed over. */
+    @WithDefault("10")
+    int requestVolume();
+
+    @WithDefault("0.5")
+    double failureRatio();
+
+    /** How long the circuit stays open before one trial call. */
+    @WithDefault("30s")
+    Duration delay();
+
+    @WithDefault("2")
+    int successThreshold();
+  }
 }

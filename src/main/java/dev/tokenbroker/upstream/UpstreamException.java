@@ -27,14 +27,27 @@ public class UpstreamException extends RuntimeException {
   private final int status;
   private final String error;
   private final Duration retryAfter;
+  private final boolean retriable;
 
   public UpstreamException(
       Kind kind, int status, String error, Duration retryAfter, String message, Throwable cause) {
-    super(message, cause);
+    this(kind, status, error, retryAfter, message, cause, false);
+  }
+
+  private UpstreamException(
+      Kind kind,
+      int status,
+      String error,
+      Duration retryAfter,
+      String message,
+      Throwable cause,
+      boolean retriable) {
+    super(message, cause, false, false);
     this.kind = kind;
     this.status = status;
     this.error = error;
     this.retryAfter = retryAfter;
+    this.retriable = retriable;
   }
 
   /** Classifies an error response of the token endpoint (RFC 6749 §5.2). */
@@ -59,11 +72,36 @@ public class UpstreamException extends RuntimeException {
         error,
         retryAfter,
         "Token endpoint answered " + status + (error == null ? "" : " " + error),
-        null);
+        null,
+        status >= 500);
   }
 
-  public static UpstreamException unavailable(String message, Throwable cause) {
-    return new UpstreamException(Kind.UNAVAILABLE, 0, null, null, message, cause);
+  /**
+   * The provider could not be reached or did not answer in time. {@code neverReached}: the request
+   * certainly did not arrive (refused connection), so repeating it is safe.
+   */
+  public static UpstreamException unavailable(String message, boolean neverReached) {
+    return new UpstreamException(Kind.UNAVAILABLE, 0, null, null, message, null, neverReached);
+  }
+
+  /** The circuit breaker of the provider is open: no request was made. */
+  public static UpstreamException circuitOpen(String providerId, Duration retryAfter) {
+    return new UpstreamException(
+        Kind.UNAVAILABLE,
+        0,
+        "circuit_open",
+        retryAfter,
+        "Circuit breaker of provider " + providerId + " is open",
+        null,
+        false);
+  }
+
+  /**
+   * Whether repeating the request is safe and may help: 5xx answers and refused connections. A
+   * timeout is not: the provider may have processed the request (and rotated a token).
+   */
+  public boolean retriable() {
+    return retriable;
   }
 
   public Kind kind() {

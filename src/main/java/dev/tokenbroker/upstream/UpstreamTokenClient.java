@@ -37,14 +37,20 @@ public class UpstreamTokenClient {
   private final UpstreamConfig config;
   private final Clock clock;
   private final BrokerMetrics metrics;
+  private final ProviderGuards guards;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
 
   public UpstreamTokenClient(
-      OidcClients oidcClients, UpstreamConfig config, Clock clock, BrokerMetrics metrics) {
+      OidcClients oidcClients,
+      UpstreamConfig config,
+      Clock clock,
+      BrokerMetrics metrics,
+      ProviderGuards guards) {
     this.oidcClients = oidcClients;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
+    this.guards = guards;
   }
 
   /** RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5 when there is one. */
@@ -89,17 +95,7 @@ public class UpstreamTokenClient {
       ProviderSettings provider,
       String grant,
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
-    Tokens tokens;
-    long started = System.nanoTime();
-    try {
-      tokens = op.apply(client(provider)).await().atMost(config.requestTimeout());
-    } catch (RuntimeException e) {
-      UpstreamException failure = translate(e);
-      metrics.upstreamRequest(provider.id(), grant, failure.errorCode(), since(started));
-      LOG.debugf("%s grant at provider %s failed: %s", grant, provider.id(), failure.getMessage());
-      throw failure;
-    }
-    metrics.upstreamRequest(provider.id(), grant, "success", since(started));
+    Tokens tokens = guards.call(provider, () -> attempt(provider, grant, op), Tokens.class);
     Instant now = clock.instant();
     Long expiresAt = tokens.getAccessTokenExpiresAt();
     return new IssuedTokens(
@@ -110,6 +106,24 @@ public class UpstreamTokenClient {
             : Instant.ofEpochSecond(expiresAt),
         scope(tokens),
         now);
+  }
+
+  /** One call to the token endpoint, measured. */
+  private Tokens attempt(
+      ProviderSettings provider,
+      String grant,
+      java.util.function.Function<OidcClient, Uni<Tokens>> op) {
+    long started = System.nanoTime();
+    try {
+      Tokens tokens = op.apply(client(provider)).await().atMost(config.requestTimeout());
+      metrics.upstreamRequest(provider.id(), grant, "success", since(started));
+      return tokens;
+    } catch (RuntimeException e) {
+      UpstreamException failure = translate(e);
+      metrics.upstreamRequest(provider.id(), grant, failure.errorCode(), since(started));
+      LOG.debugf("%s grant at provider %s failed: %s", grant, provider.id(), failure.getMessage());
+      throw failure;
+    }
   }
 
   private static Duration since(long startedNanos) {
@@ -167,8 +181,11 @@ public class UpstreamTokenClient {
     try {
       return oidcClients.newClient(builder.build()).await().atMost(config.requestTimeout());
     } catch (RuntimeException e) {
+      LOG.warnf(
+          "Could not set up the token client of provider %s (%s)",
+          provider.id(), e.getClass().getSimpleName());
       throw UpstreamException.unavailable(
-          "Could not set up the token client of provider " + provider.id(), e);
+          "Could not set up the token client of provider " + provider.id(), false);
     }
   }
 
@@ -192,9 +209,13 @@ public class UpstreamTokenClient {
         return upstream;
       }
     }
+    boolean neverReached = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      neverReached |= t instanceof java.net.ConnectException;
+    }
     return UpstreamException.unavailable(
         "Token endpoint unreachable or timed out (" + failure.getClass().getSimpleName() + ")",
-        null);
+        neverReached);
   }
 
   private record ProviderClient(long version, OidcClient client) {}

@@ -158,6 +158,11 @@ public final class ProviderSimulator implements AutoCloseable {
     return this;
   }
 
+  /** Drops the scripted faults that were not used yet. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
   public int tokenCalls(String grantType) {
     AtomicInteger count = tokenCalls.get(grantType);
     return count == null ? 0 : count.get();
