@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Throughput and latency of POST /v1/tokens when the token is cached (the hot path: memory
+# only). Builds the jar for H2 in a scratch copy, starts it, imports a grant that carries a
+# valid access token, then runs wrk on loopback. Needs: wrk (apt-get install wrk), curl.
+# Usage: bench/hot-path.sh [seconds] [connections]
+set -euo pipefail
+seconds=${1:-30}
+connections=${2:-64}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
+(cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+
+admin=bench-admin-key-0123456789abcdefghijklmnop
+port=18080
+BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
+QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port \
+QUARKUS_LOG_CONSOLE_LEVEL=WARN \
+  java -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do curl -sf "localhost:$port/q/health/ready" > /dev/null && break; sleep 0.5; done
+
+api() { curl -sf -H "Authorization: Bearer $1" -H 'Content-Type: application/json' "${@:2}"; }
+api $admin -X PUT "localhost:$port/v1/providers/bench" -d '{"grant_type": "authorization_code",
+  "authorization_url": "https://idp.example.test/authorize", "token_url": "https://idp.example.test/token",
+  "client_id": "bench", "client_secret": "bench-secret"}' > /dev/null
+api $admin -X POST "localhost:$port/v1/providers/bench/grants" -d '{"subject": "user-1",
+  "refresh_token": "rt", "scopes": ["read"], "access_token": "at-bench", "expires_in": 86400}' > /dev/null
+key=$(api $admin -X POST "localhost:$port/v1/callers" -d '{"name": "bench", "role": "consumer",
+  "allow": [{"provider_id": "bench", "subjects": ["*"], "scopes": ["*"]}]}' | sed -E 's/.*"api_key":"([^"]+)".*/\1/')
+
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $key"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"provider_id": "bench", "subject": "user-1", "min_validity_seconds": 60}'
+LUA
+api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "subject": "user-1"}' > /dev/null
+wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > /dev/null   # warm-up
+echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
