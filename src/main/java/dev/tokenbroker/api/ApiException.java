@@ -44,6 +44,10 @@ public class ApiException extends RuntimeException {
         null);
   }
 
+  public static ApiException forbidden(String detail) {
+    return new ApiException(Status.FORBIDDEN, ProblemCodes.FORBIDDEN, detail);
+  }
+
   public static ApiException notFound(String code, String detail) {
     return new ApiException(Status.NOT_FOUND, code, detail);
   }

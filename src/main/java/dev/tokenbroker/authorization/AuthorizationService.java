@@ -48,6 +48,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuthorizationService {
 
+  private static final String NOT_ALLOWED = "Your allow rules do not cover this request";
+
   static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
   private static final Logger LOG = Logger.getLogger(AuthorizationService.class);
   private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
@@ -87,7 +89,7 @@ public class AuthorizationService {
   public AuthorizationStarted start(
       AuthenticatedCaller caller, String providerId, AuthorizationStart body) {
     if (!caller.mayUseProvider(providerId)) {
-      throw forbidden();
+      throw ApiException.forbidden(NOT_ALLOWED);
     }
     ProviderSettings provider =
         providers
@@ -110,7 +112,7 @@ public class AuthorizationService {
           "not registered for this provider: " + Scopes.uncovered(scopes, provider.scopes()));
     }
     if (!caller.mayUse(providerId, body.subject(), scopes)) {
-      throw forbidden();
+      throw ApiException.forbidden(NOT_ALLOWED);
     }
     checkReturnUrl(body.returnUrl());
 
@@ -277,10 +279,5 @@ public class AuthorizationService {
         Status.BAD_REQUEST,
         ProblemCodes.INVALID_STATE,
         "Unknown, used or expired authorization state; start the authorization again");
-  }
-
-  private static ApiException forbidden() {
-    return new ApiException(
-        Status.FORBIDDEN, ProblemCodes.FORBIDDEN, "Your allow rules do not cover this request");
   }
 }

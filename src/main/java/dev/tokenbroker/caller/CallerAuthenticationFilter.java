@@ -1,12 +1,10 @@
 package dev.tokenbroker.caller;
 
 import dev.tokenbroker.api.ApiException;
-import dev.tokenbroker.api.ProblemCodes;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response.Status;
 import java.lang.annotation.Annotation;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -35,8 +33,7 @@ public class CallerAuthenticationFilter {
         authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     current.set(caller);
     if (!caller.isAdmin() && !marked(resource, ConsumerAccess.class)) {
-      throw new ApiException(
-          Status.FORBIDDEN, ProblemCodes.FORBIDDEN, "This endpoint needs the admin role");
+      throw ApiException.forbidden("This endpoint needs the admin role");
     }
   }
 

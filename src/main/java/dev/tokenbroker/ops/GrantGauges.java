@@ -8,11 +8,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,17 +63,9 @@ public class GrantGauges {
             .getSingleResult();
     Instant now = clock.instant();
     long lag =
-        oldest == null ? 0 : Math.max(0, Duration.between(instant(oldest), now).getSeconds());
+        oldest == null
+            ? 0
+            : Math.max(0, Duration.between(SqlTimes.toInstant(oldest), now).getSeconds());
     refreshLagSeconds.set(lag);
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    if (value instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    return (Instant) value;
   }
 }

@@ -16,7 +16,6 @@ import dev.tokenbroker.provider.Scopes;
 import dev.tokenbroker.refresh.GrantRefresher;
 import dev.tokenbroker.refresh.RefreshFailures;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +28,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class TokenService {
+
+  private static final String NOT_ALLOWED = "Your allow rules do not cover this request";
 
   static final int DEFAULT_MIN_VALIDITY = 30;
 
@@ -77,13 +78,13 @@ public class TokenService {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");
     }
     if (!caller.mayUseProvider(request.providerId())) {
-      throw forbidden();
+      throw ApiException.forbidden(NOT_ALLOWED);
     }
     ProviderSettings provider =
         providers.find(request.providerId()).orElseThrow(() -> noGrant(request.providerId()));
     String subject = subject(provider, request.subject());
     if (!caller.mayUse(provider.id(), subject, requested == null ? List.of() : requested)) {
-      throw forbidden();
+      throw ApiException.forbidden(NOT_ALLOWED);
     }
     GrantSnapshot grant = grant(provider, subject).orElseThrow(() -> noGrant(provider.id()));
     if (grant.status() != GrantStatus.ACTIVE) {
@@ -91,7 +92,7 @@ public class TokenService {
     }
     List<String> scopes = requested == null ? grant.scopes() : requested;
     if (!caller.mayUse(provider.id(), subject, scopes)) {
-      throw forbidden();
+      throw ApiException.forbidden(NOT_ALLOWED);
     }
     List<String> missing = Scopes.uncovered(scopes, grant.scopes());
     if (!missing.isEmpty()) {
@@ -162,11 +163,6 @@ public class TokenService {
         grant.accessTokenScope() != null ? grant.accessTokenScope() : Scopes.join(grant.scopes());
     return new TokenResponse(
         grant.accessToken(), "Bearer", expiresIn, grant.accessTokenExpiresAt(), scope, grant.id());
-  }
-
-  private static ApiException forbidden() {
-    return new ApiException(
-        Status.FORBIDDEN, ProblemCodes.FORBIDDEN, "Your allow rules do not cover this request");
   }
 
   private static ApiException noGrant(String providerId) {

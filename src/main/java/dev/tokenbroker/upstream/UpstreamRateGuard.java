@@ -1,5 +1,6 @@
 package dev.tokenbroker.upstream;
 
+import dev.tokenbroker.ops.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -7,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
@@ -64,7 +64,7 @@ public class UpstreamRateGuard {
       register(providerId);
       return tryAcquire(providerId, intervalSeconds);
     }
-    Duration wait = Duration.between(now, instant(next));
+    Duration wait = Duration.between(now, SqlTimes.toInstant(next));
     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
   }
 
@@ -77,18 +77,5 @@ public class UpstreamRateGuard {
         .setParameter(1, Timestamp.from(until))
         .setParameter(2, providerId)
         .executeUpdate();
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    if (value instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (value instanceof Instant i) {
-      return i;
-    }
-    throw new IllegalStateException("Unexpected timestamp type " + value.getClass());
   }
 }

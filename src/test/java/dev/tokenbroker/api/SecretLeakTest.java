@@ -6,14 +6,12 @@ import static dev.tokenbroker.support.Api.unique;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,41 +20,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SecretLeakTest {
 
-  private final List<String> logLines = java.util.Collections.synchronizedList(new ArrayList<>());
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          String message = record.getMessage();
-          if (record.getParameters() != null) {
-            message += " " + java.util.Arrays.toString(record.getParameters());
-          }
-          try {
-            message = new java.util.logging.SimpleFormatter().formatMessage(record) + " " + message;
-          } catch (RuntimeException ignored) {
-            // keep the raw message
-          }
-          if (record.getThrown() != null) {
-            message += " " + record.getThrown();
-          }
-          logLines.add(message);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture logs;
 
   @BeforeEach
   void captureLogs() {
-    Logger.getLogger("").addHandler(capture);
+    logs = LogCapture.start();
   }
 
   @AfterEach
   void stopCapturing() {
-    Logger.getLogger("").removeHandler(capture);
+    logs.close();
   }
 
   @Test
@@ -92,6 +65,7 @@ class SecretLeakTest {
       assertFalse(body.contains(apiKey.substring(4 + 16 + 1)), "API key secret in a response");
       assertFalse(body.contains(forged.substring(4 + 16 + 1)), "presented key in a response");
     }
+    List<String> logLines = logs.lines();
     assertTrue(logLines.stream().anyMatch(l -> l.contains(keyId)), "the log names key ids");
     for (String line : logLines) {
       assertFalse(line.contains(clientSecret), "client secret in the log: " + line);

@@ -58,6 +58,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final Map<String, Family> familyByRefreshToken = new ConcurrentHashMap<>();
   private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+  private final java.util.Set<String> issuedSecrets = ConcurrentHashMap.newKeySet();
 
   private final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
   private final List<Long> tokenCallMillis =
@@ -158,6 +159,11 @@ public final class ProviderSimulator implements AutoCloseable {
     return this;
   }
 
+  /** Every code, access token and refresh token this simulator handed out. */
+  public java.util.Set<String> issuedSecrets() {
+    return java.util.Set.copyOf(issuedSecrets);
+  }
+
   /** Drops the scripted faults that were not used yet. */
   public void clearFaults() {
     faults.clear();
@@ -232,6 +238,7 @@ public final class ProviderSimulator implements AutoCloseable {
       location = redirect + "?error=access_denied&state=" + enc(state);
     } else {
       String code = "code-" + random();
+      issuedSecrets.add(code);
       codes.put(
           code,
           new CodeGrant(
@@ -355,6 +362,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private Family newFamily(String scope) {
     Family family = new Family("fam-" + random(), scope);
     family.currentRefreshToken = "rt-" + random();
+    issuedSecrets.add(family.currentRefreshToken);
     families.put(family.id, family);
     familyByRefreshToken.put(family.currentRefreshToken, family);
     return family;
@@ -362,6 +370,8 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private String tokens(Family family, boolean includeRefreshToken) {
     String access = "at-" + random();
+    issuedSecrets.add(access);
+    issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
     lastTokenIssuedAtMillis.set(System.currentTimeMillis());
     StringBuilder json =

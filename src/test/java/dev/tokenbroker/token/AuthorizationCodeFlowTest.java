@@ -95,6 +95,69 @@ class AuthorizationCodeFlowTest {
   }
 
   @Test
+  void noTokenCodeVerifierOrStateEverReachesTheLog() throws Exception {
+    List<String> secrets = new java.util.ArrayList<>();
+    try (dev.tokenbroker.support.LogCapture logs = dev.tokenbroker.support.LogCapture.start()) {
+      var started =
+          as(consumer)
+              .body(Map.of("subject", "leak-1", "return_url", "https://app.example.test/x"))
+              .post("/v1/providers/" + provider + "/authorizations")
+              .then()
+              .statusCode(201)
+              .extract();
+      secrets.add(started.path("state"));
+      String callback = Flows.followAuthorization(started.path("authorization_url"));
+      String grantId = Flows.queryParam(Flows.callbackLocation(callback), "grant_id");
+      java.net.URI replay = java.net.URI.create(callback);
+      given()
+          .redirects()
+          .follow(false)
+          .urlEncodingEnabled(false)
+          .get(replay.getRawPath() + "?" + replay.getRawQuery())
+          .then()
+          .statusCode(400);
+      token("leak-1", null, 30);
+      admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+      secrets.add(token("leak-1", null, 30).extract().path("access_token"));
+      sim.failNext(ProviderSimulator.Fault.oauthError(400, "invalid_grant"));
+      admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(409);
+      String imported = sim.issueRefreshTokenFor("r:profile");
+      String importedId =
+          admin()
+              .body(
+                  Map.of(
+                      "subject",
+                      "leak-2",
+                      "refresh_token",
+                      imported,
+                      "scopes",
+                      List.of("r:profile"),
+                      "access_token",
+                      "imported-access-token-value",
+                      "expires_in",
+                      60))
+              .post("/v1/providers/" + provider + "/grants")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("id");
+      as(consumer).delete("/v1/grants/" + importedId).then().statusCode(204);
+      secrets.add("imported-access-token-value");
+      secrets.add(sim.clientSecret());
+      secrets.addAll(sim.issuedSecrets());
+      List<String> lines = logs.lines();
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains("Stored grant " + grantId)),
+          "the log was captured: " + lines);
+      for (String line : lines) {
+        for (String secret : secrets) {
+          assertTrue(!line.contains(secret), "a secret reached the log: " + line);
+        }
+      }
+    }
+  }
+
+  @Test
   void reauthorizingTheSameSubjectKeepsTheGrantId() {
     String first =
         Flows.queryParam(
