@@ -176,6 +176,18 @@ public class GrantStore {
     return grant;
   }
 
+  /** Makes every active grant of the provider due now (operations and benchmarks). */
+  @Transactional
+  public int makeAllDue(String providerId) {
+    return em.createQuery(
+            "update GrantEntity g set g.nextRefreshAt = :now"
+                + " where g.providerId = :p and g.status = :active")
+        .setParameter("now", clock.instant())
+        .setParameter("p", providerId)
+        .setParameter("active", GrantStatus.ACTIVE)
+        .executeUpdate();
+  }
+
   @Transactional
   public boolean delete(String grantId) {
     return em.createQuery("delete from GrantEntity g where g.id = :id")

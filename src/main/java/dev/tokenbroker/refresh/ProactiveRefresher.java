@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,6 +37,7 @@ public class ProactiveRefresher {
   private final ThreadPoolExecutor workers;
   private final Map<String, Semaphore> perProvider = new ConcurrentHashMap<>();
   private final AtomicInteger refreshed = new AtomicInteger();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
   public ProactiveRefresher(
       EntityManager em, GrantRefresher refresher, RefreshConfig config, Clock clock) {
@@ -72,27 +74,34 @@ public class ProactiveRefresher {
     }
     for (Object[] due : dueGrants(Math.min(capacity, config.batchSize()))) {
       String grantId = (String) due[0];
+      if (!queued.add(grantId)) {
+        continue;
+      }
       Semaphore slots =
           perProvider.computeIfAbsent(
               (String) due[1], p -> new Semaphore(config.perProviderConcurrency()));
-      if (!slots.tryAcquire()) {
-        continue;
-      }
       try {
-        workers.execute(
-            () -> {
-              try {
-                if (refresher.refreshIfDue(grantId)) {
-                  refreshed.incrementAndGet();
-                }
-              } finally {
-                slots.release();
-              }
-            });
+        workers.execute(() -> refreshQueued(grantId, slots));
       } catch (RejectedExecutionException full) {
-        slots.release();
+        queued.remove(grantId);
         return;
       }
+    }
+  }
+
+  /** Waits for one of the provider's slots, so one busy provider cannot take every worker. */
+  private void refreshQueued(String grantId, Semaphore slots) {
+    try {
+      slots.acquireUninterruptibly();
+      try {
+        if (refresher.refreshIfDue(grantId)) {
+          refreshed.incrementAndGet();
+        }
+      } finally {
+        slots.release();
+      }
+    } finally {
+      queued.remove(grantId);
     }
   }
 

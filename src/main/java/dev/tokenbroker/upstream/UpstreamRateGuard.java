@@ -42,6 +42,12 @@ public class UpstreamRateGuard {
   @Transactional
   public Optional<Duration> tryAcquire(String providerId, int intervalSeconds) {
     Instant now = clock.instant();
+    if (intervalSeconds <= 0) {
+      // no pacing, only a Retry-After hold to honor: a read suffices and takes no row lock
+      return nextAllowedAt(providerId)
+          .filter(next -> next.isAfter(now))
+          .map(next -> Duration.between(now, next));
+    }
     int taken =
         em.createNativeQuery(
                 "update provider_rate_guard set next_allowed_at = ?1"
@@ -53,19 +59,22 @@ public class UpstreamRateGuard {
     if (taken == 1) {
       return Optional.empty();
     }
-    Object next =
-        em.createNativeQuery(
-                "select next_allowed_at from provider_rate_guard where provider_id = ?1")
-            .setParameter(1, providerId)
-            .getResultStream()
-            .findFirst()
-            .orElse(null);
-    if (next == null) {
+    Optional<Instant> next = nextAllowedAt(providerId);
+    if (next.isEmpty()) {
       register(providerId);
       return tryAcquire(providerId, intervalSeconds);
     }
-    Duration wait = Duration.between(now, SqlTimes.toInstant(next));
+    Duration wait = Duration.between(now, next.get());
     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  private Optional<Instant> nextAllowedAt(String providerId) {
+    return em.createNativeQuery(
+            "select next_allowed_at from provider_rate_guard where provider_id = ?1")
+        .setParameter(1, providerId)
+        .getResultStream()
+        .findFirst()
+        .map(SqlTimes::toInstant);
   }
 
   /** Honors a provider's Retry-After for every replica: no request before {@code until}. */

@@ -143,10 +143,17 @@ public class UpstreamTokenClient {
     if (current != null && current.version() == provider.version()) {
       return current.client();
     }
-    ProviderClient created = new ProviderClient(provider.version(), build(provider));
-    ProviderClient previous = clients.put(provider.id(), created);
-    close(previous);
-    return created.client();
+    // Rare (first use, provider change): one builder at a time, so that concurrent first
+    // callers share one client instead of closing each other's while in use.
+    synchronized (clients) {
+      current = clients.get(provider.id());
+      if (current != null && current.version() == provider.version()) {
+        return current.client();
+      }
+      ProviderClient created = new ProviderClient(provider.version(), build(provider));
+      close(clients.put(provider.id(), created));
+      return created.client();
+    }
   }
 
   private OidcClient build(ProviderSettings provider) {
