@@ -17,6 +17,7 @@ import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.Scopes;
 import dev.tokenbroker.provider.UpstreamUrls;
+import dev.tokenbroker.refresh.RefreshConfig;
 import dev.tokenbroker.refresh.RefreshSchedule;
 import dev.tokenbroker.upstream.IssuedTokens;
 import dev.tokenbroker.upstream.OAuthErrorCodes;
@@ -62,6 +63,7 @@ public class AuthorizationService {
   private final GrantCache cache;
   private final UpstreamTokenClient upstream;
   private final BrokerConfig config;
+  private final RefreshConfig refreshConfig;
   private final Clock clock;
 
   public AuthorizationService(
@@ -73,6 +75,7 @@ public class AuthorizationService {
       GrantCache cache,
       UpstreamTokenClient upstream,
       BrokerConfig config,
+      RefreshConfig refreshConfig,
       Clock clock) {
     this.em = em;
     this.providers = providers;
@@ -82,6 +85,7 @@ public class AuthorizationService {
     this.cache = cache;
     this.upstream = upstream;
     this.config = config;
+    this.refreshConfig = refreshConfig;
     this.clock = clock;
   }
 
@@ -199,7 +203,7 @@ public class AuthorizationService {
                         tokens.issuedAt(),
                         tokens.expiresAt(),
                         provider.refreshAheadRatio(),
-                        0.05,
+                        refreshConfig.jitter(),
                         ThreadLocalRandom.current())));
     cache.evict(provider.id(), request.subject);
     LOG.infof("Stored grant %s for provider %s after authorization", grant.id, provider.id());

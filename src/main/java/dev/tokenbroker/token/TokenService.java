@@ -60,19 +60,20 @@ public class TokenService {
 
   /** Serves a token and counts the outcome per provider. */
   public TokenResponse issue(AuthenticatedCaller caller, TokenRequest request) {
-    String provider =
-        providers.find(request.providerId()).map(ProviderSettings::id).orElse("unknown");
+    Optional<ProviderSettings> provider = providers.find(request.providerId());
+    String tag = provider.map(ProviderSettings::id).orElse("unknown");
     try {
-      TokenResponse response = serve(caller, request);
-      metrics.tokenRequest(provider, "issued");
+      TokenResponse response = serve(caller, request, provider);
+      metrics.tokenRequest(tag, "issued");
       return response;
     } catch (ApiException e) {
-      metrics.tokenRequest(provider, e.code());
+      metrics.tokenRequest(tag, e.code());
       throw e;
     }
   }
 
-  private TokenResponse serve(AuthenticatedCaller caller, TokenRequest request) {
+  private TokenResponse serve(
+      AuthenticatedCaller caller, TokenRequest request, Optional<ProviderSettings> known) {
     List<String> requested = request.scopes() == null ? null : List.copyOf(request.scopes());
     if (requested != null && !requested.stream().allMatch(Scopes::isValidToken)) {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");
@@ -80,8 +81,7 @@ public class TokenService {
     if (!caller.mayUseProvider(request.providerId())) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    ProviderSettings provider =
-        providers.find(request.providerId()).orElseThrow(() -> noGrant(request.providerId()));
+    ProviderSettings provider = known.orElseThrow(() -> noGrant(request.providerId()));
     String subject = subject(provider, request.subject());
     if (!caller.mayUse(provider.id(), subject, requested == null ? List.of() : requested)) {
       throw ApiException.forbidden(NOT_ALLOWED);
