@@ -18,10 +18,6 @@ public class GrantCache {
   private final Cache<String, GrantSnapshot> bySubject =
       Caffeine.newBuilder().maximumSize(200_000).build();
 
-  public Optional<GrantSnapshot> get(String providerId, String subject) {
-    return Optional.ofNullable(bySubject.getIfPresent(key(providerId, subject)));
-  }
-
   /**
    * The cached grant, or the one {@code loader} finds; concurrent misses for the same grant share
    * one load (a cold cache under a burst would otherwise query once per caller).

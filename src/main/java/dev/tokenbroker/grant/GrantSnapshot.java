@@ -39,11 +39,6 @@ public record GrantSnapshot(
     return validFor(now, needed);
   }
 
-  /** Whether the access token has not expired yet. */
-  public boolean unexpired(Instant now) {
-    return validFor(now, 0);
-  }
-
   @Override
   public String toString() {
     return "GrantSnapshot[" + id + ", " + status + ", expires " + accessTokenExpiresAt + "]";

@@ -55,10 +55,6 @@ public class HeldTokenWrites {
     }
   }
 
-  public int size() {
-    return held.size();
-  }
-
   @Scheduled(
       every = "${broker.refresh.held-write-retry:2s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
