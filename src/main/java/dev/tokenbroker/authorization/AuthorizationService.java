@@ -110,10 +110,10 @@ public class AuthorizationService {
     if (!scopes.stream().allMatch(Scopes::isValidToken)) {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");
     }
-    if (!provider.scopes().isEmpty() && !Scopes.allCovered(scopes, provider.scopes())) {
+    List<String> unregistered = Scopes.uncovered(provider.preset(), scopes, provider.scopes());
+    if (!provider.scopes().isEmpty() && !unregistered.isEmpty()) {
       throw ApiException.invalidRequest(
-          "scopes",
-          "not registered for this provider: " + Scopes.uncovered(scopes, provider.scopes()));
+          "scopes", "not registered for this provider: " + unregistered);
     }
     if (!caller.mayUse(providerId, body.subject(), scopes)) {
       throw ApiException.forbidden(NOT_ALLOWED);
@@ -200,9 +200,10 @@ public class AuthorizationService {
                     tokens.issuedAt(),
                     tokens.expiresAt(),
                     RefreshSchedule.nextRefreshAt(
+                        provider,
                         tokens.issuedAt(),
                         tokens.expiresAt(),
-                        provider.refreshAheadRatio(),
+                        tokens.refreshToken() != null,
                         refreshConfig.jitter(),
                         ThreadLocalRandom.current())));
     cache.evict(provider.id(), request.subject);

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What a preset fills in, per region, from the platforms' own documentation. A region whose domains
- * are not publicly documented fills nothing: its URLs must be given explicitly.
+ * are not publicly documented fills nothing: its URLs must be given explicitly, or a {@code
+ * base_url} to which the preset appends the platform's documented paths.
  */
 public record PresetDefaults(
     GrantType grantType,
@@ -33,6 +34,38 @@ public record PresetDefaults(
 
   static Optional<String> defaultRegion(Preset preset) {
     return Optional.ofNullable(REGIONS.get(preset)).map(r -> r.get(0));
+  }
+
+  /** Documented paths per preset, appended to a base URL (authorization path, token path). */
+  private static final Map<Preset, List<String>> PATHS =
+      Map.of(
+          Preset.BADGR, List.of("/auth/oauth2/authorize", "/o/token"),
+          Preset.PARCHMENT, List.of("/auth/oauth2/authorize", "/o/token"),
+          Preset.BRIGHTSPACE, List.of("/oauth2/auth", "/core/connect/token"),
+          Preset.OPEN_BADGE_FACTORY, List.of("", "/v2/client/oauth2/token"));
+
+  static boolean takesBaseUrl(Preset preset) {
+    return PATHS.containsKey(preset);
+  }
+
+  /** The preset's defaults for a region; a base URL replaces the region's endpoints. */
+  static PresetDefaults of(Preset preset, String region, String baseUrl) {
+    PresetDefaults defaults = of(preset, region);
+    if (baseUrl == null || !takesBaseUrl(preset)) {
+      return defaults;
+    }
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    List<String> paths = PATHS.get(preset);
+    return new PresetDefaults(
+        defaults.grantType,
+        defaults.grantType == GrantType.AUTHORIZATION_CODE ? base + paths.get(0) : null,
+        base + paths.get(1),
+        defaults.clientAuthMethod,
+        defaults.scopes,
+        defaults.defaultScopes,
+        defaults.pkce,
+        defaults.minTokenRequestIntervalSeconds,
+        defaults.httpsRedirectRequired);
   }
 
   static PresetDefaults of(Preset preset, String region) {

@@ -7,6 +7,7 @@ public record ProviderDefinition(
     String id,
     Preset preset,
     String region,
+    String baseUrl,
     String displayName,
     GrantType grantType,
     String authorizationUrl,
@@ -19,4 +20,5 @@ public record ProviderDefinition(
     String redirectUri,
     PkceMethod pkce,
     int minTokenRequestIntervalSeconds,
-    double refreshAheadRatio) {}
+    double refreshAheadRatio,
+    Integer keepAliveSeconds) {}

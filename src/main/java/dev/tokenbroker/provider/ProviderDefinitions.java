@@ -14,6 +14,7 @@ public class ProviderDefinitions {
 
   public static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9-]{1,64}");
   static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.75;
+  private static final int MAX_KEEP_ALIVE_SECONDS = 366 * 24 * 3600;
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
 
   private final BrokerConfig config;
@@ -27,7 +28,17 @@ public class ProviderDefinitions {
     requireValidId(id);
     Preset preset = body.preset() == null ? Preset.GENERIC : body.preset();
     String region = region(preset, body.region());
-    PresetDefaults defaults = PresetDefaults.of(preset, region == null ? "" : region);
+    String baseUrl = body.baseUrl();
+    if (baseUrl != null) {
+      if (!PresetDefaults.takesBaseUrl(preset)) {
+        throw invalidRequest("base_url", "the " + preset + " preset takes explicit endpoint URLs");
+      }
+      requireEndpoint("base_url", baseUrl, true);
+      if (baseUrl.contains("?")) {
+        throw invalidRequest("base_url", "must not contain a query");
+      }
+    }
+    PresetDefaults defaults = PresetDefaults.of(preset, region == null ? "" : region, baseUrl);
 
     GrantType grantType = first(body.grantType(), defaults.grantType());
     if (grantType == null) {
@@ -58,10 +69,9 @@ public class ProviderDefinitions {
     List<String> scopes = scopes("scopes", first(body.scopes(), defaults.scopes()));
     List<String> defaultScopes =
         scopes("default_scopes", first(body.defaultScopes(), defaults.defaultScopes()));
-    if (!scopes.isEmpty() && !Scopes.allCovered(defaultScopes, scopes)) {
-      throw invalidRequest(
-          "default_scopes",
-          "not among the registered scopes: " + Scopes.uncovered(defaultScopes, scopes));
+    List<String> unregistered = Scopes.uncovered(preset, defaultScopes, scopes);
+    if (!scopes.isEmpty() && !unregistered.isEmpty()) {
+      throw invalidRequest("default_scopes", "not among the registered scopes: " + unregistered);
     }
 
     String redirectUri =
@@ -83,6 +93,11 @@ public class ProviderDefinitions {
     if (!(ratio >= 0.1 && ratio <= 0.95)) {
       throw invalidRequest("refresh_ahead_ratio", "must be between 0.1 and 0.95");
     }
+    Integer keepAlive = body.keepAliveSeconds();
+    if (keepAlive != null && (keepAlive < 60 || keepAlive > MAX_KEEP_ALIVE_SECONDS)) {
+      throw invalidRequest(
+          "keep_alive_seconds", "must be between 60 and " + MAX_KEEP_ALIVE_SECONDS + " (a year)");
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -91,6 +106,7 @@ public class ProviderDefinitions {
         id,
         preset,
         region,
+        baseUrl,
         displayName,
         grantType,
         authorizationUrl,
@@ -103,7 +119,8 @@ public class ProviderDefinitions {
         grantType == GrantType.AUTHORIZATION_CODE ? redirectUri : null,
         first(body.pkce(), defaults.pkce()),
         minInterval,
-        ratio);
+        ratio,
+        keepAlive);
   }
 
   public static void requireValidId(String id) {

@@ -61,6 +61,12 @@ public class ProviderEntity {
   @Column(name = "refresh_ahead_ratio")
   public double refreshAheadRatio;
 
+  @Column(name = "base_url")
+  public String baseUrl;
+
+  @Column(name = "keep_alive_seconds")
+  public Integer keepAliveSeconds;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

@@ -55,6 +55,7 @@ public class ProviderRegistry {
             p.grantType,
             p.authorizationUrl,
             p.tokenUrl,
+            p.baseUrl,
             p.revocationUrl,
             p.clientId,
             secret,
@@ -64,7 +65,8 @@ public class ProviderRegistry {
             p.redirectUri,
             p.pkce,
             p.minTokenRequestIntervalSeconds,
-            p.refreshAheadRatio));
+            p.refreshAheadRatio,
+            p.keepAliveSeconds));
   }
 
   void onChange(@Observes ProviderChanged changed) {

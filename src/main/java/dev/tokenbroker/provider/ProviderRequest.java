@@ -9,6 +9,7 @@ import java.util.List;
 public record ProviderRequest(
     Preset preset,
     String region,
+    String baseUrl,
     String displayName,
     GrantType grantType,
     String authorizationUrl,
@@ -22,7 +23,8 @@ public record ProviderRequest(
     String redirectUri,
     PkceMethod pkce,
     Integer minTokenRequestIntervalSeconds,
-    Double refreshAheadRatio) {
+    Double refreshAheadRatio,
+    Integer keepAliveSeconds) {
 
   /** Never print the client secret. */
   @Override

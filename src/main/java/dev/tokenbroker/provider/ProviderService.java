@@ -63,6 +63,7 @@ public class ProviderService {
     }
     entity.preset = def.preset().toString();
     entity.region = def.region();
+    entity.baseUrl = def.baseUrl();
     entity.displayName = def.displayName();
     entity.grantType = def.grantType();
     entity.authorizationUrl = def.authorizationUrl();
@@ -79,6 +80,7 @@ public class ProviderService {
     entity.pkce = def.pkce();
     entity.minTokenRequestIntervalSeconds = def.minTokenRequestIntervalSeconds();
     entity.refreshAheadRatio = def.refreshAheadRatio();
+    entity.keepAliveSeconds = def.keepAliveSeconds();
     entity.updatedAt = now;
     if (created) {
       em.persist(entity);

@@ -10,6 +10,7 @@ public record ProviderSettings(
     GrantType grantType,
     String authorizationUrl,
     String tokenUrl,
+    String baseUrl,
     String revocationUrl,
     String clientId,
     String clientSecret,
@@ -19,7 +20,8 @@ public record ProviderSettings(
     String redirectUri,
     PkceMethod pkce,
     int minTokenRequestIntervalSeconds,
-    double refreshAheadRatio) {
+    double refreshAheadRatio,
+    Integer keepAliveSeconds) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -8,6 +8,7 @@ public record ProviderView(
     String id,
     Preset preset,
     String region,
+    String baseUrl,
     String displayName,
     GrantType grantType,
     String authorizationUrl,
@@ -22,6 +23,7 @@ public record ProviderView(
     PkceMethod pkce,
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
+    Integer keepAliveSeconds,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -30,6 +32,7 @@ public record ProviderView(
         p.id,
         Preset.fromJson(p.preset),
         p.region,
+        p.baseUrl,
         p.displayName,
         p.grantType,
         p.authorizationUrl,
@@ -44,6 +47,7 @@ public record ProviderView(
         p.pkce,
         p.minTokenRequestIntervalSeconds,
         p.refreshAheadRatio,
+        p.keepAliveSeconds,
         p.createdAt,
         p.updatedAt);
   }

@@ -16,6 +16,8 @@ public final class Scopes {
   /** RFC 6749 §3.3 scope-token: 1*( %x21 / %x23-5B / %x5D-7E ). */
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
+  static final String BRIGHTSPACE_FALLBACK = "core:*:*";
+
   private Scopes() {}
 
   public static boolean isValidToken(String scope) {
@@ -34,16 +36,23 @@ public final class Scopes {
     return String.join(" ", scopes);
   }
 
-  /** True when every requested scope is covered by some granted scope or pattern. */
-  public static boolean allCovered(Collection<String> requested, Collection<String> granted) {
-    return requested.stream().allMatch(r -> granted.stream().anyMatch(g -> patternCovers(g, r)));
-  }
-
   /** The requested scopes that no granted scope or pattern covers. */
   public static List<String> uncovered(Collection<String> requested, Collection<String> granted) {
     return requested.stream()
         .filter(r -> granted.stream().noneMatch(g -> patternCovers(g, r)))
         .toList();
+  }
+
+  /**
+   * The requested scopes not covered, under a preset's rules: at Brightspace, {@code core:*:*} is
+   * the fallback scope of applications registered for all routes, so it covers every scope.
+   */
+  public static List<String> uncovered(
+      Preset preset, Collection<String> requested, Collection<String> granted) {
+    if (preset == Preset.BRIGHTSPACE && granted.contains(BRIGHTSPACE_FALLBACK)) {
+      return List.of();
+    }
+    return uncovered(requested, granted);
   }
 
   /** Whether {@code pattern} covers {@code scope}, segment by segment on {@code :}. */

@@ -40,6 +40,9 @@ public class GrantRefresher {
 
   private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
 
+  /** The {@code last_error} code of a grant that expired without a refresh token. */
+  public static final String NO_REFRESH_TOKEN = "no_refresh_token";
+
   private final GrantStore store;
   private final GrantSecrets secrets;
   private final GrantCache cache;
@@ -281,7 +284,7 @@ public class GrantRefresher {
       throw new UpstreamException(
           UpstreamException.Kind.GRANT_REJECTED,
           0,
-          "no_refresh_token",
+          NO_REFRESH_TOKEN,
           null,
           "The grant holds no refresh token",
           null);
@@ -298,9 +301,10 @@ public class GrantRefresher {
         tokens.issuedAt(),
         tokens.expiresAt(),
         RefreshSchedule.nextRefreshAt(
+            provider,
             tokens.issuedAt(),
             tokens.expiresAt(),
-            provider.refreshAheadRatio(),
+            tokens.refreshToken() != null || grant.refreshTokenCiphertext != null,
             config.jitter(),
             ThreadLocalRandom.current()));
   }
@@ -336,9 +340,16 @@ public class GrantRefresher {
         store.recordFailure(
             grant.id, owner, e.errorCode(), GrantStatus.REAUTHORIZATION_REQUIRED, null);
         cache.evict(grant.providerId, grant.subject);
-        LOG.warnf(
-            "Provider %s rejected the refresh token of grant %s (%s): reauthorization required",
-            provider.id(), grant.id, e.errorCode());
+        if (NO_REFRESH_TOKEN.equals(e.errorCode())) {
+          LOG.warnf(
+              "Grant %s of provider %s has no refresh token and its access token is ending:"
+                  + " reauthorization required",
+              grant.id, provider.id());
+        } else {
+          LOG.warnf(
+              "Provider %s rejected the refresh token of grant %s (%s): reauthorization required",
+              provider.id(), grant.id, e.errorCode());
+        }
         return RefreshFailures.reauthorizationRequired(grant.id);
       }
       case CLIENT_REJECTED, REQUEST_REJECTED -> {

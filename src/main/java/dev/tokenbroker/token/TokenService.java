@@ -94,7 +94,7 @@ public class TokenService {
     if (!caller.mayUse(provider.id(), subject, scopes)) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    List<String> missing = Scopes.uncovered(scopes, grant.scopes());
+    List<String> missing = Scopes.uncovered(provider.preset(), scopes, grant.scopes());
     if (!missing.isEmpty()) {
       throw new ApiException(
           422,

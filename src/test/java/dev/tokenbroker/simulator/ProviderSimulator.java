@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * auto-approves, /token speaks RFC 6749 (authorization_code with PKCE, refresh_token with rotation
  * and reuse detection that revokes the whole family, client_credentials), /revoke speaks RFC 7009.
  * Faults, latency and lifetimes are configurable; every call is counted.
+ *
+ * <p>{@link #behaveAs(Platform)} adds a platform's documented behaviour. Every platform's paths are
+ * always served: Badgr and Parchment {@code /auth/oauth2/authorize} and {@code /o/token},
+ * Brightspace {@code /oauth2/auth} and {@code /core/connect/token}, Open Badge Factory {@code
+ * /v2/client/oauth2/token} and {@code /v2/client/{client_id}/ping}.
  */
 public final class ProviderSimulator implements AutoCloseable {
 
@@ -49,6 +54,24 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
+  /** Platforms whose documented OAuth2 behaviour the simulator reproduces. */
+  public enum Platform {
+    /** Plain RFC 6749 with rotation and reuse detection. */
+    GENERIC,
+    /** Badgr: 24 h tokens, rotation on every refresh, r:profile always granted. */
+    BADGR,
+    /** Parchment Digital Badges: as Badgr. */
+    PARCHMENT,
+    /** Brightspace: lifetime set at registration (1800-72000 s), refresh tokens optional. */
+    BRIGHTSPACE,
+    /**
+     * Open Badge Factory: client_credentials only, short tokens, one new token per ten seconds (the
+     * answer to a faster request is not documented: this simulator answers 429 with Retry-After and
+     * counts the violation), and a ping endpoint that checks a token.
+     */
+    OPEN_BADGE_FACTORY
+  }
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpServer server;
@@ -65,6 +88,9 @@ public final class ProviderSimulator implements AutoCloseable {
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final AtomicInteger reuseDetections = new AtomicInteger();
   private final AtomicInteger revocations = new AtomicInteger();
+  private final AtomicInteger issueIntervalViolations = new AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger();
+  private final Map<String, Long> accessTokenExpiresAtMillis = new ConcurrentHashMap<>();
   private final AtomicInteger concurrentRefreshes = new AtomicInteger();
   private final AtomicInteger maxConcurrentRefreshes = new AtomicInteger();
 
@@ -76,6 +102,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile boolean omitScope = false;
   private volatile boolean denyAuthorization = false;
   private volatile long latencyMillis = 0;
+  private volatile Platform platform = Platform.GENERIC;
+  private volatile long minIssueIntervalMillis = 0;
   private final AtomicLong lastTokenIssuedAtMillis = new AtomicLong();
 
   public ProviderSimulator() {
@@ -86,7 +114,13 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     server.setExecutor(executor);
     server.createContext("/authorize", this::authorize);
+    server.createContext("/auth/oauth2/authorize", this::authorize);
+    server.createContext("/oauth2/auth", this::authorize);
     server.createContext("/token", this::token);
+    server.createContext("/o/token", this::token);
+    server.createContext("/core/connect/token", this::token);
+    server.createContext("/v2/client/oauth2/token", this::token);
+    server.createContext("/v2/client/", this::ping);
     server.createContext("/revoke", this::revoke);
     server.start();
   }
@@ -114,6 +148,12 @@ public final class ProviderSimulator implements AutoCloseable {
     tokenCallMillis.clear();
     reuseDetections.set(0);
     revocations.set(0);
+    issueIntervalViolations.set(0);
+    pings.set(0);
+    accessTokenExpiresAtMillis.clear();
+    lastTokenIssuedAtMillis.set(0);
+    platform = Platform.GENERIC;
+    minIssueIntervalMillis = 0;
     maxConcurrentRefreshes.set(0);
     accessTokenLifetimeSeconds = 3600;
     rotateRefreshTokens = true;
@@ -123,9 +163,43 @@ public final class ProviderSimulator implements AutoCloseable {
     latencyMillis = 0;
   }
 
+  /** Takes on a platform's documented behaviour (see {@link Platform}). */
+  public ProviderSimulator behaveAs(Platform platform) {
+    this.platform = platform;
+    switch (platform) {
+      case BADGR, PARCHMENT -> {
+        accessTokenLifetimeSeconds = 86_400;
+        rotateRefreshTokens = true;
+      }
+      case BRIGHTSPACE -> {
+        accessTokenLifetimeSeconds = 3600;
+        rotateRefreshTokens = true;
+      }
+      case OPEN_BADGE_FACTORY -> {
+        accessTokenLifetimeSeconds = 600;
+        minIssueIntervalMillis = 10_000;
+      }
+      case GENERIC -> minIssueIntervalMillis = 0;
+    }
+    return this;
+  }
+
   public ProviderSimulator accessTokenLifetime(long seconds) {
+    if (platform == Platform.BRIGHTSPACE && (seconds < 1800 || seconds > 72_000)) {
+      throw new IllegalArgumentException("Brightspace lifetimes are 1800-72000 s");
+    }
     this.accessTokenLifetimeSeconds = seconds;
     return this;
+  }
+
+  /** How often a new token was asked for sooner than the platform's minimum interval. */
+  public int issueIntervalViolations() {
+    return issueIntervalViolations.get();
+  }
+
+  /** Successful and failed calls of the ping endpoint. */
+  public int pings() {
+    return pings.get();
   }
 
   public ProviderSimulator rotateRefreshTokens(boolean rotate) {
@@ -282,6 +356,13 @@ public final class ProviderSimulator implements AutoCloseable {
       respond(exchange, 401, "{\"error\":\"invalid_client\"}");
       return;
     }
+    if (platform == Platform.OPEN_BADGE_FACTORY && !"client_credentials".equals(grantType)) {
+      respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+      return;
+    }
+    if (tooSoon(exchange)) {
+      return;
+    }
     switch (grantType) {
       case "authorization_code" -> exchangeCode(exchange, form);
       case "refresh_token" -> refresh(exchange, form);
@@ -309,7 +390,57 @@ public final class ProviderSimulator implements AutoCloseable {
         return;
       }
     }
-    respond(exchange, 200, tokens(newFamily(grant.scope), true));
+    respond(exchange, 200, tokens(newFamily(grantedScope(grant.scope)), true));
+  }
+
+  private String grantedScope(String requested) {
+    if ((platform == Platform.BADGR || platform == Platform.PARCHMENT)
+        && !List.of(requested.split(" ")).contains("r:profile")) {
+      return requested.isBlank() ? "r:profile" : "r:profile " + requested;
+    }
+    return requested;
+  }
+
+  /** Enforces the minimum interval between issued tokens; true when it answered 429. */
+  private boolean tooSoon(HttpExchange exchange) throws IOException {
+    long interval = minIssueIntervalMillis;
+    if (interval <= 0) {
+      return false;
+    }
+    long now = System.currentTimeMillis();
+    long last = lastTokenIssuedAtMillis.get();
+    if ((last == 0 || now - last >= interval) && lastTokenIssuedAtMillis.compareAndSet(last, now)) {
+      return false;
+    }
+    issueIntervalViolations.incrementAndGet();
+    exchange
+        .getResponseHeaders()
+        .add("Retry-After", String.valueOf(Math.max(1, (interval - (now - last) + 999) / 1000)));
+    respond(exchange, 429, "{\"error\":\"too_many_requests\"}");
+    return true;
+  }
+
+  /** Open Badge Factory's GET /v2/client/{client_id}/ping: 200 for a live token of the client. */
+  private void ping(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (!"GET".equals(exchange.getRequestMethod()) || !path.endsWith("/ping")) {
+      respond(exchange, 404, "{\"error\":\"not_found\"}");
+      return;
+    }
+    pings.incrementAndGet();
+    String client = path.substring("/v2/client/".length(), path.length() - "/ping".length());
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";
+    Long expires = accessTokenExpiresAtMillis.get(token);
+    if (!accessTokenActive(token) || expires == null || expires < System.currentTimeMillis()) {
+      respond(exchange, 401, "{\"error\":\"invalid_token\"}");
+      return;
+    }
+    if (!clientId.equals(client)) {
+      respond(exchange, 403, "{\"error\":\"forbidden\"}");
+      return;
+    }
+    respond(exchange, 200, "{\"status\":\"ok\"}");
   }
 
   private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
@@ -373,7 +504,9 @@ public final class ProviderSimulator implements AutoCloseable {
     issuedSecrets.add(access);
     issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
-    lastTokenIssuedAtMillis.set(System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    accessTokenExpiresAtMillis.put(access, now + accessTokenLifetimeSeconds * 1000);
+    lastTokenIssuedAtMillis.set(now);
     StringBuilder json =
         new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"")
             .append(access)

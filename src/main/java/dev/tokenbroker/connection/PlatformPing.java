@@ -1,0 +1,92 @@
+package dev.tokenbroker.connection;
+
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.upstream.UpstreamConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A platform's own "is this token good" call: Open Badge Factory's {@code GET
+ * /v2/client/{client_id}/ping} with the access token as bearer. Redirects are not followed, so the
+ * token goes nowhere but the provider's host.
+ */
+@ApplicationScoped
+public class PlatformPing {
+
+  static final String OBF_TOKEN_PATH = "/v2/client/oauth2/token";
+
+  private final UpstreamConfig config;
+  private final HttpClient http;
+
+  public PlatformPing(UpstreamConfig config) {
+    this.config = config;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(config.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  ConnectionCheck openBadgeFactory(ProviderSettings provider, String accessToken) {
+    URI uri =
+        URI.create(obfBase(provider) + "/v2/client/" + pathSegment(provider.clientId()) + "/ping");
+    long started = System.nanoTime();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(config.requestTimeout())
+            .header("Authorization", "Bearer " + accessToken)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    try {
+      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      long took = ConnectionTester.millisSince(started);
+      if (status == 200) {
+        return ConnectionCheck.passed("ping", "GET " + uri.getPath() + " answered 200", took);
+      }
+      String code =
+          status == 401 || status == 403
+              ? ProblemCodes.UPSTREAM_REJECTED
+              : ProblemCodes.UPSTREAM_UNAVAILABLE;
+      return ConnectionCheck.failed(
+          "ping", code, "GET " + uri.getPath() + " answered " + status, took);
+    } catch (IOException e) {
+      return ConnectionCheck.failed(
+          "ping",
+          ProblemCodes.UPSTREAM_UNAVAILABLE,
+          "GET " + uri.getPath() + " failed: " + e.getClass().getSimpleName(),
+          ConnectionTester.millisSince(started));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted during the connection test", e);
+    }
+  }
+
+  /** The API root: the base URL, else the token URL without the documented token path. */
+  static String obfBase(ProviderSettings provider) {
+    if (provider.baseUrl() != null) {
+      return stripSlash(provider.baseUrl());
+    }
+    String tokenUrl = provider.tokenUrl();
+    if (tokenUrl.endsWith(OBF_TOKEN_PATH)) {
+      return tokenUrl.substring(0, tokenUrl.length() - OBF_TOKEN_PATH.length());
+    }
+    URI token = URI.create(tokenUrl);
+    return token.getScheme() + "://" + token.getRawAuthority();
+  }
+
+  private static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,406 @@
+package dev.tokenbroker.provider;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.as;
+import static dev.tokenbroker.support.Api.unique;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator.Platform;
+import dev.tokenbroker.simulator.ProviderSimulatorResource;
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.Flows;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each platform preset end to end through the public API, against the simulator behaving as that
+ * platform: registration with {@code preset} and a base URL, authorization or client credentials,
+ * tokens, refresh, and the connection test action.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+class PlatformPresetsTest {
+
+  @InjectSimulator ProviderSimulator sim;
+
+  @BeforeEach
+  void reset() {
+    sim.reset();
+  }
+
+  @Test
+  void badgrTestRegionRotatesRefreshTokensAndGrantsProfileAutomatically() {
+    sim.behaveAs(Platform.BADGR);
+    String provider = unique("badgr");
+    admin()
+        .body(codePreset("badgr", "test"))
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201)
+        .body("token_url", equalTo(sim.baseUrl() + "/o/token"))
+        .body("authorization_url", equalTo(sim.baseUrl() + "/auth/oauth2/authorize"))
+        .body("base_url", equalTo(sim.baseUrl()))
+        .body("scopes", hasItems("r:profile", "rw:issuer", "r:backpack", "rw:backpack"))
+        .body("default_scopes", equalTo(List.of("r:profile")))
+        .body("grant_type", equalTo("authorization_code"));
+
+    String grantId = connect(provider, "learner-1", List.of("r:backpack"));
+    Map<String, Object> token =
+        token(provider, "learner-1", List.of("r:backpack"), 60).then().extract().path("$");
+    assertTrue(((String) token.get("scope")).contains("r:profile"), token.toString());
+    assertTrue(((Number) token.get("expires_in")).longValue() > 86_000, token.toString());
+
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(2, sim.tokenCalls("refresh_token"));
+    assertEquals(0, sim.reuseDetections(), "a rotated refresh token was reused");
+
+    testConnection(provider)
+        .body("ok", equalTo(true))
+        .body("checks[0].name", equalTo("token_endpoint"))
+        .body("checks[0].ok", equalTo(true))
+        .body("checks[0].code", nullValue());
+  }
+
+  @Test
+  void badgrAndParchmentProductionRequireHttpsRedirectsAndTakeABaseUrlForOtherRegions() {
+    Map<String, Object> eu = codePreset("badgr", "eu");
+    eu.remove("base_url");
+    eu.put("redirect_uri", "https://broker.example.test/v1/oauth/callback");
+    expectInvalid(eu, "token_url");
+
+    eu.put("base_url", "https://api.eu.badgr.example");
+    admin()
+        .body(eu)
+        .put("/v1/providers/" + unique("badgr-eu"))
+        .then()
+        .statusCode(201)
+        .body("token_url", equalTo("https://api.eu.badgr.example/o/token"));
+
+    Map<String, Object> plainHttp = codePreset("parchment", "us");
+    plainHttp.put("base_url", "https://badges.example");
+    plainHttp.put("redirect_uri", "http://broker.example.test/v1/oauth/callback");
+    expectInvalid(plainHttp, "redirect_uri");
+
+    Map<String, Object> generic = Api.genericProvider();
+    generic.put("base_url", "https://idp.example.test");
+    expectInvalid(generic, "base_url");
+    Map<String, Object> badBase = codePreset("badgr", "test");
+    badBase.put("base_url", "ftp://badges.example");
+    expectInvalid(badBase, "base_url");
+  }
+
+  @Test
+  void parchmentAddsOrganisationScopes() {
+    sim.behaveAs(Platform.PARCHMENT);
+    String provider = unique("parchment");
+    admin()
+        .body(codePreset("parchment", "test"))
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201)
+        .body("scopes", hasItems("r:org", "rw:org"));
+    connect(provider, "org-admin", List.of("rw:org"));
+    token(provider, "org-admin", List.of("rw:org"), 60)
+        .then()
+        .statusCode(200)
+        .body("scope", containsString("rw:org"));
+    token(provider, "org-admin", List.of("rw:issuer"), 60)
+        .then()
+        .statusCode(422)
+        .body("code", equalTo("scope_not_granted"));
+  }
+
+  @Test
+  void brightspaceWildcardScopesApplyToAuthorizationsAndTokens() {
+    sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(1800);
+    String provider = unique("d2l");
+    Map<String, Object> body = brightspace();
+    body.put("scopes", List.of("content:*:*", "users:userdata:read"));
+    body.put("default_scopes", List.of("users:userdata:read"));
+    admin()
+        .body(body)
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201)
+        .body("token_url", equalTo(sim.baseUrl() + "/core/connect/token"))
+        .body("authorization_url", equalTo(sim.baseUrl() + "/oauth2/auth"));
+
+    startAuthorization(provider, List.of("grades:gradevalues:read"))
+        .then()
+        .statusCode(400)
+        .body("invalid_params[0].name", equalTo("scopes"));
+    String grantId = connect(provider, "teacher-7", List.of("content:*:*"));
+    token(provider, "teacher-7", List.of("content:toc:read"), 60).then().statusCode(200);
+    token(provider, "teacher-7", List.of("users:userdata:read"), 60)
+        .then()
+        .statusCode(422)
+        .body("code", equalTo("scope_not_granted"));
+
+    JsonPath grant = admin().get("/v1/grants/" + grantId).then().extract().jsonPath();
+    Instant refreshed = Instant.parse(grant.getString("last_refreshed_at"));
+    assertEquals(
+        1800,
+        Duration.between(refreshed, Instant.parse(grant.getString("access_token_expires_at")))
+            .toSeconds(),
+        1);
+    long dueAfter =
+        Duration.between(refreshed, Instant.parse(grant.getString("next_refresh_at"))).toSeconds();
+    assertTrue(dueAfter >= 1250 && dueAfter <= 1350, "due after " + dueAfter + " s");
+  }
+
+  @Test
+  void brightspaceCoreFallbackCoversEveryScope() {
+    sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(72_000);
+    String provider = unique("d2l-core");
+    admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
+    connect(provider, "admin-1", List.of("core:*:*"));
+    token(provider, "admin-1", List.of("grades:gradevalues:read"), 60)
+        .then()
+        .statusCode(200)
+        .body("expires_in", org.hamcrest.Matchers.greaterThan(71_000));
+  }
+
+  @Test
+  void brightspaceWithoutRefreshTokensEndsAsReauthorizationRequiredWithAClearError() {
+    sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(1800).issueRefreshTokens(false);
+    String provider = unique("d2l-norefresh");
+    admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
+    String grantId = connect(provider, "student-3", List.of("core:*:*"));
+    JsonPath grant = admin().get("/v1/grants/" + grantId).then().extract().jsonPath();
+    assertEquals(
+        grant.getString("access_token_expires_at"),
+        grant.getString("next_refresh_at"),
+        "a grant that cannot be refreshed is due when its access token expires");
+
+    admin()
+        .post("/v1/grants/" + grantId + "/refresh")
+        .then()
+        .statusCode(409)
+        .body("code", equalTo("reauthorization_required"));
+    admin()
+        .get("/v1/grants/" + grantId)
+        .then()
+        .body("status", equalTo("reauthorization_required"))
+        .body("last_error.code", equalTo("no_refresh_token"));
+    assertEquals(0, sim.tokenCalls("refresh_token"), "nothing to send upstream");
+  }
+
+  @Test
+  void keepAliveRefreshesLongLivedGrantsAtLeastThatOften() {
+    sim.behaveAs(Platform.BADGR);
+    String provider = unique("badgr-keepalive");
+    Map<String, Object> body = codePreset("badgr", "test");
+    body.put("keep_alive_seconds", 3600);
+    admin()
+        .body(body)
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201)
+        .body("keep_alive_seconds", equalTo(3600));
+    String grantId = connect(provider, "idle-user", List.of("r:backpack"));
+    JsonPath grant = admin().get("/v1/grants/" + grantId).then().extract().jsonPath();
+    assertEquals(
+        3600,
+        Duration.between(
+                Instant.parse(grant.getString("last_refreshed_at")),
+                Instant.parse(grant.getString("next_refresh_at")))
+            .toSeconds(),
+        1);
+    body.put("keep_alive_seconds", 10);
+    expectInvalid(body, "keep_alive_seconds");
+  }
+
+  @Test
+  void openBadgeFactoryTestActionGetsATokenAndPingsIt() {
+    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
+    String provider = unique("obf");
+    admin()
+        .body(obf("client_secret_basic"))
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201)
+        .body("grant_type", equalTo("client_credentials"))
+        .body("token_url", equalTo(sim.baseUrl() + "/v2/client/oauth2/token"))
+        .body("min_token_request_interval_seconds", equalTo(10));
+
+    testConnection(provider)
+        .body("ok", equalTo(true))
+        .body("checks.name", equalTo(List.of("token", "ping")))
+        .body("checks[1].ok", equalTo(true));
+    assertEquals(1, sim.pings());
+
+    // the test's token is the provider's one grant: callers get it without a second request
+    String consumer = Api.consumer(unique("issuer"), provider, List.of("*"));
+    as(consumer).body(Map.of("provider_id", provider)).post("/v1/tokens").then().statusCode(200);
+    assertEquals(1, sim.tokenCalls("client_credentials"));
+    assertEquals(0, sim.issueIntervalViolations());
+  }
+
+  @Test
+  void openBadgeFactoryNeverGetsTwoTokensWithinTenSeconds() {
+    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
+    String provider = unique("obf-interval");
+    admin().body(obf("client_secret_post")).put("/v1/providers/" + provider).then().statusCode(201);
+    String consumer = Api.consumer(unique("issuer"), provider, List.of("*"));
+    String grantId =
+        as(consumer)
+            .body(Map.of("provider_id", provider))
+            .post("/v1/tokens")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("grant_id");
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(2, sim.tokenCalls("client_credentials"));
+    assertEquals(0, sim.issueIntervalViolations(), "the broker broke the one-per-10-s rule");
+    assertTrue(sim.minimumGapMillis() >= 10_000, "gap " + sim.minimumGapMillis() + " ms");
+  }
+
+  @Test
+  void cancredRegionUsesItsHost() {
+    Map<String, Object> body = obf("client_secret_post");
+    body.remove("base_url");
+    body.put("region", "cancred");
+    admin()
+        .body(body)
+        .put("/v1/providers/" + unique("cancred"))
+        .then()
+        .statusCode(201)
+        .body("token_url", equalTo("https://factory.cancred.ca/v2/client/oauth2/token"));
+  }
+
+  @Test
+  void testActionReportsRejectedAndUnreachableProviders() {
+    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
+    String wrongSecret = unique("obf-wrong");
+    Map<String, Object> body = obf("client_secret_post");
+    body.put("client_secret", "not-the-secret");
+    admin().body(body).put("/v1/providers/" + wrongSecret).then().statusCode(201);
+    testConnection(wrongSecret)
+        .body("ok", equalTo(false))
+        .body("checks.name", equalTo(List.of("token")))
+        .body("checks[0].code", equalTo("upstream_rejected"));
+
+    String codeWrongSecret = unique("badgr-wrong");
+    Map<String, Object> badgr = codePreset("badgr", "test");
+    badgr.put("client_secret", "not-the-secret");
+    admin().body(badgr).put("/v1/providers/" + codeWrongSecret).then().statusCode(201);
+    testConnection(codeWrongSecret)
+        .body("ok", equalTo(false))
+        .body("checks[0].code", equalTo("upstream_rejected"))
+        .body("checks[0].detail", containsString("invalid_client"));
+
+    String unreachable = unique("badgr-down");
+    Map<String, Object> down = codePreset("badgr", "test");
+    down.put("base_url", "http://127.0.0.1:1");
+    admin().body(down).put("/v1/providers/" + unreachable).then().statusCode(201);
+    testConnection(unreachable)
+        .body("ok", equalTo(false))
+        .body("checks[0].code", equalTo("upstream_unavailable"));
+
+    admin()
+        .post("/v1/providers/nope-" + unique("x") + "/test")
+        .then()
+        .statusCode(404)
+        .body("code", equalTo("provider_not_found"));
+    String consumer = Api.consumer(unique("svc"), unreachable, List.of("*"));
+    as(consumer)
+        .post("/v1/providers/" + unreachable + "/test")
+        .then()
+        .statusCode(403)
+        .body("code", equalTo("forbidden"));
+  }
+
+  private io.restassured.response.ValidatableResponse testConnection(String provider) {
+    return admin()
+        .post("/v1/providers/" + provider + "/test")
+        .then()
+        .statusCode(200)
+        .body("provider_id", equalTo(provider));
+  }
+
+  private Map<String, Object> codePreset(String preset, String region) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("preset", preset);
+    body.put("region", region);
+    body.put("base_url", sim.baseUrl());
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", sim.clientSecret());
+    body.put("redirect_uri", "http://localhost:" + RestAssured.port + "/v1/oauth/callback");
+    return body;
+  }
+
+  private Map<String, Object> brightspace() {
+    Map<String, Object> body = codePreset("brightspace", null);
+    body.remove("region");
+    return body;
+  }
+
+  private Map<String, Object> obf(String authMethod) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("preset", "open-badge-factory");
+    body.put("base_url", sim.baseUrl());
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", sim.clientSecret());
+    body.put("client_auth_method", authMethod);
+    return body;
+  }
+
+  private static String connect(String provider, String subject, List<String> scopes) {
+    String location = Flows.authorize(provider, Api.ADMIN_KEY, subject, scopes);
+    assertEquals("connected", Flows.queryParam(location, "status"), location);
+    return Flows.queryParam(location, "grant_id");
+  }
+
+  private static io.restassured.response.Response startAuthorization(
+      String provider, List<String> scopes) {
+    return admin()
+        .body(
+            Map.of(
+                "subject", "someone", "scopes", scopes, "return_url", "https://app.example.test/x"))
+        .post("/v1/providers/" + provider + "/authorizations");
+  }
+
+  private static io.restassured.response.Response token(
+      String provider, String subject, List<String> scopes, int minValidity) {
+    return admin()
+        .body(
+            Map.of(
+                "provider_id",
+                provider,
+                "subject",
+                subject,
+                "scopes",
+                scopes,
+                "min_validity_seconds",
+                minValidity))
+        .post("/v1/tokens");
+  }
+
+  private static void expectInvalid(Map<String, Object> body, String field) {
+    admin()
+        .body(body)
+        .put("/v1/providers/" + unique("invalid"))
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("invalid_request"))
+        .body("invalid_params[0].name", equalTo(field));
+  }
+}
