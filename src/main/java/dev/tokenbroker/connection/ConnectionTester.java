@@ -76,7 +76,7 @@ public class ConnectionTester {
         "Connection test of provider %s: %s %s",
         provider.id(),
         result.ok() ? "passed" : "failed",
-        checks.stream().map(c -> c.name() + "=" + (c.ok() ? "ok" : c.code())).toList());
+        checks.stream().map(c -> c.name() + ": " + (c.ok() ? "ok" : c.code())).toList());
     return result;
   }
 

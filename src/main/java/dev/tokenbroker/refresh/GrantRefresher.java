@@ -220,7 +220,11 @@ public class GrantRefresher {
     IssuedTokens tokens;
     try {
       awaitRateSlot(provider);
-      tokens = callUpstream(provider, grant);
+      try {
+        tokens = callUpstream(provider, grant);
+      } finally {
+        paceFromAnswer(provider);
+      }
     } catch (UpstreamException e) {
       throw failed(provider, grant, e);
     } catch (RuntimeException e) {
@@ -272,6 +276,24 @@ public class GrantRefresher {
             null);
       }
       sleep(wait.get().plusMillis(ThreadLocalRandom.current().nextLong(50)));
+    }
+  }
+
+  /**
+   * The slot was taken when the request left; the provider counts from when it handled it, which
+   * may be later under load. So the next slot opens no sooner than one interval after the answer.
+   */
+  private void paceFromAnswer(ProviderSettings provider) {
+    int interval = provider.minTokenRequestIntervalSeconds();
+    if (interval <= 0) {
+      return;
+    }
+    try {
+      rateGuard.holdUntil(provider.id(), clock.instant().plusSeconds(interval));
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "Could not record the request interval of provider %s (%s)",
+          provider.id(), e.getClass().getSimpleName());
     }
   }
 

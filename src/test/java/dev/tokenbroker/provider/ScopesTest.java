@@ -25,6 +25,16 @@ class ScopesTest {
   }
 
   @Test
+  void brightspaceCoreFallbackCoversEveryScopeOnlyForBrightspace() {
+    List<String> requested = List.of("users:userdata:read", "grades:gradevalues:read");
+    assertEquals(List.of(), Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("core:*:*")));
+    assertEquals(requested, Scopes.uncovered(Preset.GENERIC, requested, List.of("core:*:*")));
+    assertEquals(
+        List.of("grades:gradevalues:read"),
+        Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("users:*:*")));
+  }
+
+  @Test
   void prefixWildcardCoversWithinSegment() {
     assertTrue(Scopes.patternCovers("r:*", "r:backpack"));
     assertFalse(Scopes.patternCovers("r:*", "rw:backpack"));

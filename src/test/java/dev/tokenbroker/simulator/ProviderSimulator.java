@@ -104,6 +104,10 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile long latencyMillis = 0;
   private volatile Platform platform = Platform.GENERIC;
   private volatile long minIssueIntervalMillis = 0;
+  private volatile Storm storm;
+  private final AtomicInteger stormFaults = new AtomicInteger();
+
+  /** When the last client_credentials request was accepted (for the minimum interval). */
   private final AtomicLong lastTokenIssuedAtMillis = new AtomicLong();
 
   public ProviderSimulator() {
@@ -154,6 +158,8 @@ public final class ProviderSimulator implements AutoCloseable {
     lastTokenIssuedAtMillis.set(0);
     platform = Platform.GENERIC;
     minIssueIntervalMillis = 0;
+    storm = null;
+    stormFaults.set(0);
     maxConcurrentRefreshes.set(0);
     accessTokenLifetimeSeconds = 3600;
     rotateRefreshTokens = true;
@@ -190,6 +196,36 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     this.accessTokenLifetimeSeconds = seconds;
     return this;
+  }
+
+  /**
+   * Refuses a client_credentials token sooner than {@code interval} after the previous one, as Open
+   * Badge Factory does with ten seconds.
+   */
+  public ProviderSimulator minIssueInterval(java.time.Duration interval) {
+    this.minIssueIntervalMillis = interval.toMillis();
+    return this;
+  }
+
+  /**
+   * Until {@link #calm()}: each token call fails at random with 503 (share {@code serverErrors}),
+   * 429 with Retry-After 1 ({@code tooManyRequests}), or hangs for {@code hangMillis} and then
+   * answers 504 without having processed the request ({@code hangs}).
+   */
+  public ProviderSimulator storm(
+      double serverErrors, double tooManyRequests, double hangs, long hangMillis) {
+    this.storm = new Storm(serverErrors, tooManyRequests, hangs, hangMillis);
+    return this;
+  }
+
+  public ProviderSimulator calm() {
+    this.storm = null;
+    return this;
+  }
+
+  /** Token calls the storm failed. */
+  public int stormFaults() {
+    return stormFaults.get();
   }
 
   /** How often a new token was asked for sooner than the platform's minimum interval. */
@@ -352,6 +388,9 @@ public final class ProviderSimulator implements AutoCloseable {
         return;
       }
     }
+    if (stormed(exchange)) {
+      return;
+    }
     if (!clientAuthenticated(exchange, form)) {
       respond(exchange, 401, "{\"error\":\"invalid_client\"}");
       return;
@@ -360,7 +399,7 @@ public final class ProviderSimulator implements AutoCloseable {
       respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
       return;
     }
-    if (tooSoon(exchange)) {
+    if ("client_credentials".equals(grantType) && tooSoon(exchange)) {
       return;
     }
     switch (grantType) {
@@ -399,6 +438,35 @@ public final class ProviderSimulator implements AutoCloseable {
       return requested.isBlank() ? "r:profile" : "r:profile " + requested;
     }
     return requested;
+  }
+
+  /** Answers with a random storm fault; true when it did. */
+  private boolean stormed(HttpExchange exchange) throws IOException {
+    Storm current = storm;
+    if (current == null) {
+      return false;
+    }
+    double roll = java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+    if (roll < current.serverErrors()) {
+      stormFaults.incrementAndGet();
+      respond(exchange, 503, "{\"detail\":\"storm\"}");
+      return true;
+    }
+    roll -= current.serverErrors();
+    if (roll < current.tooManyRequests()) {
+      stormFaults.incrementAndGet();
+      exchange.getResponseHeaders().add("Retry-After", "1");
+      respond(exchange, 429, "{\"detail\":\"storm\"}");
+      return true;
+    }
+    roll -= current.tooManyRequests();
+    if (roll < current.hangs()) {
+      stormFaults.incrementAndGet();
+      sleep(current.hangMillis());
+      respond(exchange, 504, "{\"detail\":\"storm\"}");
+      return true;
+    }
+    return false;
   }
 
   /** Enforces the minimum interval between issued tokens; true when it answered 429. */
@@ -504,9 +572,8 @@ public final class ProviderSimulator implements AutoCloseable {
     issuedSecrets.add(access);
     issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
-    long now = System.currentTimeMillis();
-    accessTokenExpiresAtMillis.put(access, now + accessTokenLifetimeSeconds * 1000);
-    lastTokenIssuedAtMillis.set(now);
+    accessTokenExpiresAtMillis.put(
+        access, System.currentTimeMillis() + accessTokenLifetimeSeconds * 1000);
     StringBuilder json =
         new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"")
             .append(access)
@@ -600,6 +667,9 @@ public final class ProviderSimulator implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
   }
+
+  private record Storm(
+      double serverErrors, double tooManyRequests, double hangs, long hangMillis) {}
 
   private record CodeGrant(String redirectUri, String scope, String challenge, String method) {}
 

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two broker JVMs from the packaged jar share one PostgreSQL: however many callers hit both at
- * once, each grant is refreshed once per expiry and no rotated refresh token is reused.
+ * Three broker JVMs from the packaged jar share one PostgreSQL: however many callers hit them at
+ * once, each grant is refreshed once per expiry, no rotated refresh token is reused, a provider's
+ * minimum request interval holds cluster-wide, and a storm of upstream failures loses no grant.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TwoInstancesIT {
+class ClusterIT {
 
   /** Long enough that a round of 200 callers on this 2-core machine ends well before expiry. */
   private static final int LIFETIME_SECONDS = 30;
@@ -59,8 +60,11 @@ class TwoInstancesIT {
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
     env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
     env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
+    env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
+    env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "3s");
     brokers.add(BrokerProcess.start("a", env));
     brokers.add(BrokerProcess.start("b", env));
+    brokers.add(BrokerProcess.start("c", env));
     for (BrokerProcess broker : brokers) {
       broker.awaitReady(Duration.ofSeconds(90));
     }
@@ -79,7 +83,7 @@ class TwoInstancesIT {
 
   @Test
   @Order(1)
-  void concurrentCallersOnBothInstancesCauseOneRefreshPerExpiry() throws Exception {
+  void concurrentCallersOnAllInstancesCauseOneRefreshPerExpiry() throws Exception {
     sim.reset();
     sim.latency(300).accessTokenLifetime(LIFETIME_SECONDS);
     String provider = "cluster-sim";
@@ -102,7 +106,7 @@ class TwoInstancesIT {
 
     warmUp();
     long started = System.nanoTime();
-    Set<String> round1 = tokensFromBoth(provider, 200);
+    Set<String> round1 = tokensFromAll(provider, 300);
     long roundMillis = (System.nanoTime() - started) / 1_000_000;
     assertTrue(roundMillis < LIFETIME_SECONDS * 600, "round took " + roundMillis + " ms");
     assertEquals(1, round1.size(), "all callers share one token");
@@ -110,7 +114,7 @@ class TwoInstancesIT {
 
     // the schedulers refresh ahead (at ~75% of the lifetime); callers then need no refresh
     Thread.sleep(LIFETIME_SECONDS * 1000 + 500);
-    Set<String> round2 = tokensFromBoth(provider, 200);
+    Set<String> round2 = tokensFromAll(provider, 300);
     assertEquals(1, round2.size());
     assertNotEquals(round1, round2);
     assertEquals(2, sim.tokenCalls("refresh_token"), "one refresh per cycle, cluster-wide");
@@ -120,7 +124,7 @@ class TwoInstancesIT {
 
   @Test
   @Order(2)
-  void bothSchedulersShareProactiveRefreshesWithoutDuplicates() throws Exception {
+  void allSchedulersShareProactiveRefreshesWithoutDuplicates() throws Exception {
     sim.reset();
     sim.accessTokenLifetime(8);
     String provider = "cluster-proactive";
@@ -132,7 +136,7 @@ class TwoInstancesIT {
     definition.put("client_secret", sim.clientSecret());
     admin(1).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
     for (int i = 0; i < 30; i++) {
-      admin(i % 2)
+      admin(i % brokers.size())
           .body(
               Map.of(
                   "subject",
@@ -162,6 +166,131 @@ class TwoInstancesIT {
 
   @Test
   @Order(3)
+  void minimumIntervalHoldsAcrossInstancesUnderAThousandCallers() throws Exception {
+    sim.reset();
+    sim.minIssueInterval(Duration.ofSeconds(2)).accessTokenLifetime(3);
+    String provider = "cluster-interval";
+    Map<String, Object> definition = new HashMap<>();
+    definition.put("preset", "open-badge-factory");
+    definition.put("token_url", sim.baseUrl() + "/token");
+    definition.put("client_id", sim.clientId());
+    definition.put("client_secret", sim.clientSecret());
+    definition.put("min_token_request_interval_seconds", 2);
+    admin(2).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
+
+    // 1,000 callers spread over 8 s, each needing 2 s of validity from 3-s tokens: every
+    // replica wants a new token about every second, the provider allows one per 2 s.
+    String body = "{\"provider_id\":\"" + provider + "\",\"min_validity_seconds\":2}";
+    AtomicInteger next = new AtomicInteger();
+    List<HttpResponse<String>> responses =
+        Concurrently.run(
+            1000,
+            () -> {
+              int caller = next.getAndIncrement();
+              Thread.sleep((caller % 80) * 100L);
+              return post(caller % brokers.size(), "/v1/tokens", body);
+            });
+    int served = 0;
+    for (HttpResponse<String> response : responses) {
+      if (response.statusCode() == 200) {
+        served++;
+      } else {
+        assertEquals(503, response.statusCode(), response.body());
+        assertTrue(response.body().contains("upstream_unavailable"), response.body());
+        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+      }
+    }
+    assertEquals(0, sim.issueIntervalViolations(), "the provider saw tokens asked too soon");
+    assertTrue(sim.minimumGapMillis() >= 2_000, "gap " + sim.minimumGapMillis() + " ms");
+    assertTrue(sim.tokenCalls("client_credentials") >= 3, "the interval was really exercised");
+    assertTrue(served >= 900, served + " of 1000 callers served");
+  }
+
+  @Test
+  @Order(4)
+  void aStormOfUpstreamFailuresLosesNoGrantAndNeverBreaksTheGuard() throws Exception {
+    sim.reset();
+    sim.accessTokenLifetime(6).minIssueInterval(Duration.ofSeconds(1));
+    String codeProvider = "storm-code";
+    Map<String, Object> code = new HashMap<>();
+    code.put("grant_type", "authorization_code");
+    code.put("authorization_url", sim.baseUrl() + "/authorize");
+    code.put("token_url", sim.baseUrl() + "/token");
+    code.put("client_id", sim.clientId());
+    code.put("client_secret", sim.clientSecret());
+    admin(0).body(code).put("/v1/providers/" + codeProvider).then().statusCode(201);
+    String clientProvider = "storm-client";
+    Map<String, Object> client = new HashMap<>(code);
+    client.remove("authorization_url");
+    client.put("grant_type", "client_credentials");
+    client.put("min_token_request_interval_seconds", 1);
+    admin(1).body(client).put("/v1/providers/" + clientProvider).then().statusCode(201);
+    int grants = 20;
+    for (int i = 0; i < grants; i++) {
+      admin(i % brokers.size())
+          .body(
+              Map.of(
+                  "subject",
+                  "storm-user-" + i,
+                  "refresh_token",
+                  sim.issueRefreshTokenFor("r:profile"),
+                  "scopes",
+                  List.of("r:profile")))
+          .post("/v1/providers/" + codeProvider + "/grants")
+          .then()
+          .statusCode(201);
+    }
+
+    sim.storm(0.3, 0.1, 0.1, 3_000);
+    Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    long stormEnds = System.currentTimeMillis() + 20_000;
+    AtomicInteger next = new AtomicInteger();
+    Concurrently.run(
+        30,
+        () -> {
+          while (System.currentTimeMillis() < stormEnds) {
+            int n = next.getAndIncrement();
+            String body =
+                n % 4 == 0
+                    ? "{\"provider_id\":\"" + clientProvider + "\"}"
+                    : "{\"provider_id\":\""
+                        + codeProvider
+                        + "\",\"subject\":\"storm-user-"
+                        + (n % grants)
+                        + "\",\"min_validity_seconds\":2}";
+            int status = post(n % brokers.size(), "/v1/tokens", body).statusCode();
+            statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(50);
+          }
+          return null;
+        });
+    sim.calm();
+    assertTrue(sim.stormFaults() > 20, "storm faults: " + sim.stormFaults());
+    assertTrue(
+        Set.of(200, 503).containsAll(statuses.keySet()),
+        "callers saw only tokens or 503 during the storm: " + statuses);
+
+    Thread.sleep(5_000); // circuits half-open after 3 s
+    for (int i = 0; i < grants; i++) {
+      String body =
+          "{\"provider_id\":\"" + codeProvider + "\",\"subject\":\"storm-user-" + i + "\"}";
+      HttpResponse<String> response = post(i % brokers.size(), "/v1/tokens", body);
+      assertEquals(200, response.statusCode(), "storm-user-" + i + ": " + response.body());
+    }
+    String active =
+        admin(0)
+            .get("/v1/grants?provider_id=" + codeProvider + "&status=active&limit=100")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertEquals(grants, io.restassured.path.json.JsonPath.from(active).getList("items").size());
+    assertEquals(0, sim.reuseDetections(), "a rotated-away refresh token was reused");
+    assertEquals(0, sim.issueIntervalViolations(), "the request interval was broken");
+  }
+
+  @Test
+  @Order(5)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -173,7 +302,7 @@ class TwoInstancesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {
@@ -182,7 +311,7 @@ class TwoInstancesIT {
     }
   }
 
-  private static Set<String> tokensFromBoth(String provider, int callers) throws Exception {
+  private static Set<String> tokensFromAll(String provider, int callers) throws Exception {
     AtomicInteger next = new AtomicInteger();
     String body =
         "{\"provider_id\":\""
@@ -199,7 +328,7 @@ class TwoInstancesIT {
     return tokens;
   }
 
-  /** Lets both JVMs and the client load their classes before anything is timed. */
+  /** Lets all JVMs and the client load their classes before anything is timed. */
   private static void warmUp() throws Exception {
     AtomicInteger next = new AtomicInteger();
     Concurrently.run(200, () -> post(next.getAndIncrement() % brokers.size(), "/v1/tokens", "{}"));
