@@ -2,6 +2,7 @@ package dev.tokenbroker.cluster;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,29 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void productionLogsAreJsonLinesWithRequestIdsAndNoSecret() {
+    for (BrokerProcess broker : brokers) {
+      String output = broker.output();
+      List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+      List<String> notJson = lines.stream().filter(l -> !l.startsWith("{")).toList();
+      assertTrue(lines.size() - notJson.size() > 10, "JSON log lines: " + lines.size());
+      assertTrue(notJson.size() <= 3, "lines that are not JSON: " + notJson);
+      for (String line : lines) {
+        if (line.startsWith("{")) {
+          io.restassured.path.json.JsonPath.from(line).getString("level");
+        }
+      }
+      assertTrue(output.contains("\"request_id\""), "request ids in the MDC");
+      for (String secret : sim.issuedSecrets()) {
+        assertFalse(output.contains(secret), "an issued token or code reached the log");
+      }
+      assertFalse(output.contains(sim.clientSecret()), "the client secret reached the log");
+      assertFalse(output.contains(ADMIN_KEY), "the admin key reached the log");
+    }
+  }
+
+  @Test
+  @Order(6)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -302,7 +326,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {

@@ -16,6 +16,9 @@ import dev.tokenbroker.support.Flows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,7 +34,7 @@ class MetricsTest {
   @Inject GrantGauges gauges;
 
   @Test
-  void tokenUpstreamGrantAndLagMetricsReflectTraffic() {
+  void tokenUpstreamGrantAndLagMetricsReflectTraffic() throws IOException {
     sim.reset();
     String provider = unique("metrics");
     Flows.registerCodeProvider(provider, sim, Map.of());
@@ -113,8 +116,35 @@ class MetricsTest {
     assertEquals(
         1.0, value(metrics, "broker_grants", "status=\"reauthorization_required\"", provider));
     assertTrue(metrics.contains("broker_refresh_lag_seconds "), "refresh lag gauge");
+    assertTrue(
+        metrics.contains("http_server_requests_seconds_bucket{")
+            && metrics.contains("uri=\"/v1/tokens\""),
+        "token request latency histogram");
+    for (String name : metricsQueriedByDashboardsAndAlerts()) {
+      assertTrue(
+          Pattern.compile("(?m)^" + name + "[{ ]").matcher(metrics).find(),
+          name + " is queried in deploy/ but not exported");
+    }
     assertFalse(metrics.contains("m-1"), "subjects never appear in metrics");
     assertFalse(metrics.contains(reauth), "grant ids never appear in metrics");
+  }
+
+  /** Metric names in the Grafana dashboard and the Prometheus rules. */
+  private static java.util.Set<String> metricsQueriedByDashboardsAndAlerts() throws IOException {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Path file :
+        List.of(
+            Path.of("deploy/grafana/token-broker-dashboard.json"),
+            Path.of("deploy/prometheus/token-broker-rules.yml"))) {
+      Matcher m =
+          Pattern.compile("\\b(broker_[a-z_]+|http_server_requests_seconds_[a-z]+)\\b")
+              .matcher(Files.readString(file));
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+    }
+    assertTrue(names.size() >= 7, "found " + names);
+    return names;
   }
 
   private static double value(String metrics, String name, String tag, String provider) {
