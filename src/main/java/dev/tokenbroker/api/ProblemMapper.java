@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenbroker.crypto.CryptoUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -22,6 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+  private static final long CRYPTO_RETRY_AFTER_SECONDS = 5;
 
   @ServerExceptionMapper
   public Response apiException(ApiException e, UriInfo uri) {
@@ -92,6 +94,19 @@ public class ProblemMapper {
                   : Response.Status.fromStatusCode(status).getReasonPhrase();
         };
     return build(status, code, detail, uri, null, List.of());
+  }
+
+  /** Vault unreachable: the request may succeed later; cached tokens are unaffected. */
+  @ServerExceptionMapper
+  public Response cryptoUnavailable(CryptoUnavailableException e, UriInfo uri) {
+    LOG.warnf("503 crypto_unavailable on %s: %s", uri.getPath(), e.getMessage());
+    return build(
+        503,
+        ProblemCodes.CRYPTO_UNAVAILABLE,
+        "The secret store is unavailable; try again later",
+        uri,
+        CRYPTO_RETRY_AFTER_SECONDS,
+        List.of());
   }
 
   @ServerExceptionMapper

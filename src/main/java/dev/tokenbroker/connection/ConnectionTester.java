@@ -114,12 +114,14 @@ public class ConnectionTester {
     String verifier = provider.pkce() == PkceMethod.S256 ? Ids.randomBase32(64) : null;
     try {
       upstream.exchangeCode(provider, madeUpCode, verifier);
+      rateGuard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
       return ConnectionCheck.failed(
           "token_endpoint",
           ProblemCodes.UPSTREAM_REJECTED,
           "The token endpoint issued tokens for a made-up authorization code",
           millisSince(started));
     } catch (UpstreamException e) {
+      rateGuard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
       return classify(e, millisSince(started));
     }
   }

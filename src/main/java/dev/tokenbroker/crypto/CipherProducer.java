@@ -3,7 +3,9 @@ package dev.tokenbroker.crypto;
 import dev.tokenbroker.ops.BrokerConfig;
 import dev.tokenbroker.ops.SecretFiles;
 import io.quarkus.runtime.Startup;
+import io.quarkus.vault.VaultTransitSecretEngine;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +22,20 @@ public class CipherProducer {
   @Produces
   @Startup
   @ApplicationScoped
-  SecretCipher cipher(CryptoConfig config, BrokerConfig broker) {
-    if (!"local".equals(config.provider())) {
-      throw new IllegalStateException(
-          "broker.crypto.provider=" + config.provider() + " is not supported; use 'local'");
-    }
-    return new LocalAesGcmCipher(localKeys(config.local(), broker));
+  SecretCipher cipher(
+      CryptoConfig config, BrokerConfig broker, Instance<VaultTransitSecretEngine> transit) {
+    return switch (config.provider()) {
+      case "local" -> new LocalAesGcmCipher(localKeys(config.local(), broker));
+      case "vault-transit" -> {
+        LOG.infof("Secrets are sealed by Vault Transit key %s", config.vaultTransit().keyName());
+        yield new VaultTransitCipher(transit.get(), config.vaultTransit().keyName());
+      }
+      default ->
+          throw new IllegalStateException(
+              "broker.crypto.provider="
+                  + config.provider()
+                  + " is not supported; use 'local' or 'vault-transit'");
+    };
   }
 
   static LocalKeyRing localKeys(CryptoConfig.Local local, BrokerConfig broker) {

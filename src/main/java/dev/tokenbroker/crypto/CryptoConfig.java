@@ -3,6 +3,7 @@ package dev.tokenbroker.crypto;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -16,6 +17,30 @@ public interface CryptoConfig {
   String provider();
 
   Local local();
+
+  VaultTransit vaultTransit();
+
+  Rewrap rewrap();
+
+  /** Vault Transit, through the Quarkus Vault extension ({@code quarkus.vault.*}). */
+  interface VaultTransit {
+
+    /** A key created with {@code derived=true}; see deploy/vault/setup.sh. */
+    @WithDefault("token-broker")
+    String keyName();
+  }
+
+  /** Re-wrapping stored ciphertexts to the active key version. */
+  interface Rewrap {
+
+    /** How often each replica looks for ciphertexts on older key versions. */
+    @WithDefault("1h")
+    Duration interval();
+
+    /** Ciphertexts re-wrapped per database round trip (and per Vault batch call). */
+    @WithDefault("200")
+    int batchSize();
+  }
 
   /** Local AES-256-GCM keys. */
   interface Local {

@@ -99,6 +99,11 @@ public final class LocalAesGcmCipher implements SecretCipher {
     return keys.activeVersion();
   }
 
+  @Override
+  public String ciphertextPrefix(int version) {
+    return PREFIX + version + ":";
+  }
+
   private static byte[] associatedData(int version, SecretBinding binding) {
     byte[] row = binding.bytes();
     return ByteBuffer.allocate(4 + row.length).putInt(version).put(row).array();

@@ -34,6 +34,22 @@ public interface SecretCipher {
   /** The key version new ciphertexts are sealed with. */
   int activeKeyVersion();
 
+  /** How every ciphertext of this backend sealed with {@code version} begins. */
+  String ciphertextPrefix(int version);
+
+  /** Re-encrypts many ciphertexts under the newest key version, in one call where possible. */
+  default List<String> rewrapAll(List<Sealing> items) {
+    return items.stream().map(i -> rewrap(i.text(), i.binding())).toList();
+  }
+
+  /**
+   * Rotates the backend's key where the broker manages it (Vault Transit) and returns the new
+   * version; empty where keys come from configuration (local), which rotates by adding a version.
+   */
+  default java.util.OptionalInt rotateKey() {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Proves the backend can seal and open a value right now; throws when it cannot. */
   default void probe() {
     SecretBinding binding = SecretBinding.of("health", "probe", "value");

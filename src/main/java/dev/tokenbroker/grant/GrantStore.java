@@ -56,6 +56,19 @@ public class GrantStore {
         == 1;
   }
 
+  /** Extends a lease this owner still holds; false when it holds none. */
+  @Transactional
+  public boolean renewLease(String grantId, String owner, Duration duration) {
+    return em.createQuery(
+                "update GrantEntity g set g.leaseExpiresAt = :until"
+                    + " where g.id = :id and g.leaseOwner = :owner")
+            .setParameter("until", clock.instant().plus(duration))
+            .setParameter("id", grantId)
+            .setParameter("owner", owner)
+            .executeUpdate()
+        == 1;
+  }
+
   @Transactional
   public void releaseLease(String grantId, String owner) {
     em.createQuery(

@@ -1,52 +1,51 @@
 package dev.tokenbroker.provider;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.tokenbroker.crypto.SecretCipher;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.tokenbroker.secrets.ClientSecretStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Providers as used for token work, kept in memory so that serving a cached token needs no
- * database. A change on this replica evicts at once; other replicas reload within a minute.
+ * Providers as used for token work, kept in memory so that serving a cached token needs no database
+ * and no Vault. A change on this replica evicts at once; other replicas reload within a minute. A
+ * reload that fails (database or Vault down) keeps the entry it would have replaced.
  */
 @ApplicationScoped
 public class ProviderRegistry {
 
   private final EntityManager em;
-  private final SecretCipher cipher;
-  private final Cache<String, ProviderSettings> cache =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(60)).build();
+  private final ClientSecretStore secrets;
+  private final LoadingCache<String, ProviderSettings> cache =
+      Caffeine.newBuilder()
+          .maximumSize(10_000)
+          .refreshAfterWrite(Duration.ofSeconds(60))
+          .build(this::loadOrNull);
 
-  public ProviderRegistry(EntityManager em, SecretCipher cipher) {
+  public ProviderRegistry(EntityManager em, ClientSecretStore secrets) {
     this.em = em;
-    this.cipher = cipher;
+    this.secrets = secrets;
   }
 
   public Optional<ProviderSettings> find(String providerId) {
-    ProviderSettings cached = cache.getIfPresent(providerId);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    Optional<ProviderSettings> loaded = load(providerId);
-    loaded.ifPresent(p -> cache.put(providerId, p));
-    return loaded;
+    return Optional.ofNullable(cache.get(providerId));
   }
 
-  @Transactional
+  private ProviderSettings loadOrNull(String providerId) {
+    return QuarkusTransaction.requiringNew().call(() -> load(providerId)).orElse(null);
+  }
+
   Optional<ProviderSettings> load(String providerId) {
     ProviderEntity p = em.find(ProviderEntity.class, providerId);
     if (p == null) {
       return Optional.empty();
     }
     String secret =
-        p.clientSecretCiphertext == null
-            ? null
-            : cipher.decrypt(p.clientSecretCiphertext, ProviderService.clientSecretBinding(p.id));
+        p.clientSecretCiphertext == null ? null : secrets.open(p.id, p.clientSecretCiphertext);
     return Optional.of(
         new ProviderSettings(
             p.id,

@@ -2,8 +2,7 @@ package dev.tokenbroker.provider;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
-import dev.tokenbroker.crypto.SecretBinding;
-import dev.tokenbroker.crypto.SecretCipher;
+import dev.tokenbroker.secrets.ClientSecretStore;
 import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -23,7 +22,7 @@ public class ProviderService {
 
   private final EntityManager em;
   private final ProviderDefinitions definitions;
-  private final SecretCipher cipher;
+  private final ClientSecretStore secrets;
   private final Clock clock;
   private final Event<ProviderChanged> changed;
   private final UpstreamRateGuard rateGuard;
@@ -31,20 +30,16 @@ public class ProviderService {
   public ProviderService(
       EntityManager em,
       ProviderDefinitions definitions,
-      SecretCipher cipher,
+      ClientSecretStore secrets,
       Clock clock,
       Event<ProviderChanged> changed,
       UpstreamRateGuard rateGuard) {
     this.em = em;
     this.definitions = definitions;
-    this.cipher = cipher;
+    this.secrets = secrets;
     this.clock = clock;
     this.changed = changed;
     this.rateGuard = rateGuard;
-  }
-
-  public static SecretBinding clientSecretBinding(String providerId) {
-    return SecretBinding.of("provider", providerId, "client_secret");
   }
 
   /** Creates or replaces; a replace without {@code client_secret} keeps the stored one. */
@@ -71,7 +66,7 @@ public class ProviderService {
     entity.revocationUrl = def.revocationUrl();
     entity.clientId = def.clientId();
     if (body.clientSecret() != null) {
-      entity.clientSecretCiphertext = cipher.encrypt(body.clientSecret(), clientSecretBinding(id));
+      entity.clientSecretCiphertext = secrets.store(id, body.clientSecret());
     }
     entity.clientAuthMethod = def.clientAuthMethod();
     entity.scopes = Scopes.join(def.scopes());
@@ -139,6 +134,7 @@ public class ProviderService {
           .setParameter(1, id)
           .executeUpdate();
     }
+    secrets.delete(id, entity.clientSecretCiphertext);
     em.remove(entity);
     LOG.infof("Deleted provider %s and %d grant(s)", id, grants);
     changed.fire(new ProviderChanged(id));

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +43,8 @@ public class GrantRefresher {
 
   /** The {@code last_error} code of a grant that expired without a refresh token. */
   public static final String NO_REFRESH_TOKEN = "no_refresh_token";
+
+  private static final Duration RATE_POLL = Duration.ofMillis(250);
 
   private final GrantStore store;
   private final GrantSecrets secrets;
@@ -231,8 +234,7 @@ public class GrantRefresher {
       store.releaseLease(grant.id, owner);
       throw e;
     }
-    TokenWrite write = seal(provider, grant, tokens);
-    storeOrHold(grant, write);
+    storeOrHold(grant, () -> seal(provider, grant, tokens));
     GrantSnapshot fresh =
         new GrantSnapshot(
             grant.id,
@@ -243,7 +245,7 @@ public class GrantRefresher {
             tokens.accessToken(),
             tokens.issuedAt(),
             tokens.expiresAt(),
-            write.accessTokenScope());
+            tokens.scope() != null ? tokens.scope() : grant.scopes);
     cache.put(fresh);
     LOG.debugf(
         "Refreshed grant %s of provider %s; access token expires %s%s",
@@ -255,8 +257,9 @@ public class GrantRefresher {
   }
 
   /**
-   * Waits for the provider's next cluster-wide request slot when it opens soon enough; otherwise
-   * fails as rate limited so the caller gets 503 with Retry-After.
+   * Waits for the provider's next cluster-wide request slot when it can open in time; otherwise
+   * fails as rate limited so the caller gets 503 with Retry-After. A slot reserved for a request
+   * still in flight may open as soon as that request is answered, so it is polled, not waited out.
    */
   private void awaitRateSlot(ProviderSettings provider) {
     Instant deadline = clock.instant().plus(config.maxRateWait());
@@ -266,7 +269,9 @@ public class GrantRefresher {
       if (wait.isEmpty()) {
         return;
       }
-      if (clock.instant().plus(wait.get()).isAfter(deadline)) {
+      Duration soonest = wait.get().minus(rateGuard.inFlightAllowance());
+      Instant now = clock.instant();
+      if (now.plus(soonest).isAfter(deadline) || !now.isBefore(deadline)) {
         throw new UpstreamException(
             UpstreamException.Kind.RATE_LIMITED,
             0,
@@ -275,21 +280,15 @@ public class GrantRefresher {
             "Provider " + provider.id() + " allows its next token request in " + wait.get(),
             null);
       }
-      sleep(wait.get().plusMillis(ThreadLocalRandom.current().nextLong(50)));
+      Duration pause = wait.get().compareTo(RATE_POLL) < 0 ? wait.get() : RATE_POLL;
+      sleep(pause.plusMillis(ThreadLocalRandom.current().nextLong(50)));
     }
   }
 
-  /**
-   * The slot was taken when the request left; the provider counts from when it handled it, which
-   * may be later under load. So the next slot opens no sooner than one interval after the answer.
-   */
+  /** Opens the provider's next request slot one interval after this answer. */
   private void paceFromAnswer(ProviderSettings provider) {
-    int interval = provider.minTokenRequestIntervalSeconds();
-    if (interval <= 0) {
-      return;
-    }
     try {
-      rateGuard.holdUntil(provider.id(), clock.instant().plusSeconds(interval));
+      rateGuard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the request interval of provider %s (%s)",
@@ -331,11 +330,18 @@ public class GrantRefresher {
             ThreadLocalRandom.current()));
   }
 
-  /** Stores the result, retrying briefly; if the database still refuses, holds it in memory. */
-  private void storeOrHold(GrantEntity grant, TokenWrite write) {
+  /**
+   * Seals and stores the result, retrying briefly; if the crypto backend or the database still
+   * refuses, holds it in memory (with the lease) until they accept it.
+   */
+  private void storeOrHold(GrantEntity grant, Supplier<TokenWrite> seal) {
     RuntimeException last = null;
+    TokenWrite write = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
+        if (write == null) {
+          write = seal.get();
+        }
         if (!store.storeRefreshed(grant.id, grant.version, write)) {
           LOG.errorf(
               "Grant %s changed during its refresh although this replica held the lease; the"
@@ -348,11 +354,17 @@ public class GrantRefresher {
         sleep(Duration.ofMillis(200L << attempt));
       }
     }
-    held.hold(grant.id, grant.version, write);
+    TokenWrite sealed = write;
+    held.hold(
+        grant.id,
+        grant.version,
+        sealed != null ? () -> sealed : seal,
+        owner,
+        config.leaseDuration());
     LOG.errorf(
-        "Could not store refreshed tokens of grant %s (%s); holding them in memory until the"
-            + " database accepts them, keeping the lease",
-        grant.id, last.getClass().getSimpleName());
+        "Could not %s refreshed tokens of grant %s (%s); holding them in memory until that"
+            + " works, keeping the lease",
+        sealed == null ? "seal" : "store", grant.id, last.getClass().getSimpleName());
   }
 
   private ApiException failed(ProviderSettings provider, GrantEntity grant, UpstreamException e) {

@@ -4,14 +4,17 @@ import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.grant.TokenWrite;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Refreshed tokens the database did not accept. The upstream may already have rotated the refresh
- * token, so the new one exists only here: it is written as soon as the database takes it, and until
- * then this replica refuses to refresh that grant again (no reuse of the old one).
+ * Refreshed tokens that could not be stored: the database refused them, or the crypto backend
+ * (Vault) could not seal them. The upstream may already have rotated the refresh token, so the new
+ * one exists only here. It is sealed and written as soon as possible; until then this replica
+ * renews the grant's lease, so no replica refreshes it again with the old refresh token.
  */
 @ApplicationScoped
 public class HeldTokenWrites {
@@ -25,8 +28,14 @@ public class HeldTokenWrites {
     this.store = store;
   }
 
-  void hold(String grantId, long expectedVersion, TokenWrite tokens) {
-    held.put(grantId, new Held(expectedVersion, tokens));
+  /** Holds a result; {@code seal} encrypts it (again) when it is written. */
+  void hold(
+      String grantId,
+      long expectedVersion,
+      Supplier<TokenWrite> seal,
+      String leaseOwner,
+      Duration lease) {
+    held.put(grantId, new Held(expectedVersion, seal, leaseOwner, lease));
   }
 
   /** True when nothing is held for the grant (any held write was stored just now). */
@@ -36,7 +45,8 @@ public class HeldTokenWrites {
       return true;
     }
     try {
-      boolean stored = store.storeRefreshed(grantId, pending.expectedVersion(), pending.tokens());
+      boolean stored =
+          store.storeRefreshed(grantId, pending.expectedVersion(), pending.seal().get());
       held.remove(grantId, pending);
       if (stored) {
         LOG.infof("Stored the held refresh result of grant %s", grantId);
@@ -49,9 +59,20 @@ public class HeldTokenWrites {
       return true;
     } catch (RuntimeException stillFailing) {
       LOG.warnf(
-          "Database still refuses the refresh result of grant %s (%s)",
+          "Still cannot store the refresh result of grant %s (%s)",
           grantId, stillFailing.getClass().getSimpleName());
+      renewLease(grantId, pending);
       return false;
+    }
+  }
+
+  private void renewLease(String grantId, Held pending) {
+    try {
+      if (!store.renewLease(grantId, pending.leaseOwner(), pending.lease())) {
+        LOG.errorf("Lost the lease of grant %s while holding its refresh result", grantId);
+      }
+    } catch (RuntimeException databaseDown) {
+      // nobody else can take the lease while the database is down either
     }
   }
 
@@ -62,5 +83,6 @@ public class HeldTokenWrites {
     held.keySet().forEach(this::flush);
   }
 
-  private record Held(long expectedVersion, TokenWrite tokens) {}
+  private record Held(
+      long expectedVersion, Supplier<TokenWrite> seal, String leaseOwner, Duration lease) {}
 }

@@ -19,10 +19,12 @@ public class UpstreamRateGuard {
 
   private final EntityManager em;
   private final Clock clock;
+  private final UpstreamConfig config;
 
-  public UpstreamRateGuard(EntityManager em, Clock clock) {
+  public UpstreamRateGuard(EntityManager em, Clock clock, UpstreamConfig config) {
     this.em = em;
     this.clock = clock;
+    this.config = config;
   }
 
   /** Registers a new provider; the first request may go at once. */
@@ -37,7 +39,9 @@ public class UpstreamRateGuard {
 
   /**
    * Takes the slot for one token request: empty when taken, otherwise how long until the next slot
-   * opens.
+   * opens. The slot stays reserved while the request may be in flight (interval plus the longest a
+   * call can take), so a slow request never overlaps the next one; {@link #answered} then opens the
+   * next slot one interval after the answer.
    */
   @Transactional
   public Optional<Duration> tryAcquire(String providerId, int intervalSeconds) {
@@ -52,7 +56,8 @@ public class UpstreamRateGuard {
         em.createNativeQuery(
                 "update provider_rate_guard set next_allowed_at = ?1"
                     + " where provider_id = ?2 and next_allowed_at <= ?3")
-            .setParameter(1, Timestamp.from(now.plusSeconds(Math.max(0, intervalSeconds))))
+            .setParameter(
+                1, Timestamp.from(now.plusSeconds(intervalSeconds).plus(inFlightAllowance())))
             .setParameter(2, providerId)
             .setParameter(3, Timestamp.from(now))
             .executeUpdate();
@@ -66,6 +71,30 @@ public class UpstreamRateGuard {
     }
     Duration wait = Duration.between(now, next.get());
     return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /**
+   * The provider answered (or the call gave up): the next slot opens one interval from now, since
+   * the provider counts from when it handled the request. A longer hold (Retry-After) stays.
+   */
+  @Transactional
+  public void answered(String providerId, int intervalSeconds) {
+    if (intervalSeconds <= 0) {
+      return;
+    }
+    Instant next = clock.instant().plusSeconds(intervalSeconds);
+    em.createNativeQuery(
+            "update provider_rate_guard set next_allowed_at = ?1"
+                + " where provider_id = ?2 and next_allowed_at > ?1 and next_allowed_at <= ?3")
+        .setParameter(1, Timestamp.from(next))
+        .setParameter(2, providerId)
+        .setParameter(3, Timestamp.from(next.plus(inFlightAllowance())))
+        .executeUpdate();
+  }
+
+  /** The longest one token request can be in flight: connection, retry of it, and answer. */
+  public Duration inFlightAllowance() {
+    return config.requestTimeout().plus(config.connectTimeout()).plusSeconds(1);
   }
 
   private Optional<Instant> nextAllowedAt(String providerId) {

@@ -1,0 +1,61 @@
+package dev.tokenbroker.crypto;
+
+import dev.tokenbroker.api.ApiException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.OptionalInt;
+import org.jboss.logging.Logger;
+
+/**
+ * Admin view of the crypto backend and key rotation: {@code GET /v1/admin/crypto}, and {@code POST
+ * /v1/admin/crypto/rewrap} (optionally rotating the Vault Transit key first), which re-wraps every
+ * stored ciphertext to the active key version.
+ */
+@Path("/v1/admin/crypto")
+@Produces(MediaType.APPLICATION_JSON)
+public class CryptoAdminResource {
+
+  private static final Logger LOG = Logger.getLogger(CryptoAdminResource.class);
+
+  private final SecretCipher cipher;
+  private final CiphertextRewrapper rewrapper;
+
+  public CryptoAdminResource(SecretCipher cipher, CiphertextRewrapper rewrapper) {
+    this.cipher = cipher;
+    this.rewrapper = rewrapper;
+  }
+
+  /** The backend, its active key version and how many ciphertexts an older version sealed. */
+  public record Status(String backend, int activeKeyVersion, long ciphertextsOnOldKeys) {}
+
+  /** Body of the re-wrap request; {@code rotate_key} only for vault-transit. */
+  public record RewrapRequest(Boolean rotateKey) {}
+
+  @GET
+  public Status status() {
+    return new Status(cipher.backend(), cipher.activeKeyVersion(), rewrapper.countOnOldKeys());
+  }
+
+  @POST
+  @Path("/rewrap")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public CiphertextRewrapper.Report rewrap(RewrapRequest body) {
+    if (body != null && Boolean.TRUE.equals(body.rotateKey())) {
+      OptionalInt rotated = cipher.rotateKey();
+      if (rotated.isEmpty()) {
+        throw ApiException.invalidRequest(
+            "rotate_key",
+            "the "
+                + cipher.backend()
+                + " backend takes its keys from configuration: add a version to"
+                + " broker.crypto.local.keys, restart, then re-wrap");
+      }
+      LOG.infof("Rotated the %s key to version %d", cipher.backend(), rotated.getAsInt());
+    }
+    return rewrapper.rewrapAll();
+  }
+}
