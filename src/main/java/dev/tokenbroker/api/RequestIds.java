@@ -13,6 +13,10 @@ public class RequestIds {
 
   public static final String HEADER = "X-Request-Id";
   public static final String MDC_KEY = "request_id";
+
+  /** The authenticated caller's id in the logging context, for log lines and audit events. */
+  public static final String CALLER_MDC_KEY = "caller_id";
+
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
   @ServerRequestFilter(preMatching = true)

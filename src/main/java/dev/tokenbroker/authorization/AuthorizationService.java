@@ -2,6 +2,9 @@ package dev.tokenbroker.authorization;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
@@ -55,6 +58,7 @@ public class AuthorizationService {
   private static final Logger LOG = Logger.getLogger(AuthorizationService.class);
   private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
 
+  private final AuditLog audit;
   private final EntityManager em;
   private final ProviderRegistry providers;
   private final SecretCipher cipher;
@@ -76,7 +80,9 @@ public class AuthorizationService {
       UpstreamTokenClient upstream,
       BrokerConfig config,
       RefreshConfig refreshConfig,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.em = em;
     this.providers = providers;
     this.cipher = cipher;
@@ -150,6 +156,10 @@ public class AuthorizationService {
       params.put("code_challenge_method", "S256");
     }
     LOG.infof("Caller %s started an authorization at provider %s", caller.id(), providerId);
+    audit.record(
+        AuditEvent.success(AuditActions.AUTHORIZATION_STARTED)
+            .provider(providerId)
+            .subject(body.subject()));
     return new AuthorizationStarted(
         appendQuery(provider.authorizationUrl(), params), state, request.expiresAt);
   }
@@ -157,6 +167,19 @@ public class AuthorizationService {
   /** Handles the browser's return from the provider; never throws for upstream trouble. */
   public CallbackOutcome complete(String code, String state, String error) {
     AuthorizationRequestEntity request = consume(state);
+    CallbackOutcome outcome = exchange(request, code, error);
+    audit.record(
+        AuditEvent.of(
+                AuditActions.AUTHORIZATION_COMPLETED,
+                outcome.error() == null ? outcome.status() : outcome.error())
+            .actor(request.callerId)
+            .provider(request.providerId)
+            .subject(request.subject)
+            .grant(outcome.grantId()));
+    return outcome;
+  }
+
+  private CallbackOutcome exchange(AuthorizationRequestEntity request, String code, String error) {
     if (error != null) {
       String reason = ERROR_CODE.matcher(error).matches() ? error : "invalid_request";
       LOG.infof("Authorization at %s ended with %s", request.providerId, reason);

@@ -1,11 +1,13 @@
 package dev.tokenbroker.caller;
 
 import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.RequestIds;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.lang.annotation.Annotation;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -32,6 +34,7 @@ public class CallerAuthenticationFilter {
     AuthenticatedCaller caller =
         authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     current.set(caller);
+    MDC.put(RequestIds.CALLER_MDC_KEY, caller.id());
     if (!caller.isAdmin() && !marked(resource, ConsumerAccess.class)) {
       throw ApiException.forbidden("This endpoint needs the admin role");
     }

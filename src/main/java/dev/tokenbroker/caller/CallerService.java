@@ -3,6 +3,9 @@ package dev.tokenbroker.caller;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -18,13 +21,19 @@ public class CallerService {
 
   private static final Logger LOG = Logger.getLogger(CallerService.class);
 
+  private final AuditLog audit;
   private final EntityManager em;
   private final CallerStore store;
   private final CallerAuthenticator authenticator;
   private final Clock clock;
 
   public CallerService(
-      EntityManager em, CallerStore store, CallerAuthenticator authenticator, Clock clock) {
+      EntityManager em,
+      CallerStore store,
+      CallerAuthenticator authenticator,
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.em = em;
     this.store = store;
     this.authenticator = authenticator;
@@ -57,6 +66,10 @@ public class CallerService {
     LOG.infof(
         "Created caller %s (%s, role %s) with key %s",
         caller.id, caller.name, caller.role, key.keyId());
+    audit.record(
+        AuditEvent.success(AuditActions.CALLER_CREATED)
+            .target(caller.id)
+            .detail("role " + caller.role + ", key " + key.keyId()));
     return new CallerView.Created(
         caller.id, caller.name, caller.role, allow, key.keyId(), key.apiKey(), now);
   }
@@ -85,6 +98,7 @@ public class CallerService {
     em.remove(caller);
     authenticator.forgetCaller(id);
     LOG.infof("Deleted caller %s (%s) and its keys", id, caller.name);
+    audit.record(AuditEvent.success(AuditActions.CALLER_DELETED).target(id));
   }
 
   @Transactional
@@ -93,6 +107,8 @@ public class CallerService {
     Instant now = clock.instant();
     ApiKeys.Issued key = addKey(callerId, now);
     LOG.infof("Issued API key %s to caller %s", key.keyId(), callerId);
+    audit.record(
+        AuditEvent.success(AuditActions.API_KEY_CREATED).target(callerId).detail(key.keyId()));
     return new CallerView.NewKey(key.keyId(), key.apiKey(), now);
   }
 
@@ -106,6 +122,7 @@ public class CallerService {
     em.remove(key);
     authenticator.forgetKey(keyId);
     LOG.infof("Deleted API key %s of caller %s", keyId, callerId);
+    audit.record(AuditEvent.success(AuditActions.API_KEY_DELETED).target(callerId).detail(keyId));
   }
 
   private ApiKeys.Issued addKey(String callerId, Instant now) {

@@ -1,6 +1,9 @@
 package dev.tokenbroker.crypto;
 
 import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,10 +24,12 @@ public class CryptoAdminResource {
 
   private static final Logger LOG = Logger.getLogger(CryptoAdminResource.class);
 
+  private final AuditLog audit;
   private final SecretCipher cipher;
   private final CiphertextRewrapper rewrapper;
 
-  public CryptoAdminResource(SecretCipher cipher, CiphertextRewrapper rewrapper) {
+  public CryptoAdminResource(SecretCipher cipher, CiphertextRewrapper rewrapper, AuditLog audit) {
+    this.audit = audit;
     this.cipher = cipher;
     this.rewrapper = rewrapper;
   }
@@ -56,6 +61,18 @@ public class CryptoAdminResource {
       }
       LOG.infof("Rotated the %s key to version %d", cipher.backend(), rotated.getAsInt());
     }
-    return rewrapper.rewrapAll();
+    CiphertextRewrapper.Report report = rewrapper.rewrapAll();
+    audit.record(
+        AuditEvent.success(AuditActions.CRYPTO_REWRAPPED)
+            .detail(
+                report.backend()
+                    + " key version "
+                    + report.activeKeyVersion()
+                    + ": "
+                    + report.rewrapped()
+                    + " re-wrapped, "
+                    + report.failed()
+                    + " failed"));
+    return report;
   }
 }

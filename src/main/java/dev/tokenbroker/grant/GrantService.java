@@ -3,6 +3,9 @@ package dev.tokenbroker.grant;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Page;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderRegistry;
@@ -26,6 +29,7 @@ public class GrantService {
   private static final Logger LOG = Logger.getLogger(GrantService.class);
   private static final int MAX_PAGE = 200;
 
+  private final AuditLog audit;
   private final GrantStore store;
   private final GrantSecrets secrets;
   private final GrantCache cache;
@@ -39,7 +43,9 @@ public class GrantService {
       GrantCache cache,
       ProviderRegistry providers,
       UpstreamTokenClient upstream,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.store = store;
     this.secrets = secrets;
     this.cache = cache;
@@ -86,6 +92,11 @@ public class GrantService {
                     now));
     cache.evict(providerId, body.subject());
     LOG.infof("Imported grant %s for provider %s", grant.id, providerId);
+    audit.record(
+        AuditEvent.success(AuditActions.GRANT_IMPORTED)
+            .provider(providerId)
+            .grant(grant.id)
+            .subject(body.subject()));
     return GrantView.of(grant);
   }
 
@@ -125,26 +136,35 @@ public class GrantService {
     return GrantView.of(visible(caller, grantId));
   }
 
+  /** Revokes the grant's refresh token upstream (RFC 7009); says what happened. */
+  private String revoke(ProviderSettings provider, GrantEntity grant) {
+    String refreshToken = secrets.openRefreshToken(grant);
+    if (refreshToken == null || provider.revocationUrl() == null) {
+      return "not revoked upstream: no refresh token or no revocation endpoint";
+    }
+    try {
+      upstream.revokeRefreshToken(provider, refreshToken);
+      LOG.infof("Revoked the refresh token of grant %s at %s", grant.id, provider.id());
+      return "revoked upstream";
+    } catch (UpstreamException e) {
+      LOG.warnf(
+          "Revocation of grant %s at %s failed (%s); deleting it anyway",
+          grant.id, provider.id(), e.errorCode());
+      return "upstream revocation failed: " + e.errorCode();
+    }
+  }
+
   /** Deletes the grant, first revoking its refresh token upstream where that is offered. */
   public void delete(AuthenticatedCaller caller, String grantId) {
     GrantEntity grant = visible(caller, grantId);
-    providers
-        .find(grant.providerId)
-        .ifPresent(
-            provider -> {
-              String refreshToken = secrets.openRefreshToken(grant);
-              if (refreshToken == null || provider.revocationUrl() == null) {
-                return;
-              }
-              try {
-                upstream.revokeRefreshToken(provider, refreshToken);
-                LOG.infof("Revoked the refresh token of grant %s at %s", grantId, provider.id());
-              } catch (UpstreamException e) {
-                LOG.warnf(
-                    "Revocation of grant %s at %s failed (%s); deleting it anyway",
-                    grantId, provider.id(), e.errorCode());
-              }
-            });
+    String revocation =
+        providers.find(grant.providerId).map(provider -> revoke(provider, grant)).orElse(null);
+    audit.record(
+        AuditEvent.success(AuditActions.GRANT_DELETED)
+            .provider(grant.providerId)
+            .grant(grantId)
+            .subject(grant.subject)
+            .detail(revocation));
     store.delete(grantId);
     cache.evict(grant.providerId, grant.subject);
     LOG.infof("Deleted grant %s of provider %s", grantId, grant.providerId);

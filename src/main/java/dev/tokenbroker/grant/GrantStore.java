@@ -3,6 +3,7 @@ package dev.tokenbroker.grant;
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.provider.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -15,12 +16,14 @@ import java.util.Optional;
 @ApplicationScoped
 public class GrantStore {
 
+  private final Event<GrantStatusChanged> statusChanged;
   private final EntityManager em;
   private final Clock clock;
 
-  public GrantStore(EntityManager em, Clock clock) {
+  public GrantStore(EntityManager em, Clock clock, Event<GrantStatusChanged> statusChanged) {
     this.em = em;
     this.clock = clock;
+    this.statusChanged = statusChanged;
   }
 
   @Transactional
@@ -124,9 +127,15 @@ public class GrantStore {
     if (grant == null) {
       return;
     }
+    GrantStatus before = grant.status;
     grant.lastErrorCode = errorCode;
     grant.lastErrorAt = now;
     grant.refreshFailures++;
+    if (terminal != null && before != terminal) {
+      statusChanged.fire(
+          new GrantStatusChanged(
+              grant.id, grant.providerId, grant.subject, before, terminal, errorCode, now));
+    }
     if (terminal != null) {
       grant.status = terminal;
       grant.refreshTokenCiphertext = null;
@@ -163,6 +172,17 @@ public class GrantStore {
       grant.providerId = providerId;
       grant.subject = subject;
       grant.createdAt = now;
+    }
+    if (!created && grant.status != GrantStatus.ACTIVE) {
+      statusChanged.fire(
+          new GrantStatusChanged(
+              grant.id,
+              grant.providerId,
+              grant.subject,
+              grant.status,
+              GrantStatus.ACTIVE,
+              null,
+              now));
     }
     TokenWrite tokens = seal.apply(grant.id);
     grant.scopes = Scopes.join(scopes);

@@ -2,6 +2,9 @@ package dev.tokenbroker.provider;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +23,7 @@ public class ProviderService {
 
   private static final Logger LOG = Logger.getLogger(ProviderService.class);
 
+  private final AuditLog audit;
   private final EntityManager em;
   private final ProviderDefinitions definitions;
   private final ClientSecretStore secrets;
@@ -33,7 +37,9 @@ public class ProviderService {
       ClientSecretStore secrets,
       Clock clock,
       Event<ProviderChanged> changed,
-      UpstreamRateGuard rateGuard) {
+      UpstreamRateGuard rateGuard,
+      AuditLog audit) {
+    this.audit = audit;
     this.em = em;
     this.definitions = definitions;
     this.secrets = secrets;
@@ -87,6 +93,10 @@ public class ProviderService {
         "%s provider %s (preset %s, %s, token endpoint %s)",
         created ? "Registered" : "Replaced", id, def.preset(), def.grantType(), def.tokenUrl());
     changed.fire(new ProviderChanged(id));
+    audit.record(
+        AuditEvent.success(created ? AuditActions.PROVIDER_CREATED : AuditActions.PROVIDER_REPLACED)
+            .provider(id)
+            .detail(body.clientSecret() != null ? "client secret set" : null));
     return new Upsert(ProviderView.of(entity), created);
   }
 
@@ -137,6 +147,10 @@ public class ProviderService {
     secrets.delete(id, entity.clientSecretCiphertext);
     em.remove(entity);
     LOG.infof("Deleted provider %s and %d grant(s)", id, grants);
+    audit.record(
+        AuditEvent.success(AuditActions.PROVIDER_DELETED)
+            .provider(id)
+            .detail(grants + " grant(s) deleted"));
     changed.fire(new ProviderChanged(id));
   }
 

@@ -3,6 +3,9 @@ package dev.tokenbroker.refresh;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.grant.GrantCache;
 import dev.tokenbroker.grant.GrantEntity;
 import dev.tokenbroker.grant.GrantSecrets;
@@ -46,6 +49,7 @@ public class GrantRefresher {
 
   private static final Duration RATE_POLL = Duration.ofMillis(250);
 
+  private final AuditLog audit;
   private final GrantStore store;
   private final GrantSecrets secrets;
   private final GrantCache cache;
@@ -67,7 +71,9 @@ public class GrantRefresher {
       HeldTokenWrites held,
       UpstreamRateGuard rateGuard,
       RefreshConfig config,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.store = store;
     this.secrets = secrets;
     this.cache = cache;
@@ -247,6 +253,12 @@ public class GrantRefresher {
             tokens.expiresAt(),
             tokens.scope() != null ? tokens.scope() : grant.scopes);
     cache.put(fresh);
+    audit.record(
+        AuditEvent.success(AuditActions.GRANT_REFRESHED)
+            .provider(grant.providerId)
+            .grant(grant.id)
+            .subject(grant.subject)
+            .detail(tokens.refreshToken() == null ? null : "refresh token rotated"));
     LOG.debugf(
         "Refreshed grant %s of provider %s; access token expires %s%s",
         grant.id,
@@ -369,6 +381,11 @@ public class GrantRefresher {
 
   private ApiException failed(ProviderSettings provider, GrantEntity grant, UpstreamException e) {
     Instant now = clock.instant();
+    audit.record(
+        AuditEvent.of(AuditActions.GRANT_REFRESHED, e.errorCode())
+            .provider(grant.providerId)
+            .grant(grant.id)
+            .subject(grant.subject));
     switch (e.kind()) {
       case GRANT_REJECTED -> {
         store.recordFailure(

@@ -2,6 +2,9 @@ package dev.tokenbroker.token;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.grant.GrantCache;
 import dev.tokenbroker.grant.GrantSecrets;
@@ -33,6 +36,7 @@ public class TokenService {
 
   static final int DEFAULT_MIN_VALIDITY = 30;
 
+  private final AuditLog audit;
   private final ProviderRegistry providers;
   private final GrantCache cache;
   private final GrantStore store;
@@ -48,7 +52,9 @@ public class TokenService {
       GrantSecrets secrets,
       GrantRefresher refresher,
       Clock clock,
-      BrokerMetrics metrics) {
+      BrokerMetrics metrics,
+      AuditLog audit) {
+    this.audit = audit;
     this.providers = providers;
     this.cache = cache;
     this.store = store;
@@ -65,9 +71,18 @@ public class TokenService {
     try {
       TokenResponse response = serve(caller, request, provider);
       metrics.tokenRequest(tag, "issued");
+      audit.record(
+          AuditEvent.success(AuditActions.TOKEN_ISSUED)
+              .provider(request.providerId())
+              .grant(response.grantId())
+              .subject(request.subject()));
       return response;
     } catch (ApiException e) {
       metrics.tokenRequest(tag, e.code());
+      audit.record(
+          AuditEvent.of(AuditActions.TOKEN_ISSUED, e.code())
+              .provider(request.providerId())
+              .subject(request.subject()));
       throw e;
     }
   }

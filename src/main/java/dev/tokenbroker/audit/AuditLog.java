@@ -1,0 +1,154 @@
+package dev.tokenbroker.audit;
+
+import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.api.RequestIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingDeque;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Records audit events without slowing the request that causes them: events go into a bounded
+ * buffer and are written in one JDBC batch per {@code broker.audit.flush-interval}. While the
+ * database is down they stay buffered; only beyond {@code broker.audit.buffer-size} are events
+ * dropped, counted in {@code broker_audit_events_dropped_total}. Events buffered when a replica
+ * dies are lost (at most one flush interval in normal operation).
+ */
+@ApplicationScoped
+public class AuditLog {
+
+  private static final Logger LOG = Logger.getLogger(AuditLog.class);
+  private static final int MAX_BATCH = 2000;
+  private static final String INSERT =
+      "insert into audit_event (id, occurred_at, actor, action, outcome, provider_id, grant_id,"
+          + " subject, target, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final AuditConfig config;
+  private final LinkedBlockingDeque<AuditEvent> buffer;
+  private final Counter dropped;
+
+  public AuditLog(DataSource dataSource, Clock clock, AuditConfig config, MeterRegistry registry) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.config = config;
+    this.buffer = new LinkedBlockingDeque<>(config.bufferSize());
+    this.dropped =
+        Counter.builder("broker.audit.events.dropped")
+            .description("Audit events dropped because the buffer was full")
+            .register(registry);
+    Gauge.builder("broker.audit.events.buffered", buffer, LinkedBlockingDeque::size)
+        .description("Audit events waiting to be written")
+        .register(registry);
+  }
+
+  /** Buffers the event, stamped with the time, the request id and (unless set) the caller. */
+  public void record(AuditEvent event) {
+    event.occurredAt = clock.instant();
+    Object requestId = MDC.get(RequestIds.MDC_KEY);
+    event.requestId = requestId == null ? null : requestId.toString();
+    if (event.actor == null) {
+      Object caller = MDC.get(RequestIds.CALLER_MDC_KEY);
+      event.actor =
+          caller != null
+              ? caller.toString()
+              : requestId == null ? AuditActions.SYSTEM : AuditActions.ANONYMOUS;
+    }
+    if (!buffer.offerLast(event)) {
+      dropped.increment();
+      if (dropped.count() % 1000 == 1) {
+        LOG.warnf(
+            "Audit buffer full (%d events): dropping events; the database is slow or down",
+            config.bufferSize());
+      }
+    }
+  }
+
+  @Scheduled(
+      every = "${broker.audit.flush-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void flush() {
+    while (!buffer.isEmpty()) {
+      List<AuditEvent> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
+      buffer.drainTo(batch, MAX_BATCH);
+      try {
+        write(batch);
+      } catch (SQLException | RuntimeException e) {
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          if (!buffer.offerFirst(batch.get(i))) {
+            dropped.increment();
+          }
+        }
+        LOG.warnf(
+            "Could not write %d audit events (%s); keeping them buffered",
+            batch.size(), e.getClass().getSimpleName());
+        return;
+      }
+    }
+  }
+
+  private void write(List<AuditEvent> batch) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        for (AuditEvent e : batch) {
+          insert.setString(1, Ids.newId("evt"));
+          insert.setObject(2, OffsetDateTime.ofInstant(e.occurredAt, ZoneOffset.UTC));
+          insert.setString(3, e.actor);
+          insert.setString(4, e.action);
+          insert.setString(5, e.outcome);
+          insert.setString(6, e.providerId);
+          insert.setString(7, e.grantId);
+          insert.setString(8, e.subject);
+          insert.setString(9, e.target);
+          insert.setString(10, e.requestId);
+          insert.setString(11, e.detail);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes events older than the retention, in bounded chunks. */
+  @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void purge() {
+    Instant cutoff = clock.instant().minus(config.retention());
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete =
+            connection.prepareStatement("delete from audit_event where occurred_at < ?")) {
+      delete.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+      int removed = delete.executeUpdate();
+      if (removed > 0) {
+        LOG.infof("Purged %d audit events older than %s", removed, config.retention());
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf("Audit purge did not run: %s", e.getClass().getSimpleName());
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    flush();
+  }
+}

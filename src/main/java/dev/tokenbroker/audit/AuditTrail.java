@@ -1,0 +1,135 @@
+package dev.tokenbroker.audit;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.Page;
+import dev.tokenbroker.ops.SqlTimes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the audit trail, newest first, with filters and a cursor. */
+@ApplicationScoped
+public class AuditTrail {
+
+  static final int MAX_PAGE = 500;
+
+  private final EntityManager em;
+
+  public AuditTrail(EntityManager em) {
+    this.em = em;
+  }
+
+  /** Filters of {@code GET /v1/audit-events}; null means any. */
+  public record Filter(
+      String action,
+      String actor,
+      String outcome,
+      String providerId,
+      String grantId,
+      String since,
+      String until) {}
+
+  @Transactional
+  public Page<AuditEventView> page(Filter filter, Integer limit, String cursor) {
+    int size = limit == null ? 100 : limit;
+    if (size < 1 || size > MAX_PAGE) {
+      throw ApiException.invalidRequest("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    StringBuilder sql =
+        new StringBuilder(
+            "select id, occurred_at, actor, action, outcome, provider_id, grant_id, subject,"
+                + " target, request_id, detail from audit_event where 1 = 1");
+    Map<String, Object> params = new LinkedHashMap<>();
+    equal(sql, params, "action", filter.action());
+    equal(sql, params, "actor", filter.actor());
+    equal(sql, params, "outcome", filter.outcome());
+    equal(sql, params, "provider_id", filter.providerId());
+    equal(sql, params, "grant_id", filter.grantId());
+    if (filter.since() != null) {
+      sql.append(" and occurred_at >= :since");
+      params.put("since", Timestamp.from(instant("since", filter.since())));
+    }
+    if (filter.until() != null) {
+      sql.append(" and occurred_at < :until");
+      params.put("until", Timestamp.from(instant("until", filter.until())));
+    }
+    if (cursor != null && !cursor.isEmpty()) {
+      Cursor after = Cursor.decode(cursor);
+      sql.append(
+          " and (occurred_at < :cursorTime or (occurred_at = :cursorTime and id < :cursorId))");
+      params.put("cursorTime", Timestamp.from(after.occurredAt()));
+      params.put("cursorId", after.id());
+    }
+    sql.append(" order by occurred_at desc, id desc");
+    Query query = em.createNativeQuery(sql.toString()).setMaxResults(size + 1);
+    params.forEach(query::setParameter);
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = query.getResultList();
+    List<AuditEventView> items = new ArrayList<>();
+    for (Object[] r : rows.subList(0, Math.min(size, rows.size()))) {
+      items.add(
+          new AuditEventView(
+              (String) r[0],
+              SqlTimes.toInstant(r[1]),
+              (String) r[2],
+              (String) r[3],
+              (String) r[4],
+              (String) r[5],
+              (String) r[6],
+              (String) r[7],
+              (String) r[8],
+              (String) r[9],
+              (String) r[10]));
+    }
+    String next =
+        rows.size() > size
+            ? new Cursor(items.get(size - 1).occurredAt(), items.get(size - 1).id()).encode()
+            : null;
+    return new Page<>(items, next);
+  }
+
+  private static void equal(
+      StringBuilder sql, Map<String, Object> params, String column, String value) {
+    if (value != null) {
+      sql.append(" and ").append(column).append(" = :").append(column);
+      params.put(column, value);
+    }
+  }
+
+  private static Instant instant(String field, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalidRequest(field, "must be an RFC 3339 UTC timestamp");
+    }
+  }
+
+  private record Cursor(Instant occurredAt, String id) {
+    String encode() {
+      String raw = occurredAt + " " + id;
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String cursor) {
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        int space = raw.indexOf(' ');
+        return new Cursor(Instant.parse(raw.substring(0, space)), raw.substring(space + 1));
+      } catch (RuntimeException e) {
+        throw ApiException.invalidRequest("cursor", "is not a cursor this API returned");
+      }
+    }
+  }
+}

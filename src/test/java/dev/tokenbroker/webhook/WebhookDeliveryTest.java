@@ -1,0 +1,110 @@
+package dev.tokenbroker.webhook;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.Flows;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A grant turning reauthorization_required, and recovering, reaches the webhook receiver as a
+ * signed event, retried until the receiver accepts it.
+ */
+@QuarkusTest
+@TestProfile(WebhookProfile.class)
+class WebhookDeliveryTest {
+
+  @InjectSimulator ProviderSimulator sim;
+
+  @Test
+  void reauthorizationRequiredAndRecoveryAreDeliveredSignedAndRetried() throws Exception {
+    WebhookReceiver receiver = WebhookProfile.Receiver.receiver;
+    receiver.clear();
+    sim.reset();
+    String provider = unique("hooked");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    String grantId =
+        Flows.queryParam(
+            Flows.authorize(provider, Api.ADMIN_KEY, "hook-user", List.of("r:profile")),
+            "grant_id");
+    String refreshToken =
+        sim.issuedSecrets().stream().filter(s -> s.startsWith("rt-")).findFirst().orElseThrow();
+    sim.revokeFamilyOf(refreshToken);
+
+    receiver.failNext(2);
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(409);
+    List<WebhookReceiver.Received> attempts =
+        await(receiver, r -> "grant.reauthorization_required".equals(r.event()), 3);
+    assertEquals(
+        1,
+        attempts.stream().map(WebhookReceiver.Received::delivery).distinct().count(),
+        "retries carry the same delivery id");
+    WebhookReceiver.Received event = attempts.get(attempts.size() - 1);
+    assertSigned(event);
+    JsonPath body = JsonPath.from(event.body());
+    assertEquals(event.delivery(), body.getString("id"));
+    assertEquals("grant.reauthorization_required", body.getString("type"));
+    assertEquals(grantId, body.getString("grant.id"));
+    assertEquals(provider, body.getString("grant.provider_id"));
+    assertEquals("hook-user", body.getString("grant.subject"));
+    assertEquals("reauthorization_required", body.getString("grant.status"));
+    assertEquals("invalid_grant", body.getString("grant.last_error.code"));
+    for (String secret : sim.issuedSecrets()) {
+      assertFalse(event.body().contains(secret), "a token in a webhook");
+    }
+
+    String again =
+        Flows.queryParam(
+            Flows.authorize(provider, Api.ADMIN_KEY, "hook-user", List.of("r:profile")),
+            "grant_id");
+    assertEquals(grantId, again, "same grant");
+    WebhookReceiver.Received recovered =
+        await(receiver, r -> "grant.recovered".equals(r.event()), 1).get(0);
+    assertSigned(recovered);
+    assertEquals("active", JsonPath.from(recovered.body()).getString("grant.status"));
+  }
+
+  private static void assertSigned(WebhookReceiver.Received event) throws Exception {
+    String[] parts = event.signature().split(",");
+    assertTrue(parts[0].startsWith("t=") && parts[1].startsWith("v1="), event.signature());
+    String timestamp = parts[0].substring(2);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(
+        new SecretKeySpec(WebhookProfile.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                mac.doFinal((timestamp + "." + event.body()).getBytes(StandardCharsets.UTF_8)));
+    assertEquals(expected, parts[1].substring(3), "signature over t.body");
+  }
+
+  private static List<WebhookReceiver.Received> await(
+      WebhookReceiver receiver, Predicate<WebhookReceiver.Received> which, int count)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (true) {
+      List<WebhookReceiver.Received> matching = receiver.received().stream().filter(which).toList();
+      if (matching.size() >= count) {
+        return matching;
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "received so far: " + receiver.received());
+      Thread.sleep(100);
+    }
+  }
+}
