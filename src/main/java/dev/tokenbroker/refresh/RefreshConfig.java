@@ -50,12 +50,12 @@ public interface RefreshConfig {
     @WithDefault("200")
     int batchSize();
 
-    /** Refreshes running at once in this replica. */
-    @WithDefault("8")
+    /** Refreshes running at once in this replica (BENCHMARKS.md: 16 sustain ~33/s). */
+    @WithDefault("16")
     int concurrency();
 
     /** Refreshes running at once in this replica for any one provider. */
-    @WithDefault("4")
+    @WithDefault("8")
     int perProviderConcurrency();
   }
 
