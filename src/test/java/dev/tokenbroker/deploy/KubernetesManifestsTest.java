@@ -24,7 +24,12 @@ class KubernetesManifestsTest {
   private static final Path VALIDATOR = Path.of("deploy", "kubernetes", "validate");
 
   @ParameterizedTest
-  @ValueSource(strings = {"deploy/kubernetes/base", "deploy/kubernetes/overlays/example"})
+  @ValueSource(
+      strings = {
+        "deploy/kubernetes/base",
+        "deploy/kubernetes/overlays/example",
+        "deploy/kubernetes/overlays/vault"
+      })
   void rendersAndMatchesTheSchemas(String kustomization) throws Exception {
     String kubectl = tool("kubectl");
     String node = tool("node");
