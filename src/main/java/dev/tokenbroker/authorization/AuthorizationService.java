@@ -101,13 +101,7 @@ public class AuthorizationService {
     if (!caller.mayUseProvider(providerId)) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    ProviderSettings provider =
-        providers
-            .find(providerId)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + providerId));
+    ProviderSettings provider = providers.require(providerId);
     if (provider.grantType() != GrantType.AUTHORIZATION_CODE) {
       throw ApiException.invalidRequest(
           "provider_id", "provider " + providerId + " uses client_credentials, not authorizations");

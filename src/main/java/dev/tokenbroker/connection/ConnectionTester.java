@@ -55,13 +55,7 @@ public class ConnectionTester {
   }
 
   public ConnectionTestResult test(AuthenticatedCaller caller, String providerId) {
-    ProviderSettings provider =
-        providers
-            .find(providerId)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + providerId));
+    ProviderSettings provider = providers.require(providerId);
     List<ConnectionCheck> checks = new ArrayList<>();
     if (provider.usesClientCredentials()) {
       Optional<TokenResponse> token = clientToken(caller, provider, checks);

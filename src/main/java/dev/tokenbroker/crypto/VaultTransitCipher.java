@@ -101,15 +101,7 @@ public final class VaultTransitCipher implements SecretCipher {
 
   @Override
   public int keyVersion(String ciphertext) {
-    int end = ciphertext == null ? -1 : ciphertext.indexOf(':', PREFIX.length());
-    if (ciphertext == null || !ciphertext.startsWith(PREFIX) || end < 0) {
-      throw new CryptoException("Not a Vault Transit ciphertext");
-    }
-    try {
-      return Integer.parseInt(ciphertext.substring(PREFIX.length(), end));
-    } catch (NumberFormatException e) {
-      throw new CryptoException("Ciphertext has no key version");
-    }
+    return CiphertextVersion.parse(ciphertext, PREFIX, "Vault Transit");
   }
 
   @Override

@@ -56,13 +56,7 @@ public class GrantService {
 
   /** Stores an existing refresh token as the grant of (provider, subject). */
   public GrantView importGrant(String providerId, GrantImport body) {
-    ProviderSettings provider =
-        providers
-            .find(providerId)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + providerId));
+    ProviderSettings provider = providers.require(providerId);
     if (provider.grantType() != GrantType.AUTHORIZATION_CODE) {
       throw ApiException.invalidRequest(
           "provider_id", "client_credentials providers need no imported grant");

@@ -2,6 +2,8 @@ package dev.tokenbroker.provider;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,15 @@ public class ProviderRegistry {
 
   public Optional<ProviderSettings> find(String providerId) {
     return Optional.ofNullable(cache.get(providerId));
+  }
+
+  /** The provider, or 404 {@code provider_not_found}. */
+  public ProviderSettings require(String providerId) {
+    return find(providerId)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + providerId));
   }
 
   private ProviderSettings loadOrNull(String providerId) {

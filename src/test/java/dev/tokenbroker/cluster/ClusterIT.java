@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.BrokerProcess;
 import dev.tokenbroker.support.Concurrently;
+import dev.tokenbroker.support.Flows;
 import io.restassured.http.ContentType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
@@ -88,19 +89,10 @@ class ClusterIT {
     sim.reset();
     sim.latency(300).accessTokenLifetime(LIFETIME_SECONDS);
     String provider = "cluster-sim";
-    Map<String, Object> definition = new HashMap<>();
-    definition.put("grant_type", "authorization_code");
-    definition.put("authorization_url", sim.baseUrl() + "/authorize");
-    definition.put("token_url", sim.baseUrl() + "/token");
-    definition.put("client_id", sim.clientId());
-    definition.put("client_secret", sim.clientSecret());
+    Map<String, Object> definition = codeProvider();
     admin(0).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
     admin(1)
-        .body(
-            Map.of(
-                "subject", "shared-user",
-                "refresh_token", sim.issueRefreshTokenFor("r:profile"),
-                "scopes", List.of("r:profile")))
+        .body(Flows.grantImport("shared-user", sim.issueRefreshTokenFor("r:profile")))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201);
@@ -129,23 +121,11 @@ class ClusterIT {
     sim.reset();
     sim.accessTokenLifetime(8);
     String provider = "cluster-proactive";
-    Map<String, Object> definition = new HashMap<>();
-    definition.put("grant_type", "authorization_code");
-    definition.put("authorization_url", sim.baseUrl() + "/authorize");
-    definition.put("token_url", sim.baseUrl() + "/token");
-    definition.put("client_id", sim.clientId());
-    definition.put("client_secret", sim.clientSecret());
+    Map<String, Object> definition = codeProvider();
     admin(1).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
     for (int i = 0; i < 30; i++) {
       admin(i % brokers.size())
-          .body(
-              Map.of(
-                  "subject",
-                  "user-" + i,
-                  "refresh_token",
-                  sim.issueRefreshTokenFor("r:profile"),
-                  "scopes",
-                  List.of("r:profile")))
+          .body(Flows.grantImport("user-" + i, sim.issueRefreshTokenFor("r:profile")))
           .post("/v1/providers/" + provider + "/grants")
           .then()
           .statusCode(201);
@@ -215,12 +195,7 @@ class ClusterIT {
     sim.reset();
     sim.accessTokenLifetime(6).minIssueInterval(Duration.ofSeconds(1));
     String codeProvider = "storm-code";
-    Map<String, Object> code = new HashMap<>();
-    code.put("grant_type", "authorization_code");
-    code.put("authorization_url", sim.baseUrl() + "/authorize");
-    code.put("token_url", sim.baseUrl() + "/token");
-    code.put("client_id", sim.clientId());
-    code.put("client_secret", sim.clientSecret());
+    Map<String, Object> code = codeProvider();
     admin(0).body(code).put("/v1/providers/" + codeProvider).then().statusCode(201);
     String clientProvider = "storm-client";
     Map<String, Object> client = new HashMap<>(code);
@@ -231,14 +206,7 @@ class ClusterIT {
     int grants = 20;
     for (int i = 0; i < grants; i++) {
       admin(i % brokers.size())
-          .body(
-              Map.of(
-                  "subject",
-                  "storm-user-" + i,
-                  "refresh_token",
-                  sim.issueRefreshTokenFor("r:profile"),
-                  "scopes",
-                  List.of("r:profile")))
+          .body(Flows.grantImport("storm-user-" + i, sim.issueRefreshTokenFor("r:profile")))
           .post("/v1/providers/" + codeProvider + "/grants")
           .then()
           .statusCode(201);
@@ -335,6 +303,17 @@ class ClusterIT {
       assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
       assertTrue(broker.output().contains("quarkus.datasource.jdbc.url"), broker.output());
     }
+  }
+
+  /** An authorization_code provider on the simulator. */
+  private static Map<String, Object> codeProvider() {
+    Map<String, Object> definition = new HashMap<>();
+    definition.put("grant_type", "authorization_code");
+    definition.put("authorization_url", sim.baseUrl() + "/authorize");
+    definition.put("token_url", sim.baseUrl() + "/token");
+    definition.put("client_id", sim.clientId());
+    definition.put("client_secret", sim.clientSecret());
+    return definition;
   }
 
   private static Set<String> tokensFromAll(String provider, int callers) throws Exception {

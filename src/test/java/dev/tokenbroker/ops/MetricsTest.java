@@ -40,27 +40,13 @@ class MetricsTest {
     Flows.registerCodeProvider(provider, sim, Map.of());
     String consumer = Api.consumer(unique("m"), provider, List.of("*"));
     admin()
-        .body(
-            Map.of(
-                "subject",
-                "m-1",
-                "refresh_token",
-                sim.issueRefreshTokenFor("r:profile"),
-                "scopes",
-                List.of("r:profile")))
+        .body(Flows.grantImport("m-1", sim.issueRefreshTokenFor("r:profile")))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201);
     String reauth =
         admin()
-            .body(
-                Map.of(
-                    "subject",
-                    "m-2",
-                    "refresh_token",
-                    "rt-unknown",
-                    "scopes",
-                    List.of("r:profile")))
+            .body(Flows.grantImport("m-2", "rt-unknown"))
             .post("/v1/providers/" + provider + "/grants")
             .then()
             .statusCode(201)

@@ -100,9 +100,7 @@ class ProactiveRefreshTest {
 
   private static String importGrant(String provider, String subject, String refreshToken) {
     return admin()
-        .body(
-            Map.of(
-                "subject", subject, "refresh_token", refreshToken, "scopes", List.of("r:profile")))
+        .body(Flows.grantImport(subject, refreshToken))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201)

@@ -33,6 +33,12 @@ public final class Flows {
     admin().body(body).put("/v1/providers/" + id).then().statusCode(201);
   }
 
+  /** Body of {@code POST /v1/providers/{id}/grants}: a refresh token for r:profile. */
+  public static Map<String, Object> grantImport(String subject, String refreshToken) {
+    return Map.of(
+        "subject", subject, "refresh_token", refreshToken, "scopes", List.of("r:profile"));
+  }
+
   /**
    * Runs a whole authorization as a browser would: start it, follow the simulator's redirect back
    * to the callback. Returns the callback's Location (with status and grant_id).

@@ -432,9 +432,7 @@ class AuthorizationCodeFlowTest {
   private String importGrant(String subject) {
     String refreshToken = sim.issueRefreshTokenFor("r:profile");
     return admin()
-        .body(
-            Map.of(
-                "subject", subject, "refresh_token", refreshToken, "scopes", List.of("r:profile")))
+        .body(Flows.grantImport(subject, refreshToken))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201)
@@ -488,14 +486,7 @@ class AuthorizationCodeFlowTest {
   void grantListPagesWithCursorAndFilters() {
     for (int i = 0; i < 5; i++) {
       admin()
-          .body(
-              Map.of(
-                  "subject",
-                  "page-" + i,
-                  "refresh_token",
-                  "rt-" + i,
-                  "scopes",
-                  List.of("r:profile")))
+          .body(Flows.grantImport("page-" + i, "rt-" + i))
           .post("/v1/providers/" + provider + "/grants")
           .then()
           .statusCode(201);
@@ -552,7 +543,7 @@ class AuthorizationCodeFlowTest {
   @Test
   void providerWithGrantsIsInUse() {
     admin()
-        .body(Map.of("subject", "keep", "refresh_token", "rt-keep", "scopes", List.of("r:profile")))
+        .body(Flows.grantImport("keep", "rt-keep"))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201);

@@ -128,14 +128,7 @@ class TokenConcurrencyTest {
 
   private String importGrant(String subject) {
     return admin()
-        .body(
-            Map.of(
-                "subject",
-                subject,
-                "refresh_token",
-                sim.issueRefreshTokenFor("r:profile"),
-                "scopes",
-                List.of("r:profile")))
+        .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201)

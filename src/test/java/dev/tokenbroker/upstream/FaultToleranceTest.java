@@ -121,14 +121,7 @@ class FaultToleranceTest {
 
   private void importGrant(String subject) {
     admin()
-        .body(
-            Map.of(
-                "subject",
-                subject,
-                "refresh_token",
-                sim.issueRefreshTokenFor("r:profile"),
-                "scopes",
-                List.of("r:profile")))
+        .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
         .post("/v1/providers/" + provider + "/grants")
         .then()
         .statusCode(201);
