@@ -42,3 +42,7 @@ api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "sub
 wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > /dev/null   # warm-up
 echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
+sleep 3   # let the audit trail catch up
+echo "== audit trail after the run (every token request is an audit event)"
+curl -sf "localhost:$port/q/metrics" | grep -E '^broker_audit_events_(buffered|dropped_total) '
+api $admin "localhost:$port/v1/audit-events?action=token.issued&limit=1" | head -c 300; echo
