@@ -209,20 +209,23 @@ public class AuthorizationService {
             provider.id(),
             request.subject,
             granted,
-            id ->
-                new TokenWrite(
-                    grantSecrets.sealAccessToken(id, tokens.accessToken()),
-                    grantSecrets.sealRefreshToken(id, tokens.refreshToken()),
-                    Scopes.join(granted),
-                    tokens.issuedAt(),
-                    tokens.expiresAt(),
-                    RefreshSchedule.nextRefreshAt(
-                        provider,
-                        tokens.issuedAt(),
-                        tokens.expiresAt(),
-                        tokens.refreshToken() != null,
-                        refreshConfig.jitter(),
-                        ThreadLocalRandom.current())));
+            id -> {
+              GrantSecrets.Sealed sealed =
+                  grantSecrets.seal(id, tokens.accessToken(), tokens.refreshToken());
+              return new TokenWrite(
+                  sealed.accessToken(),
+                  sealed.refreshToken(),
+                  Scopes.join(granted),
+                  tokens.issuedAt(),
+                  tokens.expiresAt(),
+                  RefreshSchedule.nextRefreshAt(
+                      provider,
+                      tokens.issuedAt(),
+                      tokens.expiresAt(),
+                      tokens.refreshToken() != null,
+                      refreshConfig.jitter(),
+                      ThreadLocalRandom.current()));
+            });
     cache.evict(provider.id(), request.subject);
     LOG.infof("Stored grant %s for provider %s after authorization", grant.id, provider.id());
     return CallbackOutcome.connected(request.returnUrl, grant.id);

@@ -4,6 +4,8 @@ import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
 import dev.tokenbroker.provider.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Seals and opens a grant's tokens, each bound to the grant id and its column. */
 @ApplicationScoped
@@ -15,12 +17,22 @@ public class GrantSecrets {
     this.cipher = cipher;
   }
 
-  public String sealRefreshToken(String grantId, String token) {
-    return token == null ? null : cipher.encrypt(token, refreshBinding(grantId));
-  }
+  /** A grant's tokens, sealed; a token that was null stays null. */
+  public record Sealed(String accessToken, String refreshToken) {}
 
-  public String sealAccessToken(String grantId, String token) {
-    return token == null ? null : cipher.encrypt(token, accessBinding(grantId));
+  /** Seals both tokens of a grant in one backend call (one Vault Transit batch). */
+  public Sealed seal(String grantId, String accessToken, String refreshToken) {
+    List<SecretCipher.Sealing> items = new ArrayList<>(2);
+    if (accessToken != null) {
+      items.add(new SecretCipher.Sealing(accessToken, accessBinding(grantId)));
+    }
+    if (refreshToken != null) {
+      items.add(new SecretCipher.Sealing(refreshToken, refreshBinding(grantId)));
+    }
+    List<String> sealed = items.isEmpty() ? List.of() : cipher.encryptAll(items);
+    return new Sealed(
+        accessToken == null ? null : sealed.get(0),
+        refreshToken == null ? null : sealed.get(sealed.size() - 1));
   }
 
   public String openRefreshToken(GrantEntity grant) {

@@ -76,14 +76,17 @@ public class GrantService {
             providerId,
             body.subject(),
             body.scopes(),
-            id ->
-                new TokenWrite(
-                    secrets.sealAccessToken(id, body.accessToken()),
-                    secrets.sealRefreshToken(id, body.refreshToken()),
-                    body.accessToken() == null ? null : Scopes.join(body.scopes()),
-                    now,
-                    expiresAt,
-                    now));
+            id -> {
+              GrantSecrets.Sealed sealed =
+                  secrets.seal(id, body.accessToken(), body.refreshToken());
+              return new TokenWrite(
+                  sealed.accessToken(),
+                  sealed.refreshToken(),
+                  body.accessToken() == null ? null : Scopes.join(body.scopes()),
+                  now,
+                  expiresAt,
+                  now);
+            });
     cache.evict(providerId, body.subject());
     LOG.infof("Imported grant %s for provider %s", grant.id, providerId);
     audit.record(

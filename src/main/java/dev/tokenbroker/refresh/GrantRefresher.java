@@ -327,9 +327,11 @@ public class GrantRefresher {
 
   private TokenWrite seal(ProviderSettings provider, GrantEntity grant, IssuedTokens tokens) {
     String scope = tokens.scope() != null ? tokens.scope() : grant.scopes;
+    GrantSecrets.Sealed sealed =
+        secrets.seal(grant.id, tokens.accessToken(), tokens.refreshToken());
     return new TokenWrite(
-        secrets.sealAccessToken(grant.id, tokens.accessToken()),
-        secrets.sealRefreshToken(grant.id, tokens.refreshToken()),
+        sealed.accessToken(),
+        sealed.refreshToken(),
         scope,
         tokens.issuedAt(),
         tokens.expiresAt(),

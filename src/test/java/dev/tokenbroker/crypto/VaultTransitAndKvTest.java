@@ -94,6 +94,10 @@ class VaultTransitAndKvTest {
       assertFalse(refresh.contains(secret));
     }
 
+    int encrypts = vault.calls("transit/encrypt");
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(encrypts + 1, vault.calls("transit/encrypt"), "both tokens in one batch call");
+
     SecretBinding row = SecretBinding.of("oauth_grant", grantId, "refresh_token");
     SecretBinding otherRow = SecretBinding.of("oauth_grant", "grt_other", "refresh_token");
     String sealed = cipher.encrypt("a-refresh-token", row);

@@ -49,7 +49,12 @@ class ProactiveRefreshBenchmark {
           List.of("r:profile"),
           id ->
               new TokenWrite(
-                  null, secrets.sealRefreshToken(id, refreshToken), null, later, null, later));
+                  null,
+                  secrets.seal(id, null, refreshToken).refreshToken(),
+                  null,
+                  later,
+                  null,
+                  later));
     }
     double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
     sim.latency(latency);
