@@ -93,14 +93,14 @@ public class ConnectionTester {
 
   private ConnectionCheck probeTokenEndpoint(ProviderSettings provider) {
     long started = System.nanoTime();
-    Optional<Duration> wait =
+    Optional<UpstreamRateGuard.Busy> busy =
         rateGuard.tryAcquire(provider.id(), provider.minTokenRequestIntervalSeconds());
-    if (wait.isPresent()) {
+    if (busy.isPresent()) {
       return ConnectionCheck.failed(
           "token_endpoint",
           ProblemCodes.UPSTREAM_UNAVAILABLE,
           "The provider's request interval allows the next token request in "
-              + wait.get().toSeconds()
+              + Math.max(1, busy.get().opensIn().toSeconds())
               + " s; try again then",
           millisSince(started));
     }

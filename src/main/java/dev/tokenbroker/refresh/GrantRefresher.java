@@ -270,29 +270,33 @@ public class GrantRefresher {
 
   /**
    * Waits for the provider's next cluster-wide request slot when it can open in time; otherwise
-   * fails as rate limited so the caller gets 503 with Retry-After. A slot reserved for a request
-   * still in flight may open as soon as that request is answered, so it is polled, not waited out.
+   * fails as rate limited so the caller gets 503 with Retry-After. While another request is in
+   * flight the slot is polled: it opens one interval after that request's answer.
    */
   private void awaitRateSlot(ProviderSettings provider) {
     Instant deadline = clock.instant().plus(config.maxRateWait());
     while (true) {
-      Optional<Duration> wait =
+      Optional<UpstreamRateGuard.Busy> busy =
           rateGuard.tryAcquire(provider.id(), provider.minTokenRequestIntervalSeconds());
-      if (wait.isEmpty()) {
+      if (busy.isEmpty()) {
         return;
       }
-      Duration soonest = wait.get().minus(rateGuard.inFlightAllowance());
+      Duration wait = busy.get().opensIn();
       Instant now = clock.instant();
-      if (now.plus(soonest).isAfter(deadline) || !now.isBefore(deadline)) {
+      if (now.plus(wait).isAfter(deadline) || !now.isBefore(deadline)) {
+        Duration retryAfter =
+            busy.get().inFlight()
+                ? Duration.ofSeconds(Math.max(1, provider.minTokenRequestIntervalSeconds()))
+                : wait;
         throw new UpstreamException(
             UpstreamException.Kind.RATE_LIMITED,
             0,
             null,
-            wait.get(),
-            "Provider " + provider.id() + " allows its next token request in " + wait.get(),
+            retryAfter,
+            "Provider " + provider.id() + " allows its next token request in " + retryAfter,
             null);
       }
-      Duration pause = wait.get().compareTo(RATE_POLL) < 0 ? wait.get() : RATE_POLL;
+      Duration pause = busy.get().inFlight() || wait.compareTo(RATE_POLL) < 0 ? RATE_POLL : wait;
       sleep(pause.plusMillis(ThreadLocalRandom.current().nextLong(50)));
     }
   }

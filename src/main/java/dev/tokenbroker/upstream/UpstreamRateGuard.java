@@ -38,44 +38,56 @@ public class UpstreamRateGuard {
   }
 
   /**
-   * Takes the slot for one token request: empty when taken, otherwise how long until the next slot
-   * opens. The slot stays reserved while the request may be in flight (interval plus the longest a
-   * call can take), so a slow request never overlaps the next one; {@link #answered} then opens the
-   * next slot one interval after the answer.
+   * Why a slot is not free: the provider's next slot opens in {@code opensIn}, and {@code inFlight}
+   * says a request is still out (its answer decides when the next slot opens).
+   */
+  public record Busy(Duration opensIn, boolean inFlight) {}
+
+  /**
+   * Takes the slot for one token request: empty when taken. A provider with an interval has one
+   * request in flight at a time, cluster-wide, and {@link #answered} opens the next slot one
+   * interval after the answer, since the provider counts from when it handled the request.
    */
   @Transactional
-  public Optional<Duration> tryAcquire(String providerId, int intervalSeconds) {
+  public Optional<Busy> tryAcquire(String providerId, int intervalSeconds) {
     Instant now = clock.instant();
     if (intervalSeconds <= 0) {
       // no pacing, only a Retry-After hold to honor: a read suffices and takes no row lock
-      return nextAllowedAt(providerId)
+      return state(providerId)
+          .map(row -> SqlTimes.toInstant(row[0]))
           .filter(next -> next.isAfter(now))
-          .map(next -> Duration.between(now, next));
+          .map(next -> new Busy(Duration.between(now, next), false));
     }
     int taken =
         em.createNativeQuery(
-                "update provider_rate_guard set next_allowed_at = ?1"
-                    + " where provider_id = ?2 and next_allowed_at <= ?3")
-            .setParameter(
-                1, Timestamp.from(now.plusSeconds(intervalSeconds).plus(inFlightAllowance())))
-            .setParameter(2, providerId)
-            .setParameter(3, Timestamp.from(now))
+                "update provider_rate_guard set next_allowed_at = ?1, in_flight_until = ?2"
+                    + " where provider_id = ?3 and next_allowed_at <= ?4"
+                    + " and (in_flight_until is null or in_flight_until <= ?4)")
+            .setParameter(1, Timestamp.from(now.plusSeconds(intervalSeconds)))
+            .setParameter(2, Timestamp.from(now.plus(inFlightAllowance())))
+            .setParameter(3, providerId)
+            .setParameter(4, Timestamp.from(now))
             .executeUpdate();
     if (taken == 1) {
       return Optional.empty();
     }
-    Optional<Instant> next = nextAllowedAt(providerId);
-    if (next.isEmpty()) {
+    Optional<Object[]> state = state(providerId);
+    if (state.isEmpty()) {
       register(providerId);
       return tryAcquire(providerId, intervalSeconds);
     }
-    Duration wait = Duration.between(now, next.get());
-    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+    Instant next = SqlTimes.toInstant(state.get()[0]);
+    Instant inFlightUntil = state.get()[1] == null ? null : SqlTimes.toInstant(state.get()[1]);
+    Duration wait = Duration.between(now, next);
+    return Optional.of(
+        new Busy(
+            wait.isNegative() ? Duration.ZERO : wait,
+            inFlightUntil != null && inFlightUntil.isAfter(now)));
   }
 
   /**
-   * The provider answered (or the call gave up): the next slot opens one interval from now, since
-   * the provider counts from when it handled the request. A longer hold (Retry-After) stays.
+   * The request that took the slot was answered, or gave up: no request is in flight any more, and
+   * the next slot opens one interval from now (or later, under a Retry-After hold).
    */
   @Transactional
   public void answered(String providerId, int intervalSeconds) {
@@ -84,26 +96,30 @@ public class UpstreamRateGuard {
     }
     Instant next = clock.instant().plusSeconds(intervalSeconds);
     em.createNativeQuery(
-            "update provider_rate_guard set next_allowed_at = ?1"
-                + " where provider_id = ?2 and next_allowed_at > ?1 and next_allowed_at <= ?3")
+            "update provider_rate_guard set in_flight_until = null, next_allowed_at ="
+                + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
+                + " where provider_id = ?2")
         .setParameter(1, Timestamp.from(next))
         .setParameter(2, providerId)
-        .setParameter(3, Timestamp.from(next.plus(inFlightAllowance())))
         .executeUpdate();
   }
 
-  /** The longest one token request can be in flight: connection, retry of it, and answer. */
-  public Duration inFlightAllowance() {
+  /**
+   * How long a request may count as in flight: connection, its one retry, and the answer. A replica
+   * that dies mid-request blocks its provider for no longer than this.
+   */
+  private Duration inFlightAllowance() {
     return config.requestTimeout().plus(config.connectTimeout()).plusSeconds(1);
   }
 
-  private Optional<Instant> nextAllowedAt(String providerId) {
+  private Optional<Object[]> state(String providerId) {
     return em.createNativeQuery(
-            "select next_allowed_at from provider_rate_guard where provider_id = ?1")
+            "select next_allowed_at, in_flight_until from provider_rate_guard"
+                + " where provider_id = ?1")
         .setParameter(1, providerId)
         .getResultStream()
         .findFirst()
-        .map(SqlTimes::toInstant);
+        .map(row -> (Object[]) row);
   }
 
   /** Honors a provider's Retry-After for every replica: no request before {@code until}. */
