@@ -98,6 +98,46 @@ class ProactiveRefreshTest {
     assertEquals("upstream_unavailable", ((Map<?, ?>) grant.get("last_error")).get("code"));
   }
 
+  /** The issue's own case, at full length: 60-second tokens, no callers, two minutes. */
+  @Test
+  void sixtySecondTokensStayFreshForTwoMinutesWithoutCallers() throws Exception {
+    sim.reset();
+    sim.accessTokenLifetime(60);
+    String provider = unique("sixty");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    int grants = 10;
+    for (int i = 0; i < grants; i++) {
+      importGrant(provider, "sixty-" + i, sim.issueRefreshTokenFor("r:profile"));
+    }
+    Instant end = Instant.now().plusSeconds(125);
+    while (Instant.now().isBefore(end)) {
+      Thread.sleep(5_000);
+      List<Map<String, Object>> items =
+          admin().get("/v1/grants?limit=50&provider_id=" + provider).then().extract().path("items");
+      Instant now = Instant.now();
+      for (Map<String, Object> grant : items) {
+        Object expires = grant.get("access_token_expires_at");
+        if (expires != null) {
+          assertTrue(
+              Instant.parse((String) expires).isAfter(now),
+              grant.get("subject") + " let its token expire at " + expires);
+        }
+      }
+    }
+    Map<String, List<Long>> refreshes = sim.refreshTimesByFamily();
+    assertEquals(grants, refreshes.size());
+    for (List<Long> times : refreshes.values()) {
+      // imported grants refresh at once, then at 70-75 % of each 60-s lifetime
+      assertTrue(times.size() >= 3, "refreshed " + times.size() + " times in 125 s");
+      for (int i = 2; i < times.size(); i++) {
+        long gap = times.get(i) - times.get(i - 1);
+        assertTrue(gap >= 40_000 && gap <= 50_000, "refresh gap " + gap + " ms");
+      }
+    }
+    assertEquals(0, sim.reuseDetections());
+  }
+
   private static String importGrant(String provider, String subject, String refreshToken) {
     return admin()
         .body(Flows.grantImport(subject, refreshToken))
