@@ -9,6 +9,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,13 +43,20 @@ public class AuditLog {
           + " subject, target, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource dataSource;
+  private final TransactionSynchronizationRegistry transactions;
   private final Clock clock;
   private final AuditConfig config;
   private final LinkedBlockingDeque<AuditEvent> buffer;
   private final Counter dropped;
 
-  public AuditLog(DataSource dataSource, Clock clock, AuditConfig config, MeterRegistry registry) {
+  public AuditLog(
+      DataSource dataSource,
+      TransactionSynchronizationRegistry transactions,
+      Clock clock,
+      AuditConfig config,
+      MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.transactions = transactions;
     this.clock = clock;
     this.config = config;
     this.buffer = new LinkedBlockingDeque<>(config.bufferSize());
@@ -59,7 +69,10 @@ public class AuditLog {
         .register(registry);
   }
 
-  /** Buffers the event, stamped with the time, the request id and (unless set) the caller. */
+  /**
+   * Buffers the event, stamped with the time, the request id and (unless set) the caller. Inside a
+   * transaction, only once it commits: a rolled-back change leaves no event.
+   */
   public void record(AuditEvent event) {
     event.occurredAt = clock.instant();
     Object requestId = MDC.get(RequestIds.MDC_KEY);
@@ -71,6 +84,25 @@ public class AuditLog {
               ? caller.toString()
               : requestId == null ? AuditActions.SYSTEM : AuditActions.ANONYMOUS;
     }
+    if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+      transactions.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+              if (status == Status.STATUS_COMMITTED) {
+                enqueue(event);
+              }
+            }
+          });
+    } else {
+      enqueue(event);
+    }
+  }
+
+  private void enqueue(AuditEvent event) {
     if (!buffer.offerLast(event)) {
       dropped.increment();
       if (dropped.count() % 1000 == 1) {

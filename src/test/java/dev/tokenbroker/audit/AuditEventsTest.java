@@ -144,6 +144,35 @@ class AuditEventsTest {
   }
 
   @Test
+  void anEventRecordedInATransactionThatRollsBackIsNeverWritten() {
+    String rolledBack = unique("rolled-back");
+    String committed = unique("committed");
+    try {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                audit.record(
+                    AuditEvent.success(AuditActions.PROVIDER_CREATED).provider(rolledBack));
+                throw new IllegalStateException("the change failed");
+              });
+    } catch (IllegalStateException expected) {
+      // rolled back
+    }
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                audit.record(
+                    AuditEvent.success(AuditActions.PROVIDER_CREATED).provider(committed)));
+    audit.flush();
+    awaitEvents(committed, 1);
+    assertEquals(
+        0,
+        JsonPath.from(admin().get("/v1/audit-events?provider_id=" + rolledBack).asString())
+            .getList("items")
+            .size());
+  }
+
+  @Test
   void eventsOlderThanTheRetentionArePurged() {
     String id = "evt_" + unique("old");
     QuarkusTransaction.requiringNew()
