@@ -2,6 +2,7 @@ package dev.tokenbroker.connection;
 
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.UpstreamUrls;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public class PlatformPing {
   /** The API root: the base URL, else the token URL without the documented token path. */
   static String obfBase(ProviderSettings provider) {
     if (provider.baseUrl() != null) {
-      return stripSlash(provider.baseUrl());
+      return UpstreamUrls.withoutTrailingSlash(provider.baseUrl());
     }
     String tokenUrl = provider.tokenUrl();
     if (tokenUrl.endsWith(OBF_TOKEN_PATH)) {
@@ -84,9 +85,5 @@ public class PlatformPing {
 
   private static String pathSegment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

@@ -54,7 +54,7 @@ public record PresetDefaults(
     if (baseUrl == null || !takesBaseUrl(preset)) {
       return defaults;
     }
-    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    String base = UpstreamUrls.withoutTrailingSlash(baseUrl);
     List<String> paths = PATHS.get(preset);
     return new PresetDefaults(
         defaults.grantType,

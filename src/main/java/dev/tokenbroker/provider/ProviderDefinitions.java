@@ -75,7 +75,9 @@ public class ProviderDefinitions {
     }
 
     String redirectUri =
-        first(body.redirectUri(), stripSlash(config.publicUrl()) + "/v1/oauth/callback");
+        first(
+            body.redirectUri(),
+            UpstreamUrls.withoutTrailingSlash(config.publicUrl()) + "/v1/oauth/callback");
     if (grantType == GrantType.AUTHORIZATION_CODE) {
       UpstreamUrls.browserUrlProblem(redirectUri, defaults.httpsRedirectRequired())
           .ifPresent(
@@ -166,10 +168,6 @@ public class ProviderDefinitions {
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(scopes));
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static <T> T first(T explicit, T fallback) {

@@ -44,6 +44,11 @@ public final class UpstreamUrls {
     return Optional.empty();
   }
 
+  /** The URL without one trailing slash, so that paths can be appended to it. */
+  public static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
   static Optional<URI> parse(String value) {
     if (value == null || value.isBlank() || value.length() > 2048) {
       return Optional.empty();
