@@ -44,9 +44,10 @@ public class HeldTokenWrites {
     if (pending == null) {
       return true;
     }
+    TokenWrite sealed = null;
     try {
-      boolean stored =
-          store.storeRefreshed(grantId, pending.expectedVersion(), pending.seal().get());
+      sealed = pending.seal().get();
+      boolean stored = store.storeRefreshed(grantId, pending.expectedVersion(), sealed);
       held.remove(grantId, pending);
       if (stored) {
         LOG.infof("Stored the held refresh result of grant %s", grantId);
@@ -61,6 +62,10 @@ public class HeldTokenWrites {
       LOG.warnf(
           "Still cannot store the refresh result of grant %s (%s)",
           grantId, stillFailing.getClass().getSimpleName());
+      if (sealed != null) {
+        // sealed once is enough: later attempts only retry the database write
+        held.replace(grantId, pending, pending.withSealed(sealed));
+      }
       renewLease(grantId, pending);
       return false;
     }
@@ -84,5 +89,10 @@ public class HeldTokenWrites {
   }
 
   private record Held(
-      long expectedVersion, Supplier<TokenWrite> seal, String leaseOwner, Duration lease) {}
+      long expectedVersion, Supplier<TokenWrite> seal, String leaseOwner, Duration lease) {
+
+    Held withSealed(TokenWrite sealed) {
+      return new Held(expectedVersion, () -> sealed, leaseOwner, lease);
+    }
+  }
 }
