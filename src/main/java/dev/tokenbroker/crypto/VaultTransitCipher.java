@@ -3,7 +3,6 @@ package dev.tokenbroker.crypto;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.quarkus.vault.VaultTransitSecretEngine;
-import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.transit.ClearData;
 import io.quarkus.vault.transit.DecryptionRequest;
 import io.quarkus.vault.transit.EncryptionRequest;
@@ -161,7 +160,7 @@ public final class VaultTransitCipher implements SecretCipher {
     } catch (CryptoException e) {
       throw e;
     } catch (RuntimeException e) {
-      Integer status = status(e);
+      Integer status = CryptoUnavailableException.vaultStatus(e);
       if (status != null && status >= 400 && status < 500 && status != 403) {
         throw new CryptoException(
             "Vault Transit "
@@ -172,22 +171,7 @@ public final class VaultTransitCipher implements SecretCipher {
                 + status
                 + ")");
       }
-      throw new CryptoUnavailableException(
-          "Vault Transit "
-              + operation
-              + " failed ("
-              + (status == null ? e.getClass().getSimpleName() : "HTTP " + status)
-              + ")",
-          null);
+      throw CryptoUnavailableException.fromVault("Vault Transit " + operation, e);
     }
-  }
-
-  private static Integer status(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof VaultClientException client) {
-        return client.getStatus();
-      }
-    }
-    return null;
   }
 }

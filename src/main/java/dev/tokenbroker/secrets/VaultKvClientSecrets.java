@@ -2,7 +2,6 @@ package dev.tokenbroker.secrets;
 
 import dev.tokenbroker.crypto.CryptoUnavailableException;
 import io.quarkus.vault.client.VaultClient;
-import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2;
 import java.time.Duration;
 import java.util.Map;
@@ -85,15 +84,7 @@ final class VaultKvClientSecrets implements ClientSecretStore {
     } catch (TimeoutException e) {
       throw new CryptoUnavailableException("Vault KV " + operation + " timed out", null);
     } catch (ExecutionException e) {
-      Integer status =
-          e.getCause() instanceof VaultClientException client ? client.getStatus() : null;
-      throw new CryptoUnavailableException(
-          "Vault KV "
-              + operation
-              + " failed ("
-              + (status == null ? e.getCause().getClass().getSimpleName() : "HTTP " + status)
-              + ")",
-          null);
+      throw CryptoUnavailableException.fromVault("Vault KV " + operation, e.getCause());
     }
   }
 }
