@@ -47,15 +47,8 @@ class ProactiveRefreshTest {
 
   @Test
   void grantsStayFreshWithoutCallersAndNoRefreshTokenIsReused() throws Exception {
-    sim.reset();
-    sim.accessTokenLifetime(6);
-    String provider = unique("pro");
-    providers.add(provider);
-    Flows.registerCodeProvider(provider, sim, Map.of());
     int grants = 20;
-    for (int i = 0; i < grants; i++) {
-      importGrant(provider, "fresh-" + i, sim.issueRefreshTokenFor("r:profile"));
-    }
+    String provider = providerWithGrants("fresh", 6, grants);
     String dead = importGrant(provider, "dead", "rt-not-known-upstream");
 
     Thread.sleep(14_000);
@@ -101,15 +94,8 @@ class ProactiveRefreshTest {
   /** The issue's own case, at full length: 60-second tokens, no callers, two minutes. */
   @Test
   void sixtySecondTokensStayFreshForTwoMinutesWithoutCallers() throws Exception {
-    sim.reset();
-    sim.accessTokenLifetime(60);
-    String provider = unique("sixty");
-    providers.add(provider);
-    Flows.registerCodeProvider(provider, sim, Map.of());
     int grants = 10;
-    for (int i = 0; i < grants; i++) {
-      importGrant(provider, "sixty-" + i, sim.issueRefreshTokenFor("r:profile"));
-    }
+    String provider = providerWithGrants("sixty", 60, grants);
     Instant end = Instant.now().plusSeconds(125);
     while (Instant.now().isBefore(end)) {
       Thread.sleep(5_000);
@@ -136,6 +122,19 @@ class ProactiveRefreshTest {
       }
     }
     assertEquals(0, sim.reuseDetections());
+  }
+
+  /** A fresh simulator issuing tokens of this lifetime, a provider on it, and imported grants. */
+  private String providerWithGrants(String prefix, long lifetimeSeconds, int grants) {
+    sim.reset();
+    sim.accessTokenLifetime(lifetimeSeconds);
+    String provider = unique(prefix);
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    for (int i = 0; i < grants; i++) {
+      importGrant(provider, prefix + "-" + i, sim.issueRefreshTokenFor("r:profile"));
+    }
+    return provider;
   }
 
   private static String importGrant(String provider, String subject, String refreshToken) {
