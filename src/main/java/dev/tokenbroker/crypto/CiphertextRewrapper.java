@@ -121,9 +121,7 @@ public class CiphertextRewrapper {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scheduled() {
     try {
-      if (countOnOldKeys() > 0) {
-        rewrapAll();
-      }
+      rewrapAll(); // its last step recounts, which keeps the gauge current
     } catch (RuntimeException e) {
       LOG.warnf("Scheduled re-wrap did not run: %s", e.getMessage());
     }
