@@ -23,6 +23,7 @@ public final class ProblemCodes {
   public static final String UPSTREAM_UNAVAILABLE = "upstream_unavailable";
   public static final String CRYPTO_UNAVAILABLE = "crypto_unavailable";
   public static final String CONFLICT = "conflict";
+  public static final String STORE_UNAVAILABLE = "store_unavailable";
   public static final String INTERNAL_ERROR = "internal_error";
 
   private ProblemCodes() {}

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -24,6 +25,7 @@ public class ProblemMapper {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
   private static final long CRYPTO_RETRY_AFTER_SECONDS = 5;
+  private static final long STORE_RETRY_AFTER_SECONDS = 5;
 
   @ServerExceptionMapper
   public Response apiException(ApiException e, UriInfo uri) {
@@ -111,6 +113,10 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e, UriInfo uri) {
+    Optional<StoreFailures.Meaning> store = StoreFailures.classify(e);
+    if (store.isPresent()) {
+      return storeFailure(store.get(), e, uri);
+    }
     LOG.errorf(
         e, "Unexpected failure on %s (request %s)", uri.getPath(), MDC.get(RequestIds.MDC_KEY));
     return build(
@@ -120,6 +126,49 @@ public class ProblemMapper {
         uri,
         null,
         List.of());
+  }
+
+  private Response storeFailure(StoreFailures.Meaning meaning, Throwable e, UriInfo uri) {
+    return switch (meaning) {
+      case CONFLICT -> {
+        LOG.debugf("409 conflict on %s: %s", uri.getPath(), e.getClass().getSimpleName());
+        yield build(
+            409,
+            ProblemCodes.CONFLICT,
+            "A concurrent write of the same resource won; read it again and retry",
+            uri,
+            null,
+            List.of());
+      }
+      case INVALID_VALUE ->
+          build(
+              400,
+              ProblemCodes.INVALID_REQUEST,
+              "A value of the request cannot be stored (out of range or not valid text)",
+              uri,
+              null,
+              List.of());
+      case UNAVAILABLE -> {
+        LOG.warnf(
+            "503 store_unavailable on %s: the database failed (%s)",
+            uri.getPath(), rootCause(e).getClass().getSimpleName());
+        yield build(
+            503,
+            ProblemCodes.STORE_UNAVAILABLE,
+            "The database is unavailable; try again later",
+            uri,
+            STORE_RETRY_AFTER_SECONDS,
+            List.of());
+      }
+    };
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private Response badJson(JsonProcessingException e, UriInfo uri) {

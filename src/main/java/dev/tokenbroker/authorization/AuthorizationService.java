@@ -225,7 +225,8 @@ public class AuthorizationService {
                       tokens.refreshToken() != null,
                       refreshConfig.jitter(),
                       ThreadLocalRandom.current()));
-            });
+            })
+        .grant();
     cache.evict(provider.id(), request.subject);
     LOG.infof("Stored grant %s for provider %s after authorization", grant.id, provider.id());
     return CallbackOutcome.connected(request.returnUrl, grant.id);

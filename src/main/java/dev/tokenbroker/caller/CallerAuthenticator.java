@@ -1,33 +1,53 @@
 package dev.tokenbroker.caller;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
- * trip); deletes evict at once here and within the cache TTL on other replicas.
+ * trip) and re-read in the background every {@code broker.caller.auth-cache-ttl}; a re-read that
+ * fails (database down) keeps the key working, up to {@code auth-cache-max-staleness}. Deletes
+ * evict at once here and, through change notifications, on the other replicas.
  */
 @ApplicationScoped
 public class CallerAuthenticator {
 
   private final BootstrapAdminKey bootstrap;
   private final CallerStore store;
-  private final Cache<String, KnownKey> known;
+  private final LoadingCache<String, KnownKey> known;
 
+  @Inject
   public CallerAuthenticator(BootstrapAdminKey bootstrap, CallerStore store, CallerConfig config) {
+    this(bootstrap, store, config, Ticker.systemTicker(), ForkJoinPool.commonPool());
+  }
+
+  /** With the time source and the executor of background re-reads given (tests). */
+  CallerAuthenticator(
+      BootstrapAdminKey bootstrap,
+      CallerStore store,
+      CallerConfig config,
+      Ticker ticker,
+      Executor reloads) {
     this.bootstrap = bootstrap;
     this.store = store;
     this.known =
         Caffeine.newBuilder()
+            .ticker(ticker)
+            .executor(reloads)
             .maximumSize(config.authCacheSize())
-            .expireAfterWrite(config.authCacheTtl())
-            .build();
+            .refreshAfterWrite(config.authCacheTtl())
+            .expireAfterWrite(config.authCacheMaxStaleness())
+            .build(keyId -> store.findKey(keyId).orElse(null));
   }
 
   /** The caller behind an {@code Authorization} header value, or 401. */
@@ -38,10 +58,9 @@ public class CallerAuthenticator {
       return admin.get();
     }
     ApiKeys.Presented presented = ApiKeys.parse(key).orElseThrow(CallerAuthenticator::invalid);
-    KnownKey entry = known.getIfPresent(presented.keyId());
+    KnownKey entry = known.get(presented.keyId());
     if (entry == null) {
-      entry = store.findKey(presented.keyId()).orElseThrow(CallerAuthenticator::invalid);
-      known.put(presented.keyId(), entry);
+      throw invalid();
     }
     if (!ApiKeys.secretMatches(presented.secret(), entry.secretHash())) {
       throw invalid();

@@ -13,7 +13,6 @@ import dev.tokenbroker.token.TokenResponse;
 import dev.tokenbroker.token.TokenService;
 import dev.tokenbroker.upstream.OAuthErrorCodes;
 import dev.tokenbroker.upstream.UpstreamException;
-import dev.tokenbroker.upstream.UpstreamRateGuard;
 import dev.tokenbroker.upstream.UpstreamTokenClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -38,19 +37,16 @@ public class ConnectionTester {
   private final ProviderRegistry providers;
   private final TokenService tokens;
   private final UpstreamTokenClient upstream;
-  private final UpstreamRateGuard rateGuard;
   private final PlatformPing ping;
 
   public ConnectionTester(
       ProviderRegistry providers,
       TokenService tokens,
       UpstreamTokenClient upstream,
-      UpstreamRateGuard rateGuard,
       PlatformPing ping) {
     this.providers = providers;
     this.tokens = tokens;
     this.upstream = upstream;
-    this.rateGuard = rateGuard;
     this.ping = ping;
   }
 
@@ -93,29 +89,16 @@ public class ConnectionTester {
 
   private ConnectionCheck probeTokenEndpoint(ProviderSettings provider) {
     long started = System.nanoTime();
-    Optional<UpstreamRateGuard.Busy> busy =
-        rateGuard.tryAcquire(provider.id(), provider.minTokenRequestIntervalSeconds());
-    if (busy.isPresent()) {
-      return ConnectionCheck.failed(
-          "token_endpoint",
-          ProblemCodes.UPSTREAM_UNAVAILABLE,
-          "The provider's request interval allows the next token request in "
-              + Math.max(1, busy.get().opensIn().toSeconds())
-              + " s; try again then",
-          millisSince(started));
-    }
     String madeUpCode = "token-broker-connection-test-" + Ids.randomBase32(26);
     String verifier = provider.pkce() == PkceMethod.S256 ? Ids.randomBase32(64) : null;
     try {
-      upstream.exchangeCode(provider, madeUpCode, verifier);
-      rateGuard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
+      upstream.exchangeCode(provider, madeUpCode, verifier, Duration.ZERO);
       return ConnectionCheck.failed(
           "token_endpoint",
           ProblemCodes.UPSTREAM_REJECTED,
           "The token endpoint issued tokens for a made-up authorization code",
           millisSince(started));
     } catch (UpstreamException e) {
-      rateGuard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
       return classify(e, millisSince(started));
     }
   }

@@ -55,6 +55,18 @@ public class GrantEntity {
   @Column(name = "lease_expires_at")
   public Instant leaseExpiresAt;
 
+  /** Counts the refresh tokens this grant has held; bumped whenever a new one is stored. */
+  @Column(name = "refresh_token_generation")
+  public long refreshTokenGeneration;
+
+  /** The generation presented by a refresh call whose outcome is not known yet. */
+  @Column(name = "attempt_generation")
+  public Long attemptGeneration;
+
+  /** When that call started (the earliest, when several presented the same generation). */
+  @Column(name = "attempt_started_at")
+  public Instant attemptStartedAt;
+
   @Column(name = "refresh_failures")
   public int refreshFailures;
 

@@ -86,7 +86,8 @@ public class GrantService {
                   now,
                   expiresAt,
                   now);
-            });
+            })
+        .grant();
     cache.evict(providerId, body.subject());
     LOG.infof("Imported grant %s for provider %s", grant.id, providerId);
     audit.record(

@@ -8,11 +8,18 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** Database access for grants, including the refresh lease (DESIGN §3.3). */
+/**
+ * Every query on {@code oauth_grant}: lookups, the refresh lease and its attempt record (DESIGN
+ * §3.3, ADR 7), the scheduler's due grants and the provider cascade.
+ */
 @ApplicationScoped
 public class GrantStore {
 
@@ -42,40 +49,63 @@ public class GrantStore {
   }
 
   /**
-   * Takes the refresh lease when nobody holds it or the holder's lease ran out. One conditional
-   * UPDATE, so at most one replica wins.
+   * Takes the refresh lease when nobody holds it or the holder's lease ran out, and records in the
+   * same UPDATE that a call presenting the current refresh token generation may start now. An
+   * earlier attempt whose outcome is unknown (its holder died or lost the answer) stays recorded,
+   * with its own start time. Empty when another replica holds the lease or the grant is gone.
    */
   @Transactional
-  public boolean tryLease(String grantId, String owner, Duration duration) {
-    Instant now = clock.instant();
-    return em.createQuery(
-                "update GrantEntity g set g.leaseOwner = :owner, g.leaseExpiresAt = :until"
+  public Optional<GrantLease> tryLease(
+      String grantId, String owner, Duration duration, Consumer<GrantLease> ended) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    int taken =
+        em.createQuery(
+                "update GrantEntity g set g.leaseOwner = :owner, g.leaseExpiresAt = :until,"
+                    + " g.attemptGeneration = coalesce(g.attemptGeneration,"
+                    + " g.refreshTokenGeneration),"
+                    + " g.attemptStartedAt = coalesce(g.attemptStartedAt, :now)"
                     + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now)")
             .setParameter("owner", owner)
             .setParameter("until", now.plus(duration))
             .setParameter("id", grantId)
             .setParameter("now", now)
-            .executeUpdate()
-        == 1;
+            .executeUpdate();
+    if (taken != 1) {
+      return Optional.empty();
+    }
+    GrantEntity grant = em.find(GrantEntity.class, grantId);
+    boolean inherited =
+        grant.attemptStartedAt != null
+            && !grant.attemptStartedAt.equals(now)
+            && Long.valueOf(grant.refreshTokenGeneration).equals(grant.attemptGeneration);
+    em.detach(grant);
+    return Optional.of(new GrantLease(this, grant, owner, inherited, ended));
   }
 
-  /** Extends a lease this owner still holds; false when it holds none. */
+  /** Extends the leases this owner still holds; returns how many it still holds. */
   @Transactional
-  public boolean renewLease(String grantId, String owner, Duration duration) {
+  public int renewLeases(Collection<String> grantIds, String owner, Duration duration) {
+    if (grantIds.isEmpty()) {
+      return 0;
+    }
     return em.createQuery(
-                "update GrantEntity g set g.leaseExpiresAt = :until"
-                    + " where g.id = :id and g.leaseOwner = :owner")
-            .setParameter("until", clock.instant().plus(duration))
-            .setParameter("id", grantId)
-            .setParameter("owner", owner)
-            .executeUpdate()
-        == 1;
+            "update GrantEntity g set g.leaseExpiresAt = :until"
+                + " where g.id in :ids and g.leaseOwner = :owner")
+        .setParameter("until", clock.instant().plus(duration))
+        .setParameter("ids", grantIds)
+        .setParameter("owner", owner)
+        .executeUpdate();
   }
 
+  /**
+   * Releases a lease without a result. {@code keepAttempt}: a call may have reached the provider
+   * and its outcome is unknown, so the attempt record stays for whoever refreshes next.
+   */
   @Transactional
-  public void releaseLease(String grantId, String owner) {
+  void releaseLease(String grantId, String owner, boolean keepAttempt) {
     em.createQuery(
             "update GrantEntity g set g.leaseOwner = null, g.leaseExpiresAt = null"
+                + (keepAttempt ? "" : ", g.attemptGeneration = null, g.attemptStartedAt = null")
                 + " where g.id = :id and g.leaseOwner = :owner")
         .setParameter("id", grantId)
         .setParameter("owner", owner)
@@ -83,13 +113,17 @@ public class GrantStore {
   }
 
   /**
-   * Stores refreshed tokens and releases the lease in one transaction, only if nobody wrote the
-   * grant since {@code expectedVersion} was read. False when the grant changed or is gone.
+   * Stores refreshed tokens, clears the attempt and releases the lease in one transaction, only if
+   * nobody wrote the grant since {@code expectedVersion} was read. False when the grant changed or
+   * is gone. A rotated refresh token starts a new generation.
    */
   @Transactional
   public boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens) {
     String rotate =
-        tokens.refreshTokenCiphertext() == null ? "" : ", g.refreshTokenCiphertext = :refresh";
+        tokens.refreshTokenCiphertext() == null
+            ? ""
+            : ", g.refreshTokenCiphertext = :refresh,"
+                + " g.refreshTokenGeneration = g.refreshTokenGeneration + 1";
     var update =
         em.createQuery(
                 "update GrantEntity g set g.accessTokenCiphertext = :access,"
@@ -97,7 +131,8 @@ public class GrantStore {
                     + " g.accessTokenExpiresAt = :expires, g.lastRefreshedAt = :issued,"
                     + " g.nextRefreshAt = :next, g.status = :active, g.refreshFailures = 0,"
                     + " g.lastErrorCode = null, g.lastErrorAt = null, g.leaseOwner = null,"
-                    + " g.leaseExpiresAt = null, g.updatedAt = :now, g.version = g.version + 1"
+                    + " g.leaseExpiresAt = null, g.attemptGeneration = null,"
+                    + " g.attemptStartedAt = null, g.updatedAt = :now, g.version = g.version + 1"
                     + rotate
                     + " where g.id = :id and g.version = :version")
             .setParameter("access", tokens.accessTokenCiphertext())
@@ -120,8 +155,13 @@ public class GrantStore {
    * are dead upstream; {@code retryAt} schedules the next proactive attempt.
    */
   @Transactional
-  public void recordFailure(
-      String grantId, String owner, String errorCode, GrantStatus terminal, Instant retryAt) {
+  void recordFailure(
+      String grantId,
+      String owner,
+      String errorCode,
+      GrantStatus terminal,
+      Instant retryAt,
+      boolean keepAttempt) {
     Instant now = clock.instant();
     GrantEntity grant = em.find(GrantEntity.class, grantId);
     if (grant == null) {
@@ -149,6 +189,10 @@ public class GrantStore {
       grant.leaseOwner = null;
       grant.leaseExpiresAt = null;
     }
+    if (terminal != null || !keepAttempt) {
+      grant.attemptGeneration = null;
+      grant.attemptStartedAt = null;
+    }
     grant.updatedAt = now;
     grant.version++;
   }
@@ -158,7 +202,7 @@ public class GrantStore {
    * second authorization of the same subject). {@code seal} seals tokens for the row id.
    */
   @Transactional
-  public GrantEntity upsert(
+  public Upserted upsert(
       String providerId,
       String subject,
       List<String> scopes,
@@ -192,9 +236,13 @@ public class GrantStore {
     grant.accessTokenIssuedAt = tokens.issuedAt();
     grant.accessTokenExpiresAt = tokens.expiresAt();
     grant.nextRefreshAt = tokens.nextRefreshAt();
+    String replaced = created ? null : grant.refreshTokenCiphertext;
     if (tokens.refreshTokenCiphertext() != null || created) {
       grant.refreshTokenCiphertext = tokens.refreshTokenCiphertext();
+      grant.refreshTokenGeneration++;
     }
+    grant.attemptGeneration = null;
+    grant.attemptStartedAt = null;
     grant.lastRefreshedAt = tokens.accessTokenCiphertext() == null ? null : tokens.issuedAt();
     grant.refreshFailures = 0;
     grant.lastErrorCode = null;
@@ -206,7 +254,54 @@ public class GrantStore {
       grant.version++;
     }
     em.flush();
-    return grant;
+    return new Upserted(
+        grant,
+        replaced != null && !replaced.equals(grant.refreshTokenCiphertext) ? replaced : null);
+  }
+
+  /**
+   * The grant after an upsert, and the ciphertext of the refresh token it replaced (null when none
+   * was replaced), which the caller revokes upstream once this is committed.
+   */
+  public record Upserted(GrantEntity grant, String replacedRefreshTokenCiphertext) {}
+
+  /**
+   * Ids and providers of the most overdue active grants that nobody leases, for the scheduler;
+   * driven by the {@code next_refresh_at} index.
+   */
+  @Transactional
+  @SuppressWarnings("unchecked")
+  public List<Object[]> dueGrants(int limit) {
+    return em.createNativeQuery(
+            "select id, provider_id from oauth_grant where status = 'ACTIVE'"
+                + " and next_refresh_at <= ?1"
+                + " and (lease_expires_at is null or lease_expires_at < ?1)"
+                + " order by next_refresh_at")
+        .setParameter(1, Timestamp.from(clock.instant()))
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** Deletes every grant of a provider (its cascade delete); returns the grants deleted. */
+  @Transactional
+  public List<GrantEntity> deleteAllOf(String providerId) {
+    List<GrantEntity> grants =
+        em.createQuery("from GrantEntity g where g.providerId = :p", GrantEntity.class)
+            .setParameter("p", providerId)
+            .getResultList();
+    em.createQuery("delete from GrantEntity g where g.providerId = :p")
+        .setParameter("p", providerId)
+        .executeUpdate();
+    grants.forEach(em::detach);
+    return grants;
+  }
+
+  @Transactional
+  public long countOf(String providerId) {
+    return em.createQuery(
+            "select count(g) from GrantEntity g where g.providerId = :p", Long.class)
+        .setParameter("p", providerId)
+        .getSingleResult();
   }
 
   /** Makes every active grant of the provider due now (operations and benchmarks). */

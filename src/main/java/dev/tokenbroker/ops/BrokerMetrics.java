@@ -51,4 +51,25 @@ public class BrokerMetrics {
         .register(registry)
         .record(took);
   }
+
+  /**
+   * {@code broker_refresh_interrupted_total{provider}}: grants lost because a refresh whose outcome
+   * was unknown (crash, timeout, dropped connection) was then refused by the provider.
+   */
+  public void refreshInterrupted(String provider) {
+    Counter.builder("broker.refresh.interrupted")
+        .description("Grants that turned reauthorization_required after an interrupted refresh")
+        .tag("provider", provider)
+        .register(registry)
+        .increment();
+  }
+
+  /** {@code broker_refresh_grace_retries_total{provider}}: calls repeated in the reuse grace. */
+  public void graceRetry(String provider) {
+    Counter.builder("broker.refresh.grace.retries")
+        .description("Refresh calls repeated with the same refresh token within its grace window")
+        .tag("provider", provider)
+        .register(registry)
+        .increment();
+  }
 }

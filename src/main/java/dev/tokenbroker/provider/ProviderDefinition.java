@@ -21,4 +21,5 @@ public record ProviderDefinition(
     PkceMethod pkce,
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
-    Integer keepAliveSeconds) {}
+    Integer keepAliveSeconds,
+    int refreshTokenReuseGraceSeconds) {}

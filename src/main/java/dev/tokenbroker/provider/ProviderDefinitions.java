@@ -15,6 +15,7 @@ public class ProviderDefinitions {
   public static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9-]{1,64}");
   static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.75;
   private static final int MAX_KEEP_ALIVE_SECONDS = 366 * 24 * 3600;
+  private static final int MAX_REUSE_GRACE_SECONDS = 3600;
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
 
   private final BrokerConfig config;
@@ -100,6 +101,12 @@ public class ProviderDefinitions {
       throw invalidRequest(
           "keep_alive_seconds", "must be between 60 and " + MAX_KEEP_ALIVE_SECONDS + " (a year)");
     }
+    int reuseGrace = first(body.refreshTokenReuseGraceSeconds(), 0);
+    if (reuseGrace < 0 || reuseGrace > MAX_REUSE_GRACE_SECONDS) {
+      throw invalidRequest(
+          "refresh_token_reuse_grace_seconds",
+          "must be between 0 and " + MAX_REUSE_GRACE_SECONDS);
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -122,7 +129,8 @@ public class ProviderDefinitions {
         first(body.pkce(), defaults.pkce()),
         minInterval,
         ratio,
-        keepAlive);
+        keepAlive,
+        reuseGrace);
   }
 
   public static void requireValidId(String id) {

@@ -67,6 +67,9 @@ public class ProviderEntity {
   @Column(name = "keep_alive_seconds")
   public Integer keepAliveSeconds;
 
+  @Column(name = "refresh_token_reuse_grace_seconds")
+  public int refreshTokenReuseGraceSeconds;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

@@ -76,7 +76,8 @@ public class ProviderRegistry {
             p.pkce,
             p.minTokenRequestIntervalSeconds,
             p.refreshAheadRatio,
-            p.keepAliveSeconds));
+            p.keepAliveSeconds,
+            p.refreshTokenReuseGraceSeconds));
   }
 
   void onChange(@Observes ProviderChanged changed) {

@@ -24,7 +24,8 @@ public record ProviderRequest(
     PkceMethod pkce,
     Integer minTokenRequestIntervalSeconds,
     Double refreshAheadRatio,
-    Integer keepAliveSeconds) {
+    Integer keepAliveSeconds,
+    Integer refreshTokenReuseGraceSeconds) {
 
   /** Never print the client secret. */
   @Override

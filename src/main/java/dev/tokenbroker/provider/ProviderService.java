@@ -82,6 +82,7 @@ public class ProviderService {
     entity.minTokenRequestIntervalSeconds = def.minTokenRequestIntervalSeconds();
     entity.refreshAheadRatio = def.refreshAheadRatio();
     entity.keepAliveSeconds = def.keepAliveSeconds();
+    entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
     entity.updatedAt = now;
     if (created) {
       em.persist(entity);

@@ -21,7 +21,8 @@ public record ProviderSettings(
     PkceMethod pkce,
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
-    Integer keepAliveSeconds) {
+    Integer keepAliveSeconds,
+    int refreshTokenReuseGraceSeconds) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -24,6 +24,7 @@ public record ProviderView(
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
     Integer keepAliveSeconds,
+    int refreshTokenReuseGraceSeconds,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -48,6 +49,7 @@ public record ProviderView(
         p.minTokenRequestIntervalSeconds,
         p.refreshAheadRatio,
         p.keepAliveSeconds,
+        p.refreshTokenReuseGraceSeconds,
         p.createdAt,
         p.updatedAt);
   }

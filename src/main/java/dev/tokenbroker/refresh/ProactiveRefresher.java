@@ -1,13 +1,10 @@
 package dev.tokenbroker.refresh;
 
+import dev.tokenbroker.grant.GrantStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,21 +27,19 @@ public class ProactiveRefresher {
 
   private static final Logger LOG = Logger.getLogger(ProactiveRefresher.class);
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final GrantRefresher refresher;
   private final RefreshConfig.Proactive config;
-  private final Clock clock;
   private final ThreadPoolExecutor workers;
   private final Map<String, Semaphore> perProvider = new ConcurrentHashMap<>();
   private final AtomicInteger refreshed = new AtomicInteger();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
   public ProactiveRefresher(
-      EntityManager em, GrantRefresher refresher, RefreshConfig config, Clock clock) {
-    this.em = em;
+      GrantStore store, GrantRefresher refresher, RefreshConfig config) {
+    this.store = store;
     this.refresher = refresher;
     this.config = config.proactive();
-    this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.workers =
         new ThreadPoolExecutor(
@@ -72,7 +67,7 @@ public class ProactiveRefresher {
     if (capacity == 0) {
       return;
     }
-    for (Object[] due : dueGrants(Math.min(capacity, config.batchSize()))) {
+    for (Object[] due : store.dueGrants(Math.min(capacity, config.batchSize()))) {
       String grantId = (String) due[0];
       if (!queued.add(grantId)) {
         continue;
@@ -103,20 +98,6 @@ public class ProactiveRefresher {
     } finally {
       queued.remove(grantId);
     }
-  }
-
-  @Transactional
-  @SuppressWarnings("unchecked")
-  List<Object[]> dueGrants(int limit) {
-    Timestamp now = Timestamp.from(clock.instant());
-    return em.createNativeQuery(
-            "select id, provider_id from oauth_grant where status = 'ACTIVE'"
-                + " and next_refresh_at <= ?1"
-                + " and (lease_expires_at is null or lease_expires_at < ?1)"
-                + " order by next_refresh_at")
-        .setParameter(1, now)
-        .setMaxResults(limit)
-        .getResultList();
   }
 
   /** Grants this replica refreshed proactively since start. */

@@ -9,11 +9,15 @@ import java.time.Duration;
 public interface RefreshConfig {
 
   /**
-   * How long a replica holds a grant while it refreshes. Must exceed the upstream request timeout
-   * with room to store the result, or another replica could reuse a rotated token.
+   * How long a refresh lease lasts without renewal: how soon the grants of a replica that died are
+   * taken over. Its holder renews it every {@link #leaseRenewal()} while it works (ADR 7).
    */
-  @WithDefault("60s")
+  @WithDefault("2s")
   Duration leaseDuration();
+
+  /** How often a replica renews the leases it holds; well below {@link #leaseDuration()}. */
+  @WithDefault("500ms")
+  Duration leaseRenewal();
 
   /** How long a caller waits for another replica's refresh before giving up with 503. */
   @WithDefault("20s")
@@ -26,13 +30,6 @@ public interface RefreshConfig {
   /** Share of the lifetime by which the next proactive refresh is moved earlier at random. */
   @WithDefault("0.05")
   double jitter();
-
-  /**
-   * How long a refresh may wait for the provider's next request slot (its minimum interval or a
-   * Retry-After) before the caller gets 503 instead.
-   */
-  @WithDefault("12s")
-  Duration maxRateWait();
 
   /** Proactive refresh of grants before callers need them. */
   Proactive proactive();

@@ -148,7 +148,8 @@ public class TokenService {
               provider.id(),
               ProviderSettings.CLIENT_SUBJECT,
               scopes,
-              id -> new TokenWrite(null, null, null, null, null, now)));
+              id -> new TokenWrite(null, null, null, null, null, now))
+          .grant());
     } catch (RuntimeException raced) {
       return store
           .findBySubject(provider.id(), ProviderSettings.CLIENT_SUBJECT)

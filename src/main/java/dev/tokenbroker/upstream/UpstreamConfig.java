@@ -15,6 +15,13 @@ public interface UpstreamConfig {
   @WithDefault("15s")
   Duration requestTimeout();
 
+  /**
+   * How long a token request may wait for the provider's next request slot (its minimum interval
+   * or a Retry-After) before the caller gets 503 instead.
+   */
+  @WithDefault("12s")
+  Duration maxRateWait();
+
   /** Lifetime assumed when a provider returns no {@code expires_in}. */
   @WithDefault("1h")
   Duration assumedTokenLifetime();

@@ -104,6 +104,14 @@ public class UpstreamException extends RuntimeException {
     return retriable;
   }
 
+  /**
+   * True when the request may have been processed without the broker learning the outcome: it timed
+   * out or its connection was lost after it was sent. A rotating provider may have rotated.
+   */
+  public boolean outcomeUnknown() {
+    return kind == Kind.UNAVAILABLE && status == 0 && !retriable && error == null;
+  }
+
   public Kind kind() {
     return kind;
   }

@@ -38,6 +38,7 @@ public class UpstreamTokenClient {
   private final Clock clock;
   private final BrokerMetrics metrics;
   private final ProviderGuards guards;
+  private final TokenRequestPacer pacer;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
 
   public UpstreamTokenClient(
@@ -45,35 +46,50 @@ public class UpstreamTokenClient {
       UpstreamConfig config,
       Clock clock,
       BrokerMetrics metrics,
-      ProviderGuards guards) {
+      ProviderGuards guards,
+      TokenRequestPacer pacer) {
     this.oidcClients = oidcClients;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     this.guards = guards;
+    this.pacer = pacer;
   }
 
   /** RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5 when there is one. */
   public IssuedTokens exchangeCode(ProviderSettings provider, String code, String verifier) {
+    return exchangeCode(provider, code, verifier, config.maxRateWait());
+  }
+
+  /**
+   * As {@link #exchangeCode(ProviderSettings, String, String)}, waiting at most {@code maxRateWait}
+   * for the provider's request slot.
+   */
+  public IssuedTokens exchangeCode(
+      ProviderSettings provider, String code, String verifier, Duration maxRateWait) {
     Map<String, String> params = new HashMap<>();
     params.put("code", code);
     params.put("redirect_uri", provider.redirectUri());
     if (verifier != null) {
       params.put("code_verifier", verifier);
     }
-    return call(provider, "authorization_code", c -> c.getTokens(params));
+    return call(provider, "authorization_code", maxRateWait, c -> c.getTokens(params));
   }
 
   /** RFC 6749 §6. */
   public IssuedTokens refresh(ProviderSettings provider, String refreshToken) {
-    return call(provider, "refresh_token", c -> c.refreshTokens(refreshToken, Map.of()));
+    return call(
+        provider,
+        "refresh_token",
+        config.maxRateWait(),
+        c -> c.refreshTokens(refreshToken, Map.of()));
   }
 
   /** RFC 6749 §4.4. */
   public IssuedTokens clientCredentials(ProviderSettings provider, List<String> scopes) {
     Map<String, String> params =
         scopes.isEmpty() ? Map.of() : Map.of("scope", String.join(" ", scopes));
-    return call(provider, "client_credentials", c -> c.getTokens(params));
+    return call(provider, "client_credentials", config.maxRateWait(), c -> c.getTokens(params));
   }
 
   /** RFC 7009 revocation of a refresh token; false when the provider offers none. */
@@ -91,11 +107,17 @@ public class UpstreamTokenClient {
     }
   }
 
+  /** One paced, guarded call: the provider's rate slot, its circuit breaker and safe retries. */
   private IssuedTokens call(
       ProviderSettings provider,
       String grant,
+      Duration maxRateWait,
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
-    Tokens tokens = guards.call(provider, () -> attempt(provider, grant, op), Tokens.class);
+    Tokens tokens =
+        pacer.paced(
+            provider,
+            maxRateWait,
+            () -> guards.call(provider, () -> attempt(provider, grant, op), Tokens.class));
     Instant now = clock.instant();
     Long expiresAt = tokens.getAccessTokenExpiresAt();
     return new IssuedTokens(
@@ -192,7 +214,7 @@ public class UpstreamTokenClient {
           "Could not set up the token client of provider %s (%s)",
           provider.id(), e.getClass().getSimpleName());
       throw UpstreamException.unavailable(
-          "Could not set up the token client of provider " + provider.id(), false);
+          "Could not set up the token client of provider " + provider.id(), true);
     }
   }
 

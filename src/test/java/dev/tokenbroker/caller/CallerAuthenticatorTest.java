@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CallerAuthenticatorTest {
@@ -22,16 +23,61 @@ class CallerAuthenticatorTest {
 
   private final Map<String, CallerAuthenticator.KnownKey> stored = new HashMap<>();
   private final AtomicInteger lookups = new AtomicInteger();
+  private final AtomicLong nanos = new AtomicLong();
+  private volatile boolean databaseDown;
   private final CallerStore store =
       new CallerStore(null, null) {
         @Override
         public Optional<CallerAuthenticator.KnownKey> findKey(String keyId) {
           lookups.incrementAndGet();
+          if (databaseDown) {
+            throw new IllegalStateException("simulated database outage");
+          }
           return Optional.ofNullable(stored.get(keyId));
         }
       };
   private final CallerAuthenticator authenticator =
-      new CallerAuthenticator(new BootstrapAdminKey(config(BOOTSTRAP)), store, cacheConfig());
+      new CallerAuthenticator(
+          new BootstrapAdminKey(config(BOOTSTRAP)),
+          store,
+          cacheConfig(),
+          nanos::get,
+          Runnable::run);
+
+  private void advance(Duration duration) {
+    nanos.addAndGet(duration.toNanos());
+  }
+
+  @Test
+  void whenTheDatabaseIsDownAKnownKeyKeepsWorkingUpToTheStalenessLimit() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    authenticator.authenticate("Bearer " + key.apiKey());
+    databaseDown = true;
+    advance(Duration.ofMinutes(6));
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()));
+    assertEquals(2, lookups.get(), "a re-read was tried and failed");
+    advance(Duration.ofMinutes(50));
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()));
+    advance(Duration.ofMinutes(5));
+    assertThrows(
+        IllegalStateException.class,
+        () -> authenticator.authenticate("Bearer " + key.apiKey()),
+        "past an hour the key needs the database again");
+    databaseDown = false;
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()), "recovers");
+  }
+
+  @Test
+  void aKeyDeletedElsewhereStopsWorkingAfterItsReRead() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    authenticator.authenticate("Bearer " + key.apiKey());
+    stored.remove(key.keyId());
+    advance(Duration.ofMinutes(4));
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()), "not re-read yet");
+    advance(Duration.ofMinutes(2));
+    authenticator.authenticate("Bearer " + key.apiKey());
+    assertThrows(ApiException.class, () -> authenticator.authenticate("Bearer " + key.apiKey()));
+  }
 
   @Test
   void authenticateWhenKeySeenBeforeThenNoStoreLookup() {
@@ -91,6 +137,11 @@ class CallerAuthenticatorTest {
       @Override
       public Duration authCacheTtl() {
         return Duration.ofMinutes(5);
+      }
+
+      @Override
+      public Duration authCacheMaxStaleness() {
+        return Duration.ofHours(1);
       }
 
       @Override

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,21 +42,49 @@ class GrantLeaseTest {
             .path("id");
   }
 
-  @Test
-  void leaseIsExclusiveUntilReleasedByItsOwner() {
-    assertTrue(store.tryLease(grantId, "a", Duration.ofMinutes(1)));
-    assertFalse(store.tryLease(grantId, "b", Duration.ofMinutes(1)));
-    store.releaseLease(grantId, "b");
-    assertFalse(store.tryLease(grantId, "b", Duration.ofMinutes(1)), "only the owner releases");
-    store.releaseLease(grantId, "a");
-    assertTrue(store.tryLease(grantId, "b", Duration.ofMinutes(1)));
+  private Optional<GrantLease> lease(String owner, Duration duration) {
+    return store.tryLease(grantId, owner, duration, ended -> {});
   }
 
   @Test
-  void expiredLeaseCanBeTakenOver() throws InterruptedException {
-    assertTrue(store.tryLease(grantId, "crashed", Duration.ofMillis(1)));
+  void leaseIsExclusiveUntilReleasedByItsOwner() {
+    GrantLease a = lease("a", Duration.ofMinutes(1)).orElseThrow();
+    assertTrue(lease("b", Duration.ofMinutes(1)).isEmpty());
+    store.releaseLease(grantId, "b", false);
+    assertTrue(lease("b", Duration.ofMinutes(1)).isEmpty(), "only the owner releases");
+    a.close();
+    assertTrue(lease("b", Duration.ofMinutes(1)).isPresent());
+  }
+
+  @Test
+  void expiredLeaseCanBeTakenOverAndItsAttemptCountsAsInterrupted() throws InterruptedException {
+    GrantLease crashed = lease("crashed", Duration.ofMillis(1)).orElseThrow();
+    assertFalse(crashed.interrupted(), "a first attempt is not interrupted");
     Thread.sleep(20);
-    assertTrue(store.tryLease(grantId, "b", Duration.ofMinutes(1)));
+    GrantLease next = lease("b", Duration.ofMinutes(1)).orElseThrow();
+    assertTrue(next.interrupted(), "the dead holder's attempt is inherited");
+    assertEquals(crashed.attemptStartedAt(), next.attemptStartedAt(), "its start time is kept");
+  }
+
+  @Test
+  void releaseWithoutCallClearsTheAttemptButAnUnknownOutcomeKeepsIt() {
+    lease("a", Duration.ofMinutes(1)).orElseThrow().close();
+    assertFalse(lease("b", Duration.ofMinutes(1)).orElseThrow().interrupted());
+    store.releaseLease(grantId, "b", false);
+
+    GrantLease timedOut = lease("c", Duration.ofMinutes(1)).orElseThrow();
+    timedOut.outcomeUnknown();
+    timedOut.close();
+    assertTrue(lease("d", Duration.ofMinutes(1)).orElseThrow().interrupted());
+  }
+
+  @Test
+  void renewalKeepsALeaseAliveOnlyForItsOwner() throws InterruptedException {
+    lease("a", Duration.ofMillis(300)).orElseThrow();
+    assertEquals(1, store.renewLeases(List.of(grantId), "a", Duration.ofMinutes(1)));
+    assertEquals(0, store.renewLeases(List.of(grantId), "b", Duration.ofMinutes(1)));
+    Thread.sleep(400);
+    assertTrue(lease("b", Duration.ofMinutes(1)).isEmpty(), "the renewed lease still holds");
   }
 
   @Test
@@ -64,12 +93,28 @@ class GrantLeaseTest {
     dev.tokenbroker.support.Concurrently.run(
         32,
         () -> {
-          if (store.tryLease(grantId, Thread.currentThread().getName(), Duration.ofMinutes(1))) {
+          if (lease(Thread.currentThread().getName(), Duration.ofMinutes(1)).isPresent()) {
             winners.incrementAndGet();
           }
           return null;
         });
     assertEquals(1, winners.get());
+  }
+
+  @Test
+  void aRotatedRefreshTokenStartsANewGenerationAndClearsTheAttempt() {
+    GrantLease lease = lease("a", Duration.ofMinutes(1)).orElseThrow();
+    lease.outcomeUnknown();
+    Instant now = Instant.now();
+    GrantEntity before = lease.grant();
+    assertTrue(
+        lease.store(
+            new TokenWrite(null, "new-ciphertext", "openid", now, now.plusSeconds(60), now)));
+    GrantEntity after = store.find(grantId).orElseThrow();
+    assertEquals(before.refreshTokenGeneration + 1, after.refreshTokenGeneration);
+    assertEquals(null, after.attemptStartedAt);
+    assertEquals(null, after.leaseOwner);
+    assertFalse(lease("b", Duration.ofMinutes(1)).orElseThrow().interrupted());
   }
 
   @Test

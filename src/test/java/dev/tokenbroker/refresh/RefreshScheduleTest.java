@@ -112,6 +112,7 @@ class RefreshScheduleTest {
         PkceMethod.S256,
         0,
         0.75,
-        keepAliveSeconds);
+        keepAliveSeconds,
+        0);
   }
 }

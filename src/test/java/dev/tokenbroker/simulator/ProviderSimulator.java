@@ -105,6 +105,11 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile Platform platform = Platform.GENERIC;
   private volatile long minIssueIntervalMillis = 0;
   private volatile Storm storm;
+  private volatile long reuseGraceMillis = 0;
+  private volatile double loseResponseChance = 0;
+  private final AtomicInteger responsesToLose = new AtomicInteger();
+  private final AtomicInteger lostResponses = new AtomicInteger();
+  private final AtomicInteger graceReuses = new AtomicInteger();
   private final AtomicInteger stormFaults = new AtomicInteger();
 
   /** When the last client_credentials request was accepted (for the minimum interval). */
@@ -160,6 +165,11 @@ public final class ProviderSimulator implements AutoCloseable {
     minIssueIntervalMillis = 0;
     storm = null;
     stormFaults.set(0);
+    reuseGraceMillis = 0;
+    loseResponseChance = 0;
+    responsesToLose.set(0);
+    lostResponses.set(0);
+    graceReuses.set(0);
     maxConcurrentRefreshes.set(0);
     accessTokenLifetimeSeconds = 3600;
     rotateRefreshTokens = true;
@@ -301,6 +311,37 @@ public final class ProviderSimulator implements AutoCloseable {
     Map<String, List<Long>> times = new HashMap<>();
     families.forEach((id, family) -> times.put(id, List.copyOf(family.refreshedAtMillis)));
     return times;
+  }
+
+  /**
+   * Like many providers (Okta, Auth0, Keycloak's max reuse, django-oauth-toolkit): a rotated-away
+   * refresh token is still accepted for this long and answers with the same new pair.
+   */
+  public ProviderSimulator reuseGrace(java.time.Duration grace) {
+    reuseGraceMillis = grace.toMillis();
+    return this;
+  }
+
+  /** The next {@code count} refreshes are processed (rotated), then the connection is dropped. */
+  public ProviderSimulator loseNextResponses(int count) {
+    responsesToLose.set(count);
+    return this;
+  }
+
+  /** Each refresh is processed and then has its connection dropped with this probability. */
+  public ProviderSimulator loseResponses(double chance) {
+    loseResponseChance = chance;
+    return this;
+  }
+
+  /** Refreshes that were processed but whose answer was dropped. */
+  public int lostResponses() {
+    return lostResponses.get();
+  }
+
+  /** Rotated-away refresh tokens accepted within the reuse grace window. */
+  public int graceReuses() {
+    return graceReuses.get();
   }
 
   public int reuseDetections() {
@@ -521,8 +562,15 @@ public final class ProviderSimulator implements AutoCloseable {
         respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
         return;
       }
+      String body;
       synchronized (family) {
-        if (!presented.equals(family.currentRefreshToken)) {
+        long nowMillis = System.currentTimeMillis();
+        if (presented.equals(family.previousRefreshToken)
+            && family.lastAnswer != null
+            && nowMillis - family.rotatedAtMillis < reuseGraceMillis) {
+          graceReuses.incrementAndGet();
+          body = family.lastAnswer;
+        } else if (!presented.equals(family.currentRefreshToken)) {
           family.revoked = true;
           reuseDetections.incrementAndGet();
           respond(
@@ -530,17 +578,36 @@ public final class ProviderSimulator implements AutoCloseable {
               400,
               "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token reuse detected\"}");
           return;
-        }
-        family.refreshedAtMillis.add(System.currentTimeMillis());
-        if (rotateRefreshTokens) {
-          family.currentRefreshToken = "rt-" + random();
-          familyByRefreshToken.put(family.currentRefreshToken, family);
+        } else {
+          family.refreshedAtMillis.add(nowMillis);
+          if (rotateRefreshTokens) {
+            family.previousRefreshToken = family.currentRefreshToken;
+            family.rotatedAtMillis = nowMillis;
+            family.currentRefreshToken = "rt-" + random();
+            familyByRefreshToken.put(family.currentRefreshToken, family);
+          }
+          body = tokens(family, rotateRefreshTokens);
+          family.lastAnswer = body;
         }
       }
-      respond(exchange, 200, tokens(family, rotateRefreshTokens));
+      if (loseThisResponse()) {
+        lostResponses.incrementAndGet();
+        // processed, answer never sent: closing before the headers drops the connection
+        exchange.close();
+        return;
+      }
+      respond(exchange, 200, body);
     } finally {
       concurrentRefreshes.decrementAndGet();
     }
+  }
+
+  private boolean loseThisResponse() {
+    if (responsesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return true;
+    }
+    double chance = loseResponseChance;
+    return chance > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < chance;
   }
 
   private void revoke(HttpExchange exchange) throws IOException {
@@ -679,6 +746,9 @@ public final class ProviderSimulator implements AutoCloseable {
     final List<Long> refreshedAtMillis =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     volatile String currentRefreshToken;
+    volatile String previousRefreshToken;
+    volatile long rotatedAtMillis;
+    volatile String lastAnswer;
     volatile boolean revoked;
 
     Family(String id, String scope) {

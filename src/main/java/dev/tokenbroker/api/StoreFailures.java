@@ -1,0 +1,54 @@
+package dev.tokenbroker.api;
+
+import jakarta.persistence.OptimisticLockException;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Recognizes database failures in a cause chain and says what the caller is told: a write that lost
+ * to a concurrent one is 409 {@code conflict}, a value the database cannot hold is 400, and
+ * anything else (down, unreachable, pool exhausted, commit failed) is 503 {@code
+ * store_unavailable}: never a 500.
+ */
+final class StoreFailures {
+
+  /** What a database failure means for the request. */
+  enum Meaning {
+    CONFLICT,
+    INVALID_VALUE,
+    UNAVAILABLE
+  }
+
+  private StoreFailures() {}
+
+  static Optional<Meaning> classify(Throwable failure) {
+    boolean persistence = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof OptimisticLockException
+          || t instanceof org.hibernate.StaleStateException) {
+        return Optional.of(Meaning.CONFLICT);
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && state.startsWith("23")) {
+          return Optional.of(Meaning.CONFLICT);
+        }
+        if (state != null && state.startsWith("22")) {
+          return Optional.of(Meaning.INVALID_VALUE);
+        }
+        return Optional.of(Meaning.UNAVAILABLE);
+      }
+      persistence |=
+          t instanceof jakarta.persistence.PersistenceException
+              || t instanceof org.hibernate.HibernateException
+              || t instanceof jakarta.transaction.TransactionalException
+              || t instanceof jakarta.transaction.RollbackException
+              || t instanceof jakarta.transaction.SystemException
+              || t.getClass().getName().startsWith("io.agroal.");
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return persistence ? Optional.of(Meaning.UNAVAILABLE) : Optional.empty();
+  }
+}

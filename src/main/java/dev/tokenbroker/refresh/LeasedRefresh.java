@@ -1,0 +1,199 @@
+package dev.tokenbroker.refresh;
+
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
+import dev.tokenbroker.grant.GrantCache;
+import dev.tokenbroker.grant.GrantEntity;
+import dev.tokenbroker.grant.GrantLease;
+import dev.tokenbroker.grant.GrantSecrets;
+import dev.tokenbroker.grant.GrantSnapshot;
+import dev.tokenbroker.grant.GrantStatus;
+import dev.tokenbroker.grant.TokenWrite;
+import dev.tokenbroker.ops.BrokerMetrics;
+import dev.tokenbroker.ops.Sleeper;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.Scopes;
+import dev.tokenbroker.upstream.IssuedTokens;
+import dev.tokenbroker.upstream.UpstreamException;
+import dev.tokenbroker.upstream.UpstreamTokenClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The one refresh path, for callers and the scheduler alike: with the grant's lease held, call the
+ * provider, then seal and store the result, or record the failure.
+ */
+@ApplicationScoped
+public class LeasedRefresh {
+
+  private static final Logger LOG = Logger.getLogger(LeasedRefresh.class);
+
+  private final GrantSecrets secrets;
+  private final GrantCache cache;
+  private final UpstreamTokenClient upstream;
+  private final HeldTokenWrites held;
+  private final RefreshFailurePolicy failures;
+  private final RefreshConfig config;
+  private final AuditLog audit;
+  private final BrokerMetrics metrics;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  public LeasedRefresh(
+      GrantSecrets secrets,
+      GrantCache cache,
+      UpstreamTokenClient upstream,
+      HeldTokenWrites held,
+      RefreshFailurePolicy failures,
+      RefreshConfig config,
+      AuditLog audit,
+      BrokerMetrics metrics,
+      Clock clock,
+      Sleeper sleeper) {
+    this.secrets = secrets;
+    this.cache = cache;
+    this.upstream = upstream;
+    this.held = held;
+    this.failures = failures;
+    this.config = config;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  /** Refreshes the leased grant; the lease ends here (stored, failed, or held with its result). */
+  GrantSnapshot refresh(GrantLease lease, ProviderSettings provider) {
+    GrantEntity grant = lease.grant();
+    IssuedTokens tokens;
+    try {
+      tokens = callWithinGrace(lease, provider);
+    } catch (UpstreamException e) {
+      throw failures.failed(lease, provider, e);
+    }
+    storeOrHold(lease, () -> seal(provider, grant, tokens));
+    GrantSnapshot fresh =
+        new GrantSnapshot(
+            grant.id,
+            grant.providerId,
+            grant.subject,
+            Scopes.parse(grant.scopes),
+            GrantStatus.ACTIVE,
+            tokens.accessToken(),
+            tokens.issuedAt(),
+            tokens.expiresAt(),
+            tokens.scope() != null ? tokens.scope() : grant.scopes);
+    cache.put(fresh);
+    audit.record(
+        AuditEvent.success(AuditActions.GRANT_REFRESHED)
+            .provider(grant.providerId)
+            .grant(grant.id)
+            .subject(grant.subject)
+            .detail(tokens.refreshToken() == null ? null : "refresh token rotated"));
+    LOG.debugf(
+        "Refreshed grant %s of provider %s; access token expires %s%s",
+        grant.id,
+        provider.id(),
+        tokens.expiresAt(),
+        tokens.refreshToken() == null ? "" : " (refresh token rotated)");
+    return fresh;
+  }
+
+  /**
+   * Calls the provider; a call whose outcome was lost (timeout, dropped connection) is repeated at
+   * once with the same refresh token while the provider's reuse grace window is open, never after.
+   */
+  private IssuedTokens callWithinGrace(GrantLease lease, ProviderSettings provider) {
+    try {
+      return call(provider, lease.grant());
+    } catch (UpstreamException e) {
+      if (!e.outcomeUnknown() || provider.usesClientCredentials()) {
+        throw e;
+      }
+      lease.outcomeUnknown();
+      if (!ReuseGraceWindow.open(
+          lease.attemptStartedAt(), provider.refreshTokenReuseGraceSeconds(), clock.instant())) {
+        throw e;
+      }
+      metrics.graceRetry(provider.id());
+      LOG.infof(
+          "Refresh of grant %s at %s lost its answer; presenting the same refresh token again"
+              + " within the provider's %d-s reuse grace window",
+          lease.grantId(), provider.id(), provider.refreshTokenReuseGraceSeconds());
+      return call(provider, lease.grant());
+    }
+  }
+
+  private IssuedTokens call(ProviderSettings provider, GrantEntity grant) {
+    if (provider.usesClientCredentials()) {
+      return upstream.clientCredentials(provider, Scopes.parse(grant.scopes));
+    }
+    String refreshToken = secrets.openRefreshToken(grant);
+    if (refreshToken == null) {
+      throw new UpstreamException(
+          UpstreamException.Kind.GRANT_REJECTED,
+          0,
+          RefreshFailurePolicy.NO_REFRESH_TOKEN,
+          null,
+          "The grant holds no refresh token",
+          null);
+    }
+    return upstream.refresh(provider, refreshToken);
+  }
+
+  private TokenWrite seal(ProviderSettings provider, GrantEntity grant, IssuedTokens tokens) {
+    String scope = tokens.scope() != null ? tokens.scope() : grant.scopes;
+    GrantSecrets.Sealed sealed =
+        secrets.seal(grant.id, tokens.accessToken(), tokens.refreshToken());
+    return new TokenWrite(
+        sealed.accessToken(),
+        sealed.refreshToken(),
+        scope,
+        tokens.issuedAt(),
+        tokens.expiresAt(),
+        RefreshSchedule.nextRefreshAt(
+            provider,
+            tokens.issuedAt(),
+            tokens.expiresAt(),
+            tokens.refreshToken() != null || grant.refreshTokenCiphertext != null,
+            config.jitter(),
+            ThreadLocalRandom.current()));
+  }
+
+  /**
+   * Seals and stores the result, retrying briefly; if the crypto backend or the database still
+   * refuses, holds it in memory with the lease until they accept it.
+   */
+  private void storeOrHold(GrantLease lease, Supplier<TokenWrite> seal) {
+    RuntimeException last = null;
+    TokenWrite write = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        if (write == null) {
+          write = seal.get();
+        }
+        if (!lease.store(write)) {
+          LOG.errorf(
+              "Grant %s changed during its refresh although this replica held the lease; the"
+                  + " stored tokens were kept",
+              lease.grantId());
+        }
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        sleeper.sleep(Duration.ofMillis(200L << attempt));
+      }
+    }
+    TokenWrite sealed = write;
+    held.hold(lease.detach(), sealed != null ? () -> sealed : seal);
+    LOG.errorf(
+        "Could not %s refreshed tokens of grant %s (%s); holding them in memory until that"
+            + " works, keeping the lease",
+        sealed == null ? "seal" : "store", lease.grantId(), last.getClass().getSimpleName());
+  }
+}
