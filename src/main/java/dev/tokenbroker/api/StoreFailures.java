@@ -24,8 +24,7 @@ final class StoreFailures {
   static Optional<Meaning> classify(Throwable failure) {
     boolean persistence = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof OptimisticLockException
-          || t instanceof org.hibernate.StaleStateException) {
+      if (t instanceof OptimisticLockException || t instanceof org.hibernate.StaleStateException) {
         return Optional.of(Meaning.CONFLICT);
       }
       if (t instanceof SQLException sql) {

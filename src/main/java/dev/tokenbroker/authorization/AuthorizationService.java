@@ -205,28 +205,29 @@ public class AuthorizationService {
     List<String> granted =
         tokens.scope() != null ? Scopes.parse(tokens.scope()) : Scopes.parse(request.scopes);
     GrantEntity grant =
-        grants.upsert(
-            provider.id(),
-            request.subject,
-            granted,
-            id -> {
-              GrantSecrets.Sealed sealed =
-                  grantSecrets.seal(id, tokens.accessToken(), tokens.refreshToken());
-              return new TokenWrite(
-                  sealed.accessToken(),
-                  sealed.refreshToken(),
-                  Scopes.join(granted),
-                  tokens.issuedAt(),
-                  tokens.expiresAt(),
-                  RefreshSchedule.nextRefreshAt(
-                      provider,
+        grants
+            .upsert(
+                provider.id(),
+                request.subject,
+                granted,
+                id -> {
+                  GrantSecrets.Sealed sealed =
+                      grantSecrets.seal(id, tokens.accessToken(), tokens.refreshToken());
+                  return new TokenWrite(
+                      sealed.accessToken(),
+                      sealed.refreshToken(),
+                      Scopes.join(granted),
                       tokens.issuedAt(),
                       tokens.expiresAt(),
-                      tokens.refreshToken() != null,
-                      refreshConfig.jitter(),
-                      ThreadLocalRandom.current()));
-            })
-        .grant();
+                      RefreshSchedule.nextRefreshAt(
+                          provider,
+                          tokens.issuedAt(),
+                          tokens.expiresAt(),
+                          tokens.refreshToken() != null,
+                          refreshConfig.jitter(),
+                          ThreadLocalRandom.current()));
+                })
+            .grant();
     cache.evict(provider.id(), request.subject);
     LOG.infof("Stored grant %s for provider %s after authorization", grant.id, provider.id());
     return CallbackOutcome.connected(request.returnUrl, grant.id);

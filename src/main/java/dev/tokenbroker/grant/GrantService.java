@@ -72,22 +72,23 @@ public class GrantService {
     Instant now = clock.instant();
     Instant expiresAt = body.expiresIn() == null ? null : now.plusSeconds(body.expiresIn());
     GrantEntity grant =
-        store.upsert(
-            providerId,
-            body.subject(),
-            body.scopes(),
-            id -> {
-              GrantSecrets.Sealed sealed =
-                  secrets.seal(id, body.accessToken(), body.refreshToken());
-              return new TokenWrite(
-                  sealed.accessToken(),
-                  sealed.refreshToken(),
-                  body.accessToken() == null ? null : Scopes.join(body.scopes()),
-                  now,
-                  expiresAt,
-                  now);
-            })
-        .grant();
+        store
+            .upsert(
+                providerId,
+                body.subject(),
+                body.scopes(),
+                id -> {
+                  GrantSecrets.Sealed sealed =
+                      secrets.seal(id, body.accessToken(), body.refreshToken());
+                  return new TokenWrite(
+                      sealed.accessToken(),
+                      sealed.refreshToken(),
+                      body.accessToken() == null ? null : Scopes.join(body.scopes()),
+                      now,
+                      expiresAt,
+                      now);
+                })
+            .grant();
     cache.evict(providerId, body.subject());
     LOG.infof("Imported grant %s for provider %s", grant.id, providerId);
     audit.record(

@@ -6,9 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -298,8 +298,7 @@ public class GrantStore {
 
   @Transactional
   public long countOf(String providerId) {
-    return em.createQuery(
-            "select count(g) from GrantEntity g where g.providerId = :p", Long.class)
+    return em.createQuery("select count(g) from GrantEntity g where g.providerId = :p", Long.class)
         .setParameter("p", providerId)
         .getSingleResult();
   }

@@ -104,8 +104,7 @@ public class ProviderDefinitions {
     int reuseGrace = first(body.refreshTokenReuseGraceSeconds(), 0);
     if (reuseGrace < 0 || reuseGrace > MAX_REUSE_GRACE_SECONDS) {
       throw invalidRequest(
-          "refresh_token_reuse_grace_seconds",
-          "must be between 0 and " + MAX_REUSE_GRACE_SECONDS);
+          "refresh_token_reuse_grace_seconds", "must be between 0 and " + MAX_REUSE_GRACE_SECONDS);
     }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {

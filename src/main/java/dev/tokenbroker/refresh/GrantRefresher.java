@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Refreshes one grant at a time cluster-wide: callers of this replica share one in-flight refresh
- * ({@link SingleFlight}), and replicas take the grant's lease ({@link RefreshLeases}) before the one
- * refresh path ({@link LeasedRefresh}) calls the provider (DESIGN §3.3).
+ * ({@link SingleFlight}), and replicas take the grant's lease ({@link RefreshLeases}) before the
+ * one refresh path ({@link LeasedRefresh}) calls the provider (DESIGN §3.3).
  */
 @ApplicationScoped
 public class GrantRefresher {

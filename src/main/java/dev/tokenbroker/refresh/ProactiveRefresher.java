@@ -5,7 +5,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,8 +34,7 @@ public class ProactiveRefresher {
   private final AtomicInteger refreshed = new AtomicInteger();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-  public ProactiveRefresher(
-      GrantStore store, GrantRefresher refresher, RefreshConfig config) {
+  public ProactiveRefresher(GrantStore store, GrantRefresher refresher, RefreshConfig config) {
     this.store = store;
     this.refresher = refresher;
     this.config = config.proactive();

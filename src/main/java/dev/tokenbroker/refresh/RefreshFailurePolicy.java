@@ -81,7 +81,9 @@ public class RefreshFailurePolicy {
             provider.id(),
             grant.id,
             e.getMessage(),
-            lease.interrupted() ? " (outcome unknown: the next refresh counts as interrupted)" : "");
+            lease.interrupted()
+                ? " (outcome unknown: the next refresh counts as interrupted)"
+                : "");
         return RefreshFailures.upstreamUnavailable(provider.id(), retryAfter);
       }
     }
@@ -118,7 +120,9 @@ public class RefreshFailurePolicy {
     }
   }
 
-  /** Exponential in the failures so far, capped at 10 minutes, with full jitter on the upper half. */
+  /**
+   * Exponential in the failures so far, capped at 10 minutes, with full jitter on the upper half.
+   */
   static Duration backoff(GrantEntity grant) {
     long seconds = Math.min(600, 5L << Math.min(grant.refreshFailures, 7));
     return Duration.ofSeconds(seconds / 2 + ThreadLocalRandom.current().nextLong(seconds / 2 + 1));

@@ -35,7 +35,8 @@ public class RefreshLeases {
   /** The lease on the grant, unless another replica holds it. */
   public Optional<GrantLease> tryLease(String grantId) {
     Optional<GrantLease> lease =
-        store.tryLease(grantId, owner, config.leaseDuration(), ended -> held.remove(ended.grantId()));
+        store.tryLease(
+            grantId, owner, config.leaseDuration(), ended -> held.remove(ended.grantId()));
     lease.ifPresent(l -> held.add(l.grantId()));
     return lease;
   }

@@ -144,12 +144,13 @@ public class TokenService {
     Instant now = clock.instant();
     try {
       return secrets.snapshot(
-          store.upsert(
-              provider.id(),
-              ProviderSettings.CLIENT_SUBJECT,
-              scopes,
-              id -> new TokenWrite(null, null, null, null, null, now))
-          .grant());
+          store
+              .upsert(
+                  provider.id(),
+                  ProviderSettings.CLIENT_SUBJECT,
+                  scopes,
+                  id -> new TokenWrite(null, null, null, null, null, now))
+              .grant());
     } catch (RuntimeException raced) {
       return store
           .findBySubject(provider.id(), ProviderSettings.CLIENT_SUBJECT)

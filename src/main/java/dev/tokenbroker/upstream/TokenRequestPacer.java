@@ -21,6 +21,7 @@ public class TokenRequestPacer {
 
   private static final Logger LOG = Logger.getLogger(TokenRequestPacer.class);
   private static final Duration POLL = Duration.ofMillis(250);
+
   /** How long a 429 without Retry-After holds the provider. */
   private static final Duration DEFAULT_HOLD = Duration.ofSeconds(5);
 

@@ -16,8 +16,8 @@ public interface UpstreamConfig {
   Duration requestTimeout();
 
   /**
-   * How long a token request may wait for the provider's next request slot (its minimum interval
-   * or a Retry-After) before the caller gets 503 instead.
+   * How long a token request may wait for the provider's next request slot (its minimum interval or
+   * a Retry-After) before the caller gets 503 instead.
    */
   @WithDefault("12s")
   Duration maxRateWait();
