@@ -122,7 +122,8 @@ public class AuditLog {
       buffer.drainTo(batch, MAX_BATCH);
       try {
         write(batch);
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException | AssertionError e) {
+        // AssertionError: the PostgreSQL driver asserts on a connection that broke mid-batch
         for (int i = batch.size() - 1; i >= 0; i--) {
           if (!buffer.offerFirst(batch.get(i))) {
             dropped.increment();
@@ -156,8 +157,12 @@ public class AuditLog {
         }
         insert.executeBatch();
         connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+      } catch (SQLException | RuntimeException | AssertionError e) {
+        try {
+          connection.rollback();
+        } catch (SQLException | RuntimeException broken) {
+          e.addSuppressed(broken);
+        }
         throw e;
       }
     }

@@ -12,6 +12,7 @@ import dev.tokenbroker.grant.GrantCache;
 import dev.tokenbroker.grant.GrantEntity;
 import dev.tokenbroker.grant.GrantSecrets;
 import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.grant.RefreshTokenRevoker;
 import dev.tokenbroker.grant.TokenWrite;
 import dev.tokenbroker.ops.BrokerConfig;
 import dev.tokenbroker.provider.GrantType;
@@ -66,6 +67,7 @@ public class AuthorizationService {
   private final GrantSecrets grantSecrets;
   private final GrantCache cache;
   private final UpstreamTokenClient upstream;
+  private final RefreshTokenRevoker revoker;
   private final BrokerConfig config;
   private final RefreshConfig refreshConfig;
   private final Clock clock;
@@ -78,6 +80,7 @@ public class AuthorizationService {
       GrantSecrets grantSecrets,
       GrantCache cache,
       UpstreamTokenClient upstream,
+      RefreshTokenRevoker revoker,
       BrokerConfig config,
       RefreshConfig refreshConfig,
       Clock clock,
@@ -90,6 +93,7 @@ public class AuthorizationService {
     this.grantSecrets = grantSecrets;
     this.cache = cache;
     this.upstream = upstream;
+    this.revoker = revoker;
     this.config = config;
     this.refreshConfig = refreshConfig;
     this.clock = clock;
@@ -204,31 +208,37 @@ public class AuthorizationService {
     }
     List<String> granted =
         tokens.scope() != null ? Scopes.parse(tokens.scope()) : Scopes.parse(request.scopes);
-    GrantEntity grant =
-        grants
-            .upsert(
-                provider.id(),
-                request.subject,
-                granted,
-                id -> {
-                  GrantSecrets.Sealed sealed =
-                      grantSecrets.seal(id, tokens.accessToken(), tokens.refreshToken());
-                  return new TokenWrite(
-                      sealed.accessToken(),
-                      sealed.refreshToken(),
-                      Scopes.join(granted),
+    GrantStore.Upserted stored =
+        grants.upsert(
+            provider.id(),
+            request.subject,
+            granted,
+            id -> {
+              GrantSecrets.Sealed sealed =
+                  grantSecrets.seal(id, tokens.accessToken(), tokens.refreshToken());
+              return new TokenWrite(
+                  sealed.accessToken(),
+                  sealed.refreshToken(),
+                  Scopes.join(granted),
+                  tokens.issuedAt(),
+                  tokens.expiresAt(),
+                  RefreshSchedule.nextRefreshAt(
+                      provider,
                       tokens.issuedAt(),
                       tokens.expiresAt(),
-                      RefreshSchedule.nextRefreshAt(
-                          provider,
-                          tokens.issuedAt(),
-                          tokens.expiresAt(),
-                          tokens.refreshToken() != null,
-                          refreshConfig.jitter(),
-                          ThreadLocalRandom.current()));
-                })
-            .grant();
+                      tokens.refreshToken() != null,
+                      refreshConfig.jitter(),
+                      ThreadLocalRandom.current()));
+            });
+    GrantEntity grant = stored.grant();
     cache.evict(provider.id(), request.subject);
+    if (stored.replacedRefreshTokenCiphertext() != null) {
+      // the new refresh token is stored: the one it replaced must not stay valid upstream
+      revoker.revoke(
+          provider,
+          grant.id,
+          grantSecrets.openRefreshToken(grant.id, stored.replacedRefreshTokenCiphertext()));
+    }
     LOG.infof("Stored grant %s for provider %s after authorization", grant.id, provider.id());
     return CallbackOutcome.connected(request.returnUrl, grant.id);
   }

@@ -5,9 +5,13 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.ops.CacheConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -16,7 +20,7 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
  * trip) and re-read in the background every {@code broker.caller.auth-cache-ttl}; a re-read that
- * fails (database down) keeps the key working, up to {@code auth-cache-max-staleness}. Deletes
+ * fails (database down) keeps the key working, up to {@code broker.cache.max-staleness}. Deletes
  * evict at once here and, through change notifications, on the other replicas.
  */
 @ApplicationScoped
@@ -27,8 +31,15 @@ public class CallerAuthenticator {
   private final LoadingCache<String, KnownKey> known;
 
   @Inject
-  public CallerAuthenticator(BootstrapAdminKey bootstrap, CallerStore store, CallerConfig config) {
-    this(bootstrap, store, config, Ticker.systemTicker(), ForkJoinPool.commonPool());
+  public CallerAuthenticator(
+      BootstrapAdminKey bootstrap, CallerStore store, CallerConfig config, CacheConfig caches) {
+    this(
+        bootstrap,
+        store,
+        config,
+        caches.maxStaleness(),
+        Ticker.systemTicker(),
+        ForkJoinPool.commonPool());
   }
 
   /** With the time source and the executor of background re-reads given (tests). */
@@ -36,6 +47,7 @@ public class CallerAuthenticator {
       BootstrapAdminKey bootstrap,
       CallerStore store,
       CallerConfig config,
+      Duration maxStaleness,
       Ticker ticker,
       Executor reloads) {
     this.bootstrap = bootstrap;
@@ -46,7 +58,7 @@ public class CallerAuthenticator {
             .executor(reloads)
             .maximumSize(config.authCacheSize())
             .refreshAfterWrite(config.authCacheTtl())
-            .expireAfterWrite(config.authCacheMaxStaleness())
+            .expireAfterWrite(maxStaleness)
             .build(keyId -> store.findKey(keyId).orElse(null));
   }
 
@@ -66,6 +78,15 @@ public class CallerAuthenticator {
       throw invalid();
     }
     return entry.caller();
+  }
+
+  void onChange(@Observes ChangeNotice notice) {
+    switch (notice.kind()) {
+      case API_KEY -> forgetKey(notice.key(0));
+      case CALLER -> forgetCaller(notice.key(0));
+      case RESYNC -> known.refreshAll(known.asMap().keySet());
+      default -> {}
+    }
   }
 
   public void forgetKey(String keyId) {

@@ -15,13 +15,6 @@ public interface CallerConfig {
   @WithDefault("30s")
   Duration authCacheTtl();
 
-  /**
-   * How long a remembered key keeps working while it cannot be re-read (database down): past this,
-   * it needs the database again.
-   */
-  @WithDefault("1h")
-  Duration authCacheMaxStaleness();
-
   @WithDefault("10000")
   int authCacheSize();
 }

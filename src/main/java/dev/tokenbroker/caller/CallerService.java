@@ -6,6 +6,8 @@ import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.audit.AuditActions;
 import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
+import dev.tokenbroker.cluster.ChangeAnnouncer;
+import dev.tokenbroker.cluster.ChangeNotice;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -26,18 +28,21 @@ public class CallerService {
   private final CallerStore store;
   private final CallerAuthenticator authenticator;
   private final Clock clock;
+  private final ChangeAnnouncer announcer;
 
   public CallerService(
       EntityManager em,
       CallerStore store,
       CallerAuthenticator authenticator,
       Clock clock,
+      ChangeAnnouncer announcer,
       AuditLog audit) {
     this.audit = audit;
     this.em = em;
     this.store = store;
     this.authenticator = authenticator;
     this.clock = clock;
+    this.announcer = announcer;
   }
 
   @Transactional
@@ -97,6 +102,7 @@ public class CallerService {
         .executeUpdate();
     em.remove(caller);
     authenticator.forgetCaller(id);
+    announcer.announce(ChangeNotice.caller(id));
     LOG.infof("Deleted caller %s (%s) and its keys", id, caller.name);
     audit.record(AuditEvent.success(AuditActions.CALLER_DELETED).target(id));
   }
@@ -121,6 +127,7 @@ public class CallerService {
     }
     em.remove(key);
     authenticator.forgetKey(keyId);
+    announcer.announce(ChangeNotice.apiKey(keyId));
     LOG.infof("Deleted API key %s of caller %s", keyId, callerId);
     audit.record(AuditEvent.success(AuditActions.API_KEY_DELETED).target(callerId).detail(keyId));
   }

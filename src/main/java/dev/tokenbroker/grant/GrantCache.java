@@ -1,22 +1,42 @@
 package dev.tokenbroker.grant;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.ops.CacheConfig;
 import dev.tokenbroker.provider.ProviderChanged;
+import dev.tokenbroker.provider.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Grants with their decrypted access tokens, by provider and subject: the hot path of {@code POST
- * /v1/tokens} reads only this. Entries are replaced on every write this replica makes.
+ * /v1/tokens} reads only this. Entries are replaced on every write this replica makes, evicted by
+ * every replica's change notices, and re-read in the background when used ({@code
+ * broker.cache.revalidate-every}); an unchanged grant is re-read without decrypting anything, and a
+ * re-read that fails (database down) keeps the entry up to {@code broker.cache.max-staleness}.
  */
 @ApplicationScoped
 public class GrantCache {
 
-  private final Cache<String, GrantSnapshot> bySubject =
-      Caffeine.newBuilder().maximumSize(200_000).build();
+  private final GrantStore store;
+  private final GrantSecrets secrets;
+  private final LoadingCache<String, GrantSnapshot> bySubject;
+
+  public GrantCache(GrantStore store, GrantSecrets secrets, CacheConfig config) {
+    this.store = store;
+    this.secrets = secrets;
+    this.bySubject =
+        Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .refreshAfterWrite(config.revalidateEvery())
+            .expireAfterWrite(config.maxStaleness())
+            .build(new Revalidating());
+  }
 
   /**
    * The cached grant, or the one {@code loader} finds; concurrent misses for the same grant share
@@ -40,11 +60,47 @@ public class GrantCache {
     evictProvider(changed.providerId());
   }
 
+  void onChange(@Observes ChangeNotice notice) {
+    switch (notice.kind()) {
+      case GRANT -> evict(notice.key(0), notice.key(1));
+      case PROVIDER -> evictProvider(notice.key(0));
+      case RESYNC -> bySubject.refreshAll(bySubject.asMap().keySet());
+      default -> {}
+    }
+  }
+
   public void evictProvider(String providerId) {
     bySubject.asMap().keySet().removeIf(k -> k.startsWith(providerId + "\n"));
   }
 
   private static String key(String providerId, String subject) {
     return providerId + "\n" + subject;
+  }
+
+  /** Loads a grant by its key; a re-read keeps the entry when nothing served from it changed. */
+  private final class Revalidating implements CacheLoader<String, GrantSnapshot> {
+
+    @Override
+    public GrantSnapshot load(String key) {
+      String[] parts = key.split("\n", 2);
+      return store.findBySubject(parts[0], parts[1]).map(secrets::snapshot).orElse(null);
+    }
+
+    @Override
+    public GrantSnapshot reload(String key, GrantSnapshot cached) {
+      String[] parts = key.split("\n", 2);
+      Optional<Object[]> state = store.servingState(parts[0], parts[1]);
+      if (state.isEmpty()) {
+        return null;
+      }
+      Object[] row = state.get();
+      boolean unchanged =
+          cached.id().equals(row[0])
+              && cached.status() == row[1]
+              && Objects.equals(cached.accessTokenIssuedAt(), row[2])
+              && Objects.equals(cached.accessTokenExpiresAt(), row[3])
+              && cached.scopes().equals(Scopes.parse((String) row[4]));
+      return unchanged ? cached : load(key);
+    }
   }
 }

@@ -36,9 +36,12 @@ public class GrantSecrets {
   }
 
   public String openRefreshToken(GrantEntity grant) {
-    return grant.refreshTokenCiphertext == null
-        ? null
-        : cipher.decrypt(grant.refreshTokenCiphertext, refreshBinding(grant.id));
+    return openRefreshToken(grant.id, grant.refreshTokenCiphertext);
+  }
+
+  /** A refresh token ciphertext of the grant (the current one or one it replaced). */
+  public String openRefreshToken(String grantId, String ciphertext) {
+    return ciphertext == null ? null : cipher.decrypt(ciphertext, refreshBinding(grantId));
   }
 
   /** The grant with its access token decrypted, for serving from memory. */

@@ -11,8 +11,6 @@ import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.Scopes;
-import dev.tokenbroker.upstream.UpstreamException;
-import dev.tokenbroker.upstream.UpstreamTokenClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,7 +32,7 @@ public class GrantService {
   private final GrantSecrets secrets;
   private final GrantCache cache;
   private final ProviderRegistry providers;
-  private final UpstreamTokenClient upstream;
+  private final RefreshTokenRevoker revoker;
   private final Clock clock;
 
   public GrantService(
@@ -42,7 +40,7 @@ public class GrantService {
       GrantSecrets secrets,
       GrantCache cache,
       ProviderRegistry providers,
-      UpstreamTokenClient upstream,
+      RefreshTokenRevoker revoker,
       Clock clock,
       AuditLog audit) {
     this.audit = audit;
@@ -50,7 +48,7 @@ public class GrantService {
     this.secrets = secrets;
     this.cache = cache;
     this.providers = providers;
-    this.upstream = upstream;
+    this.revoker = revoker;
     this.clock = clock;
   }
 
@@ -135,29 +133,14 @@ public class GrantService {
     return GrantView.of(visible(caller, grantId));
   }
 
-  /** Revokes the grant's refresh token upstream (RFC 7009); says what happened. */
-  private String revoke(ProviderSettings provider, GrantEntity grant) {
-    String refreshToken = secrets.openRefreshToken(grant);
-    if (refreshToken == null || provider.revocationUrl() == null) {
-      return "not revoked upstream: no refresh token or no revocation endpoint";
-    }
-    try {
-      upstream.revokeRefreshToken(provider, refreshToken);
-      LOG.infof("Revoked the refresh token of grant %s at %s", grant.id, provider.id());
-      return "revoked upstream";
-    } catch (UpstreamException e) {
-      LOG.warnf(
-          "Revocation of grant %s at %s failed (%s); deleting it anyway",
-          grant.id, provider.id(), e.errorCode());
-      return "upstream revocation failed: " + e.errorCode();
-    }
-  }
-
   /** Deletes the grant, first revoking its refresh token upstream where that is offered. */
   public void delete(AuthenticatedCaller caller, String grantId) {
     GrantEntity grant = visible(caller, grantId);
     String revocation =
-        providers.find(grant.providerId).map(provider -> revoke(provider, grant)).orElse(null);
+        providers
+            .find(grant.providerId)
+            .map(provider -> revoker.revoke(provider, grant.id, secrets.openRefreshToken(grant)))
+            .orElse(null);
     audit.record(
         AuditEvent.success(AuditActions.GRANT_DELETED)
             .provider(grant.providerId)

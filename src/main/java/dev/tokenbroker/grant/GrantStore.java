@@ -1,6 +1,9 @@
 package dev.tokenbroker.grant;
 
 import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.cluster.ChangeAnnouncer;
+import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.ops.SqlTimes;
 import dev.tokenbroker.provider.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -26,11 +29,17 @@ public class GrantStore {
   private final Event<GrantStatusChanged> statusChanged;
   private final EntityManager em;
   private final Clock clock;
+  private final ChangeAnnouncer announcer;
 
-  public GrantStore(EntityManager em, Clock clock, Event<GrantStatusChanged> statusChanged) {
+  public GrantStore(
+      EntityManager em,
+      Clock clock,
+      Event<GrantStatusChanged> statusChanged,
+      ChangeAnnouncer announcer) {
     this.em = em;
     this.clock = clock;
     this.statusChanged = statusChanged;
+    this.announcer = announcer;
   }
 
   @Transactional
@@ -177,6 +186,7 @@ public class GrantStore {
               grant.id, grant.providerId, grant.subject, before, terminal, errorCode, now));
     }
     if (terminal != null) {
+      announcer.announce(ChangeNotice.grant(grant.providerId, grant.subject));
       grant.status = terminal;
       grant.refreshTokenCiphertext = null;
       grant.accessTokenCiphertext = null;
@@ -252,6 +262,7 @@ public class GrantStore {
       em.persist(grant);
     } else {
       grant.version++;
+      announcer.announce(ChangeNotice.grant(providerId, subject));
     }
     em.flush();
     return new Upserted(
@@ -303,6 +314,25 @@ public class GrantStore {
         .getSingleResult();
   }
 
+  /** Rows of (provider id, status, count) over all grants, for the gauges. */
+  @Transactional
+  public List<Object[]> countsByProviderAndStatus() {
+    return em.createQuery(
+            "select g.providerId, g.status, count(g) from GrantEntity g"
+                + " group by g.providerId, g.status",
+            Object[].class)
+        .getResultList();
+  }
+
+  /** When the most overdue active grant was due. */
+  @Transactional
+  public Optional<Instant> oldestDueRefresh() {
+    Object oldest =
+        em.createNativeQuery("select min(next_refresh_at) from oauth_grant where status = 'ACTIVE'")
+            .getSingleResult();
+    return Optional.ofNullable(oldest).map(SqlTimes::toInstant);
+  }
+
   /** Makes every active grant of the provider due now (operations and benchmarks). */
   @Transactional
   public int makeAllDue(String providerId) {
@@ -317,10 +347,26 @@ public class GrantStore {
 
   @Transactional
   public boolean delete(String grantId) {
-    return em.createQuery("delete from GrantEntity g where g.id = :id")
-            .setParameter("id", grantId)
-            .executeUpdate()
-        == 1;
+    GrantEntity grant = em.find(GrantEntity.class, grantId);
+    if (grant == null) {
+      return false;
+    }
+    em.remove(grant);
+    announcer.announce(ChangeNotice.grant(grant.providerId, grant.subject));
+    return true;
+  }
+
+  /** The grant's current serving state: id, status, access token times; empty when gone. */
+  @Transactional
+  public Optional<Object[]> servingState(String providerId, String subject) {
+    return em.createQuery(
+            "select g.id, g.status, g.accessTokenIssuedAt, g.accessTokenExpiresAt, g.scopes"
+                + " from GrantEntity g where g.providerId = :p and g.subject = :s",
+            Object[].class)
+        .setParameter("p", providerId)
+        .setParameter("s", subject)
+        .getResultStream()
+        .findFirst();
   }
 
   /** One page of grants ordered by id, after {@code cursor}, with optional filters. */

@@ -4,33 +4,41 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.ops.CacheConfig;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Providers as used for token work, kept in memory so that serving a cached token needs no database
- * and no Vault. A change on this replica evicts at once; other replicas reload within a minute. A
- * reload that fails (database or Vault down) keeps the entry it would have replaced.
+ * and no Vault. A change on any replica evicts at once everywhere (change notices); entries are
+ * also re-read every {@code broker.cache.revalidate-every}, and a re-read that fails (database or
+ * Vault down) keeps the entry it would have replaced, up to {@code broker.cache.max-staleness}.
  */
 @ApplicationScoped
 public class ProviderRegistry {
 
   private final EntityManager em;
   private final ClientSecretStore secrets;
-  private final LoadingCache<String, ProviderSettings> cache =
-      Caffeine.newBuilder()
-          .maximumSize(10_000)
-          .refreshAfterWrite(Duration.ofSeconds(60))
-          .build(this::loadOrNull);
+  private final LoadingCache<String, ProviderSettings> cache;
 
-  public ProviderRegistry(EntityManager em, ClientSecretStore secrets) {
+  public ProviderRegistry(EntityManager em, ClientSecretStore secrets, CacheConfig config) {
     this.em = em;
     this.secrets = secrets;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .refreshAfterWrite(config.revalidateEvery())
+            .expireAfterWrite(config.maxStaleness())
+            .build(this::loadOrNull);
+  }
+
+  /** Re-reads every cached provider in the background (after change notices may have been lost). */
+  void revalidateAll() {
+    cache.refreshAll(cache.asMap().keySet());
   }
 
   public Optional<ProviderSettings> find(String providerId) {

@@ -5,13 +5,14 @@ import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.audit.AuditActions;
 import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
+import dev.tokenbroker.cluster.ChangeAnnouncer;
+import dev.tokenbroker.cluster.ChangeNotice;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,8 @@ public class ProviderService {
   private final Clock clock;
   private final Event<ProviderChanged> changed;
   private final UpstreamRateGuard rateGuard;
+  private final ChangeAnnouncer announcer;
+  private final Event<ProviderDeleting> deletingEvent;
 
   public ProviderService(
       EntityManager em,
@@ -38,6 +41,8 @@ public class ProviderService {
       Clock clock,
       Event<ProviderChanged> changed,
       UpstreamRateGuard rateGuard,
+      ChangeAnnouncer announcer,
+      Event<ProviderDeleting> deletingEvent,
       AuditLog audit) {
     this.audit = audit;
     this.em = em;
@@ -46,6 +51,8 @@ public class ProviderService {
     this.clock = clock;
     this.changed = changed;
     this.rateGuard = rateGuard;
+    this.announcer = announcer;
+    this.deletingEvent = deletingEvent;
   }
 
   /** Creates or replaces; a replace without {@code client_secret} keeps the stored one. */
@@ -94,6 +101,7 @@ public class ProviderService {
         "%s provider %s (preset %s, %s, token endpoint %s)",
         created ? "Registered" : "Replaced", id, def.preset(), def.grantType(), def.tokenUrl());
     changed.fire(new ProviderChanged(id));
+    announcer.announce(ChangeNotice.provider(id));
     audit.record(
         AuditEvent.success(created ? AuditActions.PROVIDER_CREATED : AuditActions.PROVIDER_REPLACED)
             .provider(id)
@@ -128,23 +136,9 @@ public class ProviderService {
   @Transactional
   public void delete(String id, boolean cascade) {
     ProviderEntity entity = find(id);
-    long grants =
-        ((Number)
-                em.createNativeQuery("select count(*) from oauth_grant where provider_id = ?1")
-                    .setParameter(1, id)
-                    .getSingleResult())
-            .longValue();
-    if (grants > 0 && !cascade) {
-      throw new ApiException(
-          Status.CONFLICT,
-          ProblemCodes.PROVIDER_IN_USE,
-          "Provider " + id + " has " + grants + " grant(s); delete them or use ?cascade=true");
-    }
-    if (grants > 0) {
-      em.createNativeQuery("delete from oauth_grant where provider_id = ?1")
-          .setParameter(1, id)
-          .executeUpdate();
-    }
+    ProviderDeleting deleting = new ProviderDeleting(id, cascade);
+    deletingEvent.fire(deleting);
+    int grants = deleting.grantsDeleted();
     secrets.delete(id, entity.clientSecretCiphertext);
     em.remove(entity);
     LOG.infof("Deleted provider %s and %d grant(s)", id, grants);
@@ -153,6 +147,7 @@ public class ProviderService {
             .provider(id)
             .detail(grants + " grant(s) deleted"));
     changed.fire(new ProviderChanged(id));
+    announcer.announce(ChangeNotice.provider(id));
   }
 
   /** The result of a PUT: the provider and whether it was new. */

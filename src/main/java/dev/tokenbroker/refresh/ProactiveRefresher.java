@@ -33,6 +33,7 @@ public class ProactiveRefresher {
   private final Map<String, Semaphore> perProvider = new ConcurrentHashMap<>();
   private final AtomicInteger refreshed = new AtomicInteger();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private volatile boolean scanned;
 
   public ProactiveRefresher(GrantStore store, GrantRefresher refresher, RefreshConfig config) {
     this.store = store;
@@ -55,12 +56,25 @@ public class ProactiveRefresher {
 
   @Scheduled(
       every = "${broker.refresh.proactive.scan-interval:5s}",
-      delayed = "${broker.refresh.proactive.scan-interval:5s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
     if (!config.enabled()) {
       return;
     }
+    try {
+      queueDue();
+      scanned = true;
+    } catch (RuntimeException databaseDown) {
+      LOG.debugf("Due grants not read: %s", databaseDown.getClass().getSimpleName());
+    }
+  }
+
+  /** Whether this replica has looked for due grants at least once (readiness). */
+  public boolean scanned() {
+    return scanned || !config.enabled();
+  }
+
+  private void queueDue() {
     int capacity = workers.getQueue().remainingCapacity();
     if (capacity == 0) {
       return;

@@ -41,6 +41,7 @@ class CallerAuthenticatorTest {
           new BootstrapAdminKey(config(BOOTSTRAP)),
           store,
           cacheConfig(),
+          Duration.ofHours(1),
           nanos::get,
           Runnable::run);
 
@@ -137,11 +138,6 @@ class CallerAuthenticatorTest {
       @Override
       public Duration authCacheTtl() {
         return Duration.ofMinutes(5);
-      }
-
-      @Override
-      public Duration authCacheMaxStaleness() {
-        return Duration.ofHours(1);
       }
 
       @Override

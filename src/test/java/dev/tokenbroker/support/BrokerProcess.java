@@ -80,6 +80,16 @@ public final class BrokerProcess implements AutoCloseable {
     throw new IllegalStateException("Broker not ready in " + timeout + "; see " + log);
   }
 
+  /** kill -9: the process gets no chance to finish anything (no shutdown hooks). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Waits for the process to end and returns its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -158,6 +158,37 @@ class AuthorizationCodeFlowTest {
   }
 
   @Test
+  void reauthorizingRevokesTheReplacedRefreshTokenUpstreamOnceTheNewOneIsStored() {
+    String grantId =
+        Flows.queryParam(
+            Flows.authorize(provider, consumer, "user-9", List.of("r:profile")), "grant_id");
+    assertEquals(0, sim.revocations());
+    Flows.authorize(provider, consumer, "user-9", List.of("r:profile"));
+    assertEquals(1, sim.revocations(), "the replaced refresh token was revoked");
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(0, sim.reuseDetections(), "the new refresh token is the one in use");
+  }
+
+  @Test
+  void deletingTheProviderWithCascadeRevokesEachGrantUpstream() throws Exception {
+    for (String subject : List.of("c-1", "c-2", "c-3")) {
+      admin()
+          .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
+          .post("/v1/providers/" + provider + "/grants")
+          .then()
+          .statusCode(201);
+    }
+    admin().delete("/v1/providers/" + provider).then().statusCode(409);
+    assertEquals(0, sim.revocations());
+    admin().delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (sim.revocations() < 3 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(3, sim.revocations(), "every deleted grant's refresh token was revoked");
+  }
+
+  @Test
   void reauthorizingTheSameSubjectKeepsTheGrantId() {
     String first =
         Flows.queryParam(

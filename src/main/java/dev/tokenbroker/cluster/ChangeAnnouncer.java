@@ -1,0 +1,81 @@
+package dev.tokenbroker.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Announces a change to every replica. On PostgreSQL it is a {@code NOTIFY} in the transaction that
+ * made the change, so it is delivered exactly when (and only if) that commits; {@link
+ * PostgresChangeListener} hands it to this replica's observers. On H2 (one instance) it is a local
+ * event after the commit.
+ */
+@ApplicationScoped
+public class ChangeAnnouncer {
+
+  static final String CHANNEL = "token_broker_changes";
+
+  private final EntityManager em;
+  private final TransactionSynchronizationRegistry transactions;
+  private final Event<ChangeNotice> local;
+  private final ObjectMapper json;
+  private final boolean postgres;
+
+  public ChangeAnnouncer(
+      EntityManager em,
+      TransactionSynchronizationRegistry transactions,
+      Event<ChangeNotice> local,
+      ObjectMapper json,
+      @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+    this.em = em;
+    this.transactions = transactions;
+    this.local = local;
+    this.json = json;
+    this.postgres = dbKind.startsWith("postgres");
+  }
+
+  /** Call inside the transaction that makes the change. */
+  public void announce(ChangeNotice notice) {
+    if (postgres) {
+      em.createNativeQuery("select pg_notify(?1, ?2)")
+          .setParameter(1, CHANNEL)
+          .setParameter(2, encode(notice))
+          .getSingleResult();
+      return;
+    }
+    if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+      local.fire(notice);
+      return;
+    }
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              local.fire(notice);
+            }
+          }
+        });
+  }
+
+  private String encode(ChangeNotice notice) {
+    try {
+      return json.writeValueAsString(notice);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode a change notice", e);
+    }
+  }
+
+  ChangeNotice decode(String payload) throws JsonProcessingException {
+    return json.readValue(payload, ChangeNotice.class);
+  }
+}

@@ -1,0 +1,386 @@
+package dev.tokenbroker.cluster;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.BrokerProcess;
+import dev.tokenbroker.support.Flows;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two broker JVMs from the packaged jar on one PostgreSQL, killed with kill -9 while refreshes are
+ * in flight (ADR 7), and changes made on one replica taking effect on the other within about a
+ * second (LISTEN/NOTIFY).
+ */
+class CrashSafetyIT {
+
+  private static final String ADMIN_KEY = "it-admin-key-0123456789abcdefghijklmnopq";
+  private static final int GRANTS_PER_PROVIDER = 25;
+  private static final int KILLS = 22;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  private static EmbeddedPostgres postgres;
+  private static ProviderSimulator graced;
+  private static ProviderSimulator strict;
+  private static Map<String, String> env;
+  private static final BrokerProcess[] brokers = new BrokerProcess[2];
+  private static final AtomicInteger starts = new AtomicInteger();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    graced = new ProviderSimulator();
+    strict = new ProviderSimulator();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    env = new HashMap<>();
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
+    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
+    env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
+    env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "2s");
+    env.put("QUARKUS_LOG_CATEGORY__DEV_TOKENBROKER__LEVEL", "DEBUG");
+    brokers[0] = start();
+    brokers[1] = start();
+    awaitReady(0);
+    awaitReady(1);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    for (BrokerProcess broker : brokers) {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+    graced.close();
+    strict.close();
+    postgres.close();
+  }
+
+  @BeforeEach
+  void bothReplicasRunning() throws Exception {
+    for (int i = 0; i < brokers.length; i++) {
+      if (!brokers[i].alive()) {
+        brokers[i] = start();
+      }
+      awaitReady(i);
+    }
+  }
+
+  @Test
+  void killingReplicasMidRefreshLosesNoGrantWithinAGraceWindowAndNoneSilentlyWithout()
+      throws Exception {
+    graced.reset();
+    strict.reset();
+    for (ProviderSimulator sim : List.of(graced, strict)) {
+      sim.latency(300).accessTokenLifetime(8).loseResponses(0.02);
+    }
+    graced.reuseGrace(Duration.ofSeconds(30));
+    String gracedProvider = "crash-graced";
+    String strictProvider = "crash-strict";
+    admin(0)
+        .body(provider(graced, 30))
+        .put("/v1/providers/" + gracedProvider)
+        .then()
+        .statusCode(201);
+    admin(1)
+        .body(provider(strict, 0))
+        .put("/v1/providers/" + strictProvider)
+        .then()
+        .statusCode(201);
+    for (int i = 0; i < GRANTS_PER_PROVIDER; i++) {
+      importGrant(i % 2, gracedProvider, graced, "user-" + i);
+      importGrant((i + 1) % 2, strictProvider, strict, "user-" + i);
+    }
+    String consumer = consumerKey(0, List.of(gracedProvider, strictProvider));
+
+    Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    AtomicInteger kills = new AtomicInteger();
+    List<Long> restartMillis = new ArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    long started = System.currentTimeMillis();
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        running.add(
+            callers.submit(() -> callAtRandom(consumer, gracedProvider, strictProvider, statuses)));
+      }
+      Random random = new Random();
+      while (kills.get() < KILLS) {
+        Thread.sleep(1500 + random.nextInt(2500));
+        int victim = random.nextInt(brokers.length);
+        brokers[victim].kill();
+        kills.incrementAndGet();
+        long restart = System.currentTimeMillis();
+        brokers[victim] = start();
+        if (kills.get() % 2 == 0) {
+          awaitReady(victim);
+          restartMillis.add(System.currentTimeMillis() - restart);
+        }
+      }
+      for (int i = 0; i < brokers.length; i++) {
+        awaitReady(i);
+      }
+      // let every grant come due once more with both replicas up
+      Thread.sleep(10_000);
+      stopCallers.set(true);
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } finally {
+      stopCallers.set(true);
+      callers.shutdownNow();
+    }
+    long runMillis = System.currentTimeMillis() - started;
+
+    assertEquals(0, statuses.getOrDefault(500, new AtomicInteger()).get(), "500s: " + statuses);
+    // a provider that accepts a rotated-away token for a while: nothing is lost
+    List<Map<String, Object>> gracedGrants = grants(gracedProvider);
+    assertEquals(GRANTS_PER_PROVIDER, gracedGrants.size());
+    for (Map<String, Object> grant : gracedGrants) {
+      assertEquals("active", grant.get("status"), "lost at the graced provider: " + grant);
+    }
+    assertEquals(0, graced.reuseDetections(), "a rotated-away token was reused after its grace");
+    // a strict provider: a grant may be lost, but only as refresh_interrupted, never silently
+    int lost = 0;
+    for (Map<String, Object> grant : grants(strictProvider)) {
+      if ("active".equals(grant.get("status"))) {
+        admin(0).post("/v1/grants/" + grant.get("id") + "/refresh").then().statusCode(200);
+      } else {
+        lost++;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) grant.get("last_error");
+        assertEquals("refresh_interrupted", error.get("code"), "lost without its cause: " + grant);
+      }
+    }
+    assertTrue(
+        strict.reuseDetections() <= lost,
+        "a reuse detection that did not end its grant as refresh_interrupted");
+    System.out.printf(
+        "CrashSafetyIT: %d kills in %d s; graced provider: %d grace takeovers, %d lost responses,"
+            + " 0 of %d grants lost; strict provider: %d lost responses, %d of %d grants lost"
+            + " (refresh_interrupted); restart to ready %s ms; max refresh gap %d ms (graced),"
+            + " %d ms (strict); caller answers %s%n",
+        kills.get(),
+        runMillis / 1000,
+        graced.graceReuses(),
+        graced.lostResponses(),
+        GRANTS_PER_PROVIDER,
+        strict.lostResponses(),
+        lost,
+        GRANTS_PER_PROVIDER,
+        restartMillis,
+        maxGap(graced),
+        maxGap(strict),
+        statuses);
+    assertTrue(maxGap(graced) < 30_000, "a grant was starved: " + maxGap(graced) + " ms");
+  }
+
+  @Test
+  void deletionsOnOneReplicaTakeEffectOnTheOtherWithinTwoSeconds() throws Exception {
+    graced.reset();
+    String provider = "invalidation";
+    admin(0).body(provider(graced, 0)).put("/v1/providers/" + provider).then().statusCode(201);
+    String grantId = importGrant(0, provider, graced, "gone-soon");
+    importGrant(0, provider, graced, "stays");
+    JsonPath caller = consumer(0, List.of(provider));
+    String callerKey = caller.getString("api_key");
+
+    // replica 1 caches the grant, the key and the provider
+    assertEquals(200, token(1, callerKey, provider, "gone-soon").statusCode());
+    assertEquals(200, token(1, callerKey, provider, "stays").statusCode());
+
+    admin(0).delete("/v1/grants/" + grantId).then().statusCode(204);
+    assertEquals(404, awaitStatus(1, callerKey, provider, "gone-soon", 404), "deleted grant");
+
+    admin(0)
+        .delete("/v1/callers/" + caller.getString("id") + "/api-keys/" + caller.getString("key_id"))
+        .then()
+        .statusCode(204);
+    assertEquals(401, awaitStatus(1, callerKey, provider, "stays", 401), "deleted API key");
+
+    String otherKey = consumerKey(1, List.of(provider));
+    assertEquals(200, token(1, otherKey, provider, "stays").statusCode());
+    admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+    assertEquals(404, awaitStatus(1, otherKey, provider, "stays", 404), "deleted provider");
+  }
+
+  /** The status replica {@code i} answers within 2 s, as soon as it is {@code expected}. */
+  private static int awaitStatus(int i, String key, String provider, String subject, int expected)
+      throws Exception {
+    long deadline = System.currentTimeMillis() + 2_000;
+    int status;
+    do {
+      status = token(i, key, provider, subject).statusCode();
+      if (status != expected) {
+        Thread.sleep(50);
+      }
+    } while (status != expected && System.currentTimeMillis() < deadline);
+    return status;
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean stopCallers =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private static Void callAtRandom(
+      String key, String gracedProvider, String strictProvider, Map<Integer, AtomicInteger> seen) {
+    stopCallers.set(false);
+    Random random = new Random();
+    while (!stopCallers.get()) {
+      String provider = random.nextBoolean() ? gracedProvider : strictProvider;
+      String subject = "user-" + random.nextInt(GRANTS_PER_PROVIDER);
+      try {
+        // 5 s of an 8-s token: callers refresh before the schedulers, on both replicas
+        int status = token(random.nextInt(brokers.length), key, provider, subject, 5).statusCode();
+        seen.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+      } catch (IOException replicaDown) {
+        seen.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet();
+      } catch (InterruptedException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static long maxGap(ProviderSimulator sim) {
+    long max = 0;
+    for (List<Long> times : sim.refreshTimesByFamily().values()) {
+      List<Long> sorted = new ArrayList<>(times);
+      sorted.sort(Long::compare);
+      for (int i = 1; i < sorted.size(); i++) {
+        max = Math.max(max, sorted.get(i) - sorted.get(i - 1));
+      }
+    }
+    return max;
+  }
+
+  private static BrokerProcess start() {
+    return BrokerProcess.start("crash-" + starts.incrementAndGet(), env);
+  }
+
+  private static void awaitReady(int i) throws InterruptedException {
+    brokers[i].awaitReady(Duration.ofSeconds(90));
+  }
+
+  private static Map<String, Object> provider(ProviderSimulator sim, int graceSeconds) {
+    Map<String, Object> definition = new HashMap<>();
+    definition.put("grant_type", "authorization_code");
+    definition.put("authorization_url", sim.baseUrl() + "/authorize");
+    definition.put("token_url", sim.baseUrl() + "/token");
+    definition.put("revocation_url", sim.baseUrl() + "/revoke");
+    definition.put("client_id", sim.clientId());
+    definition.put("client_secret", sim.clientSecret());
+    definition.put("refresh_token_reuse_grace_seconds", graceSeconds);
+    return definition;
+  }
+
+  private static String importGrant(
+      int replica, String provider, ProviderSimulator sim, String subject) {
+    return admin(replica)
+        .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  private static String consumerKey(int replica, List<String> providers) {
+    return consumer(replica, providers).getString("api_key");
+  }
+
+  /** Creates a consumer; its reply has {@code id}, {@code key_id} and {@code api_key}. */
+  private static JsonPath consumer(int replica, List<String> providers) {
+    List<Map<String, Object>> allow = new ArrayList<>();
+    for (String p : providers) {
+      allow.add(Map.of("provider_id", p, "subjects", List.of("*"), "scopes", List.of("*")));
+    }
+    return admin(replica)
+        .body(Map.of("name", "crash-app-" + System.nanoTime(), "role", "consumer", "allow", allow))
+        .post("/v1/callers")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath();
+  }
+
+  private static List<Map<String, Object>> grants(String provider) {
+    String body =
+        admin(0)
+            .get("/v1/grants?provider_id=" + provider + "&limit=100")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    return JsonPath.from(body).getList("items");
+  }
+
+  private static HttpResponse<String> token(
+      int replica, String key, String provider, String subject)
+      throws IOException, InterruptedException {
+    return token(replica, key, provider, subject, 30);
+  }
+
+  private static HttpResponse<String> token(
+      int replica, String key, String provider, String subject, int minValidity)
+      throws IOException, InterruptedException {
+    String json =
+        "{\"provider_id\":\""
+            + provider
+            + "\",\"subject\":\""
+            + subject
+            + "\",\"min_validity_seconds\":"
+            + minValidity
+            + "}";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(brokers[replica].baseUrl() + "/v1/tokens"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static RequestSpecification admin(int replica) {
+    return given()
+        .baseUri(brokers[replica].baseUrl())
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .contentType(ContentType.JSON);
+  }
+}
