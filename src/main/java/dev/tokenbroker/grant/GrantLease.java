@@ -68,11 +68,15 @@ public final class GrantLease implements AutoCloseable {
 
   /**
    * Records a failure and ends the lease: {@code terminal} turns the grant to that status, {@code
-   * retryAt} schedules the next proactive attempt otherwise.
+   * retryAt} schedules the next proactive attempt otherwise. False when nothing was recorded
+   * because another holder stored new tokens meanwhile (this lease had been taken over).
    */
-  public void fail(String errorCode, GrantStatus terminal, Instant retryAt) {
-    store.recordFailure(grant.id, owner, errorCode, terminal, retryAt, interrupted());
+  public boolean fail(String errorCode, GrantStatus terminal, Instant retryAt) {
+    boolean recorded =
+        store.recordFailure(
+            grant.id, grant.version, owner, errorCode, terminal, retryAt, interrupted());
     end();
+    return recorded;
   }
 
   /** Keeps the lease past {@link #close()}, for a result that is held until it can be stored. */

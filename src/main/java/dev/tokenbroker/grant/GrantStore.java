@@ -161,11 +161,14 @@ public class GrantStore {
 
   /**
    * Records a failed refresh and releases the lease. A terminal status also drops the tokens, which
-   * are dead upstream; {@code retryAt} schedules the next proactive attempt.
+   * are dead upstream; {@code retryAt} schedules the next proactive attempt. Nothing is recorded
+   * (false) when the grant was written since {@code expectedVersion}: another holder stored new
+   * tokens meanwhile, so this failure says nothing about them.
    */
   @Transactional
-  void recordFailure(
+  boolean recordFailure(
       String grantId,
+      long expectedVersion,
       String owner,
       String errorCode,
       GrantStatus terminal,
@@ -174,7 +177,14 @@ public class GrantStore {
     Instant now = clock.instant();
     GrantEntity grant = em.find(GrantEntity.class, grantId);
     if (grant == null) {
-      return;
+      return false;
+    }
+    if (grant.version != expectedVersion) {
+      if (owner.equals(grant.leaseOwner)) {
+        grant.leaseOwner = null;
+        grant.leaseExpiresAt = null;
+      }
+      return false;
     }
     GrantStatus before = grant.status;
     grant.lastErrorCode = errorCode;
@@ -205,6 +215,7 @@ public class GrantStore {
     }
     grant.updatedAt = now;
     grant.version++;
+    return true;
   }
 
   /**

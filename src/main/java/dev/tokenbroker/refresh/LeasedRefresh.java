@@ -70,6 +70,13 @@ public class LeasedRefresh {
   /** Refreshes the leased grant; the lease ends here (stored, failed, or held with its result). */
   GrantSnapshot refresh(GrantLease lease, ProviderSettings provider) {
     GrantEntity grant = lease.grant();
+    if (lease.interrupted()) {
+      LOG.infof(
+          "Taking over grant %s after an interrupted refresh started %d ms ago (reuse grace %d s)",
+          grant.id,
+          Duration.between(lease.attemptStartedAt(), clock.instant()).toMillis(),
+          provider.refreshTokenReuseGraceSeconds());
+    }
     IssuedTokens tokens;
     try {
       tokens = callWithinGrace(lease, provider);

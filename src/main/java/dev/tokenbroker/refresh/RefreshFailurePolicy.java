@@ -14,6 +14,7 @@ import dev.tokenbroker.upstream.UpstreamException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -59,23 +60,31 @@ public class RefreshFailurePolicy {
             .provider(grant.providerId)
             .grant(grant.id)
             .subject(grant.subject));
+    GrantStatus terminal =
+        e.kind() == UpstreamException.Kind.GRANT_REJECTED
+            ? GrantStatus.REAUTHORIZATION_REQUIRED
+            : null;
+    Instant retryAt = terminal == null ? clock.instant().plus(retryIn(lease, provider)) : null;
+    if (!lease.fail(code, terminal, retryAt)) {
+      LOG.infof(
+          "Grant %s was refreshed by another holder while this one waited for %s (%s);"
+              + " its tokens stand",
+          grant.id, provider.id(), code);
+      return RefreshFailures.upstreamUnavailable(provider.id(), Duration.ofSeconds(1));
+    }
     switch (e.kind()) {
       case GRANT_REJECTED -> {
-        lease.fail(code, GrantStatus.REAUTHORIZATION_REQUIRED, null);
         cache.evict(grant.providerId, grant.subject);
         logRejected(provider, grant, code);
         return RefreshFailures.reauthorizationRequired(grant.id);
       }
       case CLIENT_REJECTED, REQUEST_REJECTED -> {
-        lease.fail(code, null, clock.instant().plus(backoff(grant)));
         LOG.warnf(
             "Provider %s refused the broker's token request for grant %s: %s (status %d)",
             provider.id(), grant.id, code, e.status());
         return RefreshFailures.upstreamRejected(provider.id(), code);
       }
       default -> {
-        Duration retryAfter = e.retryAfter().orElse(config.defaultRetryAfter());
-        lease.fail(code, null, clock.instant().plus(backoff(grant)));
         LOG.warnf(
             "Provider %s unavailable for grant %s: %s%s",
             provider.id(),
@@ -84,7 +93,8 @@ public class RefreshFailurePolicy {
             lease.interrupted()
                 ? " (outcome unknown: the next refresh counts as interrupted)"
                 : "");
-        return RefreshFailures.upstreamUnavailable(provider.id(), retryAfter);
+        return RefreshFailures.upstreamUnavailable(
+            provider.id(), e.retryAfter().orElse(config.defaultRetryAfter()));
       }
     }
   }
@@ -126,5 +136,13 @@ public class RefreshFailurePolicy {
   static Duration backoff(GrantEntity grant) {
     long seconds = Math.min(600, 5L << Math.min(grant.refreshFailures, 7));
     return Duration.ofSeconds(seconds / 2 + ThreadLocalRandom.current().nextLong(seconds / 2 + 1));
+  }
+
+  private static Duration retryIn(GrantLease lease, ProviderSettings provider) {
+    // a call whose outcome is unknown is repeated within the reuse grace window, which a
+    // backoff could miss
+    return lease.interrupted() && provider.refreshTokenReuseGraceSeconds() > 0
+        ? Duration.ofSeconds(1)
+        : backoff(lease.grant());
   }
 }

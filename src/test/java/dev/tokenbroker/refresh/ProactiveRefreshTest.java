@@ -5,7 +5,6 @@ import static dev.tokenbroker.support.Api.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.PostgresSimulatorProfile;
@@ -15,6 +14,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Grants stay fresh with no caller traffic; failures back off; invalid_grant stops retries. */
@@ -33,16 +34,21 @@ class ProactiveRefreshTest {
     }
   }
 
-  @InjectSimulator ProviderSimulator sim;
+  /** Each test's own simulator: what another test's grants still do is not counted here. */
+  private ProviderSimulator sim;
 
   private final List<String> providers = new java.util.ArrayList<>();
 
-  /** Stops the scheduler's work on this test's grants so the next test counts only its own. */
-  @org.junit.jupiter.api.AfterEach
-  void deleteProviders() throws InterruptedException {
+  @BeforeEach
+  void ownSimulator() {
+    sim = new ProviderSimulator();
+  }
+
+  @AfterEach
+  void deleteProviders() {
     providers.forEach(
         p -> admin().delete("/v1/providers/" + p + "?cascade=true").then().statusCode(204));
-    Thread.sleep(1_500);
+    sim.close();
   }
 
   @Test
@@ -74,8 +80,6 @@ class ProactiveRefreshTest {
 
   @Test
   void transientFailuresBackOffInsteadOfHammeringTheProvider() throws Exception {
-    Thread.sleep(1_000);
-    sim.reset();
     String provider = unique("flaky");
     providers.add(provider);
     Flows.registerCodeProvider(provider, sim, Map.of());
@@ -126,7 +130,6 @@ class ProactiveRefreshTest {
 
   /** A fresh simulator issuing tokens of this lifetime, a provider on it, and imported grants. */
   private String providerWithGrants(String prefix, long lifetimeSeconds, int grants) {
-    sim.reset();
     sim.accessTokenLifetime(lifetimeSeconds);
     String provider = unique(prefix);
     providers.add(provider);

@@ -30,6 +30,11 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Starts the jar with these environment variables on a free port, without waiting. */
   public static BrokerProcess start(String name, Map<String, String> env) {
+    return start(name, env, List.of());
+  }
+
+  /** As {@link #start(String, Map)}, with JVM options before {@code -jar}. */
+  public static BrokerProcess start(String name, Map<String, String> env, List<String> jvm) {
     Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("Package the broker first: " + jar + " is missing");
@@ -38,7 +43,7 @@ public final class BrokerProcess implements AutoCloseable {
     Path log = Path.of("target", "it-" + name + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
-        new ProcessBuilder(List.of(java, "-jar", jar.toString()))
+        new ProcessBuilder(command(java, jvm, jar))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> environment = builder.environment();
@@ -50,6 +55,15 @@ public final class BrokerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<String> command(String java, List<String> jvm, Path jar) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(java);
+    command.addAll(jvm);
+    command.add("-jar");
+    command.add(jar.toString());
+    return command;
   }
 
   public String baseUrl() {
