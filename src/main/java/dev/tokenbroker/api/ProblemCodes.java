@@ -9,6 +9,7 @@ public final class ProblemCodes {
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+  public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
   public static final String CALLER_NOT_FOUND = "caller_not_found";
   public static final String CALLER_NAME_TAKEN = "caller_name_taken";
   public static final String API_KEY_NOT_FOUND = "api_key_not_found";
@@ -17,6 +18,7 @@ public final class ProblemCodes {
   public static final String GRANT_NOT_FOUND = "grant_not_found";
   public static final String INVALID_STATE = "invalid_state";
   public static final String REAUTHORIZATION_REQUIRED = "reauthorization_required";
+  public static final String NO_REFRESH_TOKEN = "no_refresh_token";
   public static final String SCOPE_NOT_GRANTED = "scope_not_granted";
   public static final String RATE_LIMITED = "rate_limited";
   public static final String UPSTREAM_REJECTED = "upstream_rejected";

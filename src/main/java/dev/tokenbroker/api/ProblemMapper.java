@@ -82,6 +82,7 @@ public class ProblemMapper {
           case 404 -> ProblemCodes.NOT_FOUND;
           case 405 -> ProblemCodes.METHOD_NOT_ALLOWED;
           case 406 -> ProblemCodes.NOT_ACCEPTABLE;
+          case 413 -> ProblemCodes.PAYLOAD_TOO_LARGE;
           case 415 -> ProblemCodes.UNSUPPORTED_MEDIA_TYPE;
           default -> ProblemCodes.INVALID_REQUEST;
         };
@@ -89,6 +90,7 @@ public class ProblemMapper {
         switch (status) {
           case 404 -> "No such resource";
           case 405 -> "Method not allowed on this resource";
+          case 413 -> "The request body is larger than this API accepts";
           case 415 -> "Send the request body as application/json";
           default ->
               Response.Status.fromStatusCode(status) == null
@@ -171,7 +173,39 @@ public class ProblemMapper {
     return root;
   }
 
+  /** The 413 problem for a body over {@code limit} bytes. */
+  static Problem payloadTooLarge(String path, long limit) {
+    return new Problem(
+        "about:blank",
+        "Content Too Large",
+        413,
+        "The request body is larger than " + limit + " bytes",
+        path,
+        ProblemCodes.PAYLOAD_TOO_LARGE,
+        null,
+        null);
+  }
+
   private Response badJson(JsonProcessingException e, UriInfo uri) {
+    String duplicate = duplicateField(e);
+    if (duplicate != null) {
+      return build(
+          400,
+          ProblemCodes.INVALID_REQUEST,
+          duplicate + ": given more than once",
+          uri,
+          null,
+          List.of(new ApiException.InvalidParam(duplicate, "given more than once")));
+    }
+    if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+      return build(
+          400,
+          ProblemCodes.INVALID_REQUEST,
+          "The JSON body is nested too deeply or holds a value that is too long",
+          uri,
+          null,
+          List.of());
+    }
     if (e instanceof UnrecognizedPropertyException unknown) {
       String field = jsonPath(unknown);
       return build(
@@ -197,6 +231,17 @@ public class ProblemMapper {
           List.of(new ApiException.InvalidParam(field, reason)));
     }
     return build(400, ProblemCodes.INVALID_REQUEST, "Malformed JSON body", uri, null, List.of());
+  }
+
+  /** The key named by Jackson's strict duplicate detection ("Duplicate field 'x'"), or null. */
+  private static String duplicateField(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message == null || !message.startsWith("Duplicate field '")) {
+      return null;
+    }
+    int end = message.indexOf('\'', "Duplicate field '".length());
+    String field = end < 0 ? null : message.substring("Duplicate field '".length(), end);
+    return field == null || field.length() > 64 || !field.matches("[a-z_]+") ? "body" : field;
   }
 
   private static String enumValues(Class<?> type) {

@@ -6,6 +6,7 @@ import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.provider.PkceMethod;
 import dev.tokenbroker.provider.Preset;
+import dev.tokenbroker.provider.ProviderCredentials;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.token.TokenRequest;
@@ -38,12 +39,15 @@ public class ConnectionTester {
   private final TokenService tokens;
   private final UpstreamTokenClient upstream;
   private final PlatformPing ping;
+  private final ProviderCredentials credentials;
 
   public ConnectionTester(
       ProviderRegistry providers,
       TokenService tokens,
       UpstreamTokenClient upstream,
-      PlatformPing ping) {
+      PlatformPing ping,
+      ProviderCredentials credentials) {
+    this.credentials = credentials;
     this.providers = providers;
     this.tokens = tokens;
     this.upstream = upstream;
@@ -62,6 +66,9 @@ public class ConnectionTester {
       checks.add(probeTokenEndpoint(provider));
     }
     ConnectionTestResult result = ConnectionTestResult.of(provider.id(), checks);
+    if (result.ok()) {
+      credentials.accepted(provider.id());
+    }
     LOG.infof(
         "Connection test of provider %s: %s %s",
         provider.id(),

@@ -289,16 +289,18 @@ public class GrantStore {
 
   /**
    * Ids and providers of the most overdue active grants that nobody leases, for the scheduler;
-   * driven by the {@code next_refresh_at} index.
+   * driven by the {@code next_refresh_at} index. Providers that refused the broker's credentials
+   * are left out until fixed.
    */
   @Transactional
   @SuppressWarnings("unchecked")
   public List<Object[]> dueGrants(int limit) {
     return em.createNativeQuery(
-            "select id, provider_id from oauth_grant where status = 'ACTIVE'"
-                + " and next_refresh_at <= ?1"
-                + " and (lease_expires_at is null or lease_expires_at < ?1)"
-                + " order by next_refresh_at")
+            "select g.id, g.provider_id from oauth_grant g join provider p on p.id ="
+                + " g.provider_id where g.status = 'ACTIVE' and g.next_refresh_at <= ?1"
+                + " and (g.lease_expires_at is null or g.lease_expires_at < ?1)"
+                + " and p.credentials_rejected_at is null"
+                + " order by g.next_refresh_at")
         .setParameter(1, Timestamp.from(clock.instant()))
         .setMaxResults(limit)
         .getResultList();

@@ -48,17 +48,27 @@ public record PresetDefaults(
     return PATHS.containsKey(preset);
   }
 
-  /** The preset's defaults for a region; a base URL replaces the region's endpoints. */
-  static PresetDefaults of(Preset preset, String region, String baseUrl) {
+  /**
+   * The preset's defaults for a region; a base URL replaces the region's endpoints. Badgr and
+   * Parchment give each region a UI domain (authorize) and an API domain (token): the authorization
+   * base is {@code authorizationBaseUrl}, or else the API host without its {@code api.} (as in the
+   * documented {@code test.badgr.com} / {@code api.test.badgr.com}).
+   */
+  static PresetDefaults of(
+      Preset preset, String region, String baseUrl, String authorizationBaseUrl) {
     PresetDefaults defaults = of(preset, region);
     if (baseUrl == null || !takesBaseUrl(preset)) {
       return defaults;
     }
     String base = UpstreamUrls.withoutTrailingSlash(baseUrl);
+    String uiBase =
+        authorizationBaseUrl != null
+            ? UpstreamUrls.withoutTrailingSlash(authorizationBaseUrl)
+            : uiDomainOf(preset, base);
     List<String> paths = PATHS.get(preset);
     return new PresetDefaults(
         defaults.grantType,
-        defaults.grantType == GrantType.AUTHORIZATION_CODE ? base + paths.get(0) : null,
+        defaults.grantType == GrantType.AUTHORIZATION_CODE ? uiBase + paths.get(0) : null,
         base + paths.get(1),
         defaults.clientAuthMethod,
         defaults.scopes,
@@ -66,6 +76,13 @@ public record PresetDefaults(
         defaults.pkce,
         defaults.minTokenRequestIntervalSeconds,
         defaults.httpsRedirectRequired);
+  }
+
+  private static String uiDomainOf(Preset preset, String apiBase) {
+    if (preset != Preset.BADGR && preset != Preset.PARCHMENT) {
+      return apiBase;
+    }
+    return apiBase.replaceFirst("^(https?://)api\\.", "$1");
   }
 
   static PresetDefaults of(Preset preset, String region) {

@@ -39,7 +39,18 @@ public class ProviderDefinitions {
         throw invalidRequest("base_url", "must not contain a query");
       }
     }
-    PresetDefaults defaults = PresetDefaults.of(preset, region == null ? "" : region, baseUrl);
+    String authorizationBaseUrl = body.authorizationBaseUrl();
+    if (authorizationBaseUrl != null) {
+      if (baseUrl == null) {
+        throw invalidRequest("authorization_base_url", "goes with base_url");
+      }
+      requireEndpoint("authorization_base_url", authorizationBaseUrl, true);
+      if (authorizationBaseUrl.contains("?")) {
+        throw invalidRequest("authorization_base_url", "must not contain a query");
+      }
+    }
+    PresetDefaults defaults =
+        PresetDefaults.of(preset, region == null ? "" : region, baseUrl, authorizationBaseUrl);
 
     GrantType grantType = first(body.grantType(), defaults.grantType());
     if (grantType == null) {

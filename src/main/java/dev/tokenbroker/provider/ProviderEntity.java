@@ -70,6 +70,10 @@ public class ProviderEntity {
   @Column(name = "refresh_token_reuse_grace_seconds")
   public int refreshTokenReuseGraceSeconds;
 
+  /** When the provider last refused the broker's credentials; null while they are accepted. */
+  @Column(name = "credentials_rejected_at")
+  public Instant credentialsRejectedAt;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

@@ -10,6 +10,7 @@ public record ProviderRequest(
     Preset preset,
     String region,
     String baseUrl,
+    String authorizationBaseUrl,
     String displayName,
     GrantType grantType,
     String authorizationUrl,

@@ -8,7 +8,6 @@ import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
 import dev.tokenbroker.secrets.ClientSecretStore;
-import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -30,7 +29,6 @@ public class ProviderService {
   private final ClientSecretStore secrets;
   private final Clock clock;
   private final Event<ProviderChanged> changed;
-  private final UpstreamRateGuard rateGuard;
   private final ChangeAnnouncer announcer;
   private final Event<ProviderDeleting> deletingEvent;
 
@@ -40,7 +38,6 @@ public class ProviderService {
       ClientSecretStore secrets,
       Clock clock,
       Event<ProviderChanged> changed,
-      UpstreamRateGuard rateGuard,
       ChangeAnnouncer announcer,
       Event<ProviderDeleting> deletingEvent,
       AuditLog audit) {
@@ -50,7 +47,6 @@ public class ProviderService {
     this.secrets = secrets;
     this.clock = clock;
     this.changed = changed;
-    this.rateGuard = rateGuard;
     this.announcer = announcer;
     this.deletingEvent = deletingEvent;
   }
@@ -90,11 +86,12 @@ public class ProviderService {
     entity.refreshAheadRatio = def.refreshAheadRatio();
     entity.keepAliveSeconds = def.keepAliveSeconds();
     entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
+    // a changed definition may fix refused credentials: the scheduler tries again
+    entity.credentialsRejectedAt = null;
     entity.updatedAt = now;
     if (created) {
       em.persist(entity);
       em.flush();
-      rateGuard.register(id);
     }
     em.flush();
     LOG.infof(

@@ -25,6 +25,7 @@ public record ProviderView(
     double refreshAheadRatio,
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
+    Instant credentialsRejectedAt,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -50,6 +51,7 @@ public record ProviderView(
         p.refreshAheadRatio,
         p.keepAliveSeconds,
         p.refreshTokenReuseGraceSeconds,
+        p.credentialsRejectedAt,
         p.createdAt,
         p.updatedAt);
   }

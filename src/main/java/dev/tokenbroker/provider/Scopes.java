@@ -44,15 +44,36 @@ public final class Scopes {
   }
 
   /**
-   * The requested scopes not covered, under a preset's rules: at Brightspace, {@code core:*:*} is
-   * the fallback scope of applications registered for all routes, so it covers every scope.
+   * The requested scopes not covered, under a preset's rules. At Brightspace a specific scope
+   * {@code group:resource:action} is covered by itself and by its own {@code group:resource:*}; the
+   * general fallback {@code core:*:*} covers only routes that have no specific scope, which are
+   * requested as {@code core:*:*} themselves (seeds: "General fallback scope").
    */
   public static List<String> uncovered(
       Preset preset, Collection<String> requested, Collection<String> granted) {
-    if (preset == Preset.BRIGHTSPACE && granted.contains(BRIGHTSPACE_FALLBACK)) {
-      return List.of();
+    if (preset != Preset.BRIGHTSPACE) {
+      return uncovered(requested, granted);
     }
-    return uncovered(requested, granted);
+    return requested.stream()
+        .filter(r -> granted.stream().noneMatch(g -> brightspaceCovers(g, r)))
+        .toList();
+  }
+
+  static boolean brightspaceCovers(String granted, String requested) {
+    if (granted.equals(requested)) {
+      return true;
+    }
+    if (granted.equals(BRIGHTSPACE_FALLBACK) || !granted.endsWith(":*")) {
+      return false;
+    }
+    String[] g = granted.split(":", -1);
+    String[] r = requested.split(":", -1);
+    return g.length == 3
+        && r.length == 3
+        && !g[0].contains("*")
+        && !g[1].contains("*")
+        && g[0].equals(r[0])
+        && g[1].equals(r[1]);
   }
 
   /** Whether {@code pattern} covers {@code scope}, segment by segment on {@code :}. */

@@ -41,6 +41,11 @@ public final class UpstreamUrls {
     if (httpsRequired && !"https".equals(uri.get().getScheme())) {
       return Optional.of("must use https for this platform's production servers");
     }
+    if (httpsRequired && DeveloperHosts.matches(uri.get().getHost())) {
+      return Optional.of(
+          "must be on the application's own host: this platform's production servers refuse"
+              + " localhost, private addresses and tunnel domains");
+    }
     return Optional.empty();
   }
 

@@ -1,5 +1,7 @@
 package dev.tokenbroker.refresh;
 
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.audit.AuditActions;
 import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
@@ -18,6 +20,7 @@ import dev.tokenbroker.upstream.IssuedTokens;
 import dev.tokenbroker.upstream.UpstreamException;
 import dev.tokenbroker.upstream.UpstreamTokenClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,6 +73,7 @@ public class LeasedRefresh {
   /** Refreshes the leased grant; the lease ends here (stored, failed, or held with its result). */
   GrantSnapshot refresh(GrantLease lease, ProviderSettings provider) {
     GrantEntity grant = lease.grant();
+    refuseWhileStillServing(grant, provider);
     if (lease.interrupted()) {
       LOG.infof(
           "Taking over grant %s after an interrupted refresh started %d ms ago (reuse grace %d s)",
@@ -109,6 +113,28 @@ public class LeasedRefresh {
         tokens.expiresAt(),
         tokens.refreshToken() == null ? "" : " (refresh token rotated)");
     return fresh;
+  }
+
+  /**
+   * A grant without a refresh token cannot be refreshed, but it serves until its access token
+   * expires: asking for more answers 409 {@code no_refresh_token} and changes nothing. Only an
+   * expired one turns {@code reauthorization_required}.
+   */
+  private void refuseWhileStillServing(GrantEntity grant, ProviderSettings provider) {
+    if (provider.usesClientCredentials()
+        || grant.refreshTokenCiphertext != null
+        || grant.accessTokenExpiresAt == null
+        || !grant.accessTokenExpiresAt.isAfter(clock.instant())) {
+      return;
+    }
+    throw new ApiException(
+        Response.Status.CONFLICT,
+        ProblemCodes.NO_REFRESH_TOKEN,
+        "Grant "
+            + grant.id
+            + " has no refresh token; its access token stays valid until "
+            + grant.accessTokenExpiresAt
+            + ", then it needs a new authorization");
   }
 
   /**

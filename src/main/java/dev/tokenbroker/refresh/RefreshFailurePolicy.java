@@ -9,6 +9,7 @@ import dev.tokenbroker.grant.GrantEntity;
 import dev.tokenbroker.grant.GrantLease;
 import dev.tokenbroker.grant.GrantStatus;
 import dev.tokenbroker.ops.BrokerMetrics;
+import dev.tokenbroker.provider.ProviderCredentials;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.upstream.UpstreamException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,9 +42,16 @@ public class RefreshFailurePolicy {
   private final BrokerMetrics metrics;
   private final RefreshConfig config;
   private final Clock clock;
+  private final ProviderCredentials credentials;
 
   public RefreshFailurePolicy(
-      GrantCache cache, AuditLog audit, BrokerMetrics metrics, RefreshConfig config, Clock clock) {
+      GrantCache cache,
+      AuditLog audit,
+      BrokerMetrics metrics,
+      RefreshConfig config,
+      Clock clock,
+      ProviderCredentials credentials) {
+    this.credentials = credentials;
     this.cache = cache;
     this.audit = audit;
     this.metrics = metrics;
@@ -79,6 +87,9 @@ public class RefreshFailurePolicy {
         return RefreshFailures.reauthorizationRequired(grant.id);
       }
       case CLIENT_REJECTED, REQUEST_REJECTED -> {
+        if (e.kind() == UpstreamException.Kind.CLIENT_REJECTED) {
+          credentials.rejected(provider.id(), code);
+        }
         LOG.warnf(
             "Provider %s refused the broker's token request for grant %s: %s (status %d)",
             provider.id(), grant.id, code, e.status());

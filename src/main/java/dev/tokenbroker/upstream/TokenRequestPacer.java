@@ -57,7 +57,7 @@ public class TokenRequestPacer {
     Instant deadline = clock.instant().plus(maxWait);
     while (true) {
       Optional<UpstreamRateGuard.Busy> busy =
-          guard.tryAcquire(provider.id(), provider.minTokenRequestIntervalSeconds());
+          guard.tryAcquire(PacingKey.of(provider), provider.minTokenRequestIntervalSeconds());
       if (busy.isEmpty()) {
         return;
       }
@@ -87,7 +87,7 @@ public class TokenRequestPacer {
 
   private void hold(ProviderSettings provider, Duration retryAfter) {
     try {
-      guard.holdUntil(provider.id(), clock.instant().plus(retryAfter));
+      guard.holdUntil(PacingKey.of(provider), clock.instant().plus(retryAfter));
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the Retry-After of provider %s (%s)",
@@ -97,7 +97,7 @@ public class TokenRequestPacer {
 
   private void answered(ProviderSettings provider) {
     try {
-      guard.answered(provider.id(), provider.minTokenRequestIntervalSeconds());
+      guard.answered(PacingKey.of(provider), provider.minTokenRequestIntervalSeconds());
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the request interval of provider %s (%s)",

@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Cluster-wide pacing of token requests per provider (DESIGN §3.5): one conditional UPDATE takes
- * the next slot, so replicas together never exceed the provider's allowed rate.
+ * Cluster-wide pacing of token requests per client at a token endpoint (DESIGN §3.5, {@link
+ * PacingKey}): one conditional UPDATE takes the next slot, so replicas, and providers sharing one
+ * client, together never exceed the allowed rate.
  */
 @ApplicationScoped
 public class UpstreamRateGuard {
@@ -27,12 +28,15 @@ public class UpstreamRateGuard {
     this.config = config;
   }
 
-  /** Registers a new provider; the first request may go at once. */
-  @Transactional
-  public void register(String providerId) {
+  /**
+   * Creates the key's row on its first use; the first request may go at once. Its own transaction,
+   * so that a replica that lost the race to create it (duplicate key) carries on.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  void register(String key) {
     em.createNativeQuery(
-            "insert into provider_rate_guard (provider_id, next_allowed_at) values (?1, ?2)")
-        .setParameter(1, providerId)
+            "insert into token_endpoint_pacing (pacing_key, next_allowed_at) values (?1, ?2)")
+        .setParameter(1, key)
         .setParameter(2, Timestamp.from(clock.instant()))
         .executeUpdate();
   }
@@ -49,32 +53,36 @@ public class UpstreamRateGuard {
    * interval after the answer, since the provider counts from when it handled the request.
    */
   @Transactional
-  public Optional<Busy> tryAcquire(String providerId, int intervalSeconds) {
+  public Optional<Busy> tryAcquire(String key, int intervalSeconds) {
     Instant now = clock.instant();
     if (intervalSeconds <= 0) {
       // no pacing, only a Retry-After hold to honor: a read suffices and takes no row lock
-      return state(providerId)
+      return state(key)
           .map(row -> SqlTimes.toInstant(row[0]))
           .filter(next -> next.isAfter(now))
           .map(next -> new Busy(Duration.between(now, next), false));
     }
     int taken =
         em.createNativeQuery(
-                "update provider_rate_guard set next_allowed_at = ?1, in_flight_until = ?2"
-                    + " where provider_id = ?3 and next_allowed_at <= ?4"
+                "update token_endpoint_pacing set next_allowed_at = ?1, in_flight_until = ?2"
+                    + " where pacing_key = ?3 and next_allowed_at <= ?4"
                     + " and (in_flight_until is null or in_flight_until <= ?4)")
             .setParameter(1, Timestamp.from(now.plusSeconds(intervalSeconds)))
             .setParameter(2, Timestamp.from(now.plus(inFlightAllowance())))
-            .setParameter(3, providerId)
+            .setParameter(3, key)
             .setParameter(4, Timestamp.from(now))
             .executeUpdate();
     if (taken == 1) {
       return Optional.empty();
     }
-    Optional<Object[]> state = state(providerId);
+    Optional<Object[]> state = state(key);
     if (state.isEmpty()) {
-      register(providerId);
-      return tryAcquire(providerId, intervalSeconds);
+      try {
+        register(key);
+      } catch (RuntimeException createdByAnother) {
+        // another replica or thread created it first
+      }
+      return tryAcquire(key, intervalSeconds);
     }
     Instant next = SqlTimes.toInstant(state.get()[0]);
     Instant inFlightUntil = state.get()[1] == null ? null : SqlTimes.toInstant(state.get()[1]);
@@ -90,17 +98,17 @@ public class UpstreamRateGuard {
    * the next slot opens one interval from now (or later, under a Retry-After hold).
    */
   @Transactional
-  public void answered(String providerId, int intervalSeconds) {
+  public void answered(String key, int intervalSeconds) {
     if (intervalSeconds <= 0) {
       return;
     }
     Instant next = clock.instant().plusSeconds(intervalSeconds);
     em.createNativeQuery(
-            "update provider_rate_guard set in_flight_until = null, next_allowed_at ="
+            "update token_endpoint_pacing set in_flight_until = null, next_allowed_at ="
                 + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
-                + " where provider_id = ?2")
+                + " where pacing_key = ?2")
         .setParameter(1, Timestamp.from(next))
-        .setParameter(2, providerId)
+        .setParameter(2, key)
         .executeUpdate();
   }
 
@@ -112,11 +120,11 @@ public class UpstreamRateGuard {
     return config.requestTimeout().plus(config.connectTimeout()).plusSeconds(1);
   }
 
-  private Optional<Object[]> state(String providerId) {
+  private Optional<Object[]> state(String key) {
     return em.createNativeQuery(
-            "select next_allowed_at, in_flight_until from provider_rate_guard"
-                + " where provider_id = ?1")
-        .setParameter(1, providerId)
+            "select next_allowed_at, in_flight_until from token_endpoint_pacing"
+                + " where pacing_key = ?1")
+        .setParameter(1, key)
         .getResultStream()
         .findFirst()
         .map(row -> (Object[]) row);
@@ -124,12 +132,19 @@ public class UpstreamRateGuard {
 
   /** Honors a provider's Retry-After for every replica: no request before {@code until}. */
   @Transactional
-  public void holdUntil(String providerId, Instant until) {
+  public void holdUntil(String key, Instant until) {
+    if (state(key).isEmpty()) {
+      try {
+        register(key);
+      } catch (RuntimeException createdByAnother) {
+        // another replica or thread created it first
+      }
+    }
     em.createNativeQuery(
-            "update provider_rate_guard set next_allowed_at = ?1"
-                + " where provider_id = ?2 and next_allowed_at < ?1")
+            "update token_endpoint_pacing set next_allowed_at = ?1"
+                + " where pacing_key = ?2 and next_allowed_at < ?1")
         .setParameter(1, Timestamp.from(until))
-        .setParameter(2, providerId)
+        .setParameter(2, key)
         .executeUpdate();
   }
 }

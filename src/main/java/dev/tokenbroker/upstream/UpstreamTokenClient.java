@@ -11,6 +11,7 @@ import io.quarkus.oidc.client.OidcClients;
 import io.quarkus.oidc.client.Tokens;
 import io.quarkus.oidc.client.runtime.OidcClientConfig.Grant;
 import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.Secret.Method;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +44,13 @@ public class UpstreamTokenClient {
   private final ProviderGuards guards;
   private final TokenRequestPacer pacer;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService retired =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "oidc-client-retirement");
+            t.setDaemon(true);
+            return t;
+          });
 
   public UpstreamTokenClient(
       OidcClients oidcClients,
@@ -173,7 +184,7 @@ public class UpstreamTokenClient {
         return current.client();
       }
       ProviderClient created = new ProviderClient(provider.version(), build(provider));
-      close(clients.put(provider.id(), created));
+      retire(clients.put(provider.id(), created));
       return created.client();
     }
   }
@@ -219,7 +230,24 @@ public class UpstreamTokenClient {
   }
 
   void onProviderChanged(@Observes ProviderChanged changed) {
-    close(clients.remove(changed.providerId()));
+    retire(clients.remove(changed.providerId()));
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    retired.shutdownNow();
+  }
+
+  /**
+   * Closes a replaced client once the calls it may still be serving are over (a revocation after a
+   * provider's deletion, a refresh racing a PUT), not under them.
+   */
+  private void retire(ProviderClient client) {
+    if (client != null) {
+      retired.schedule(
+          () -> close(client),
+          config.requestTimeout().plus(config.connectTimeout()).toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   private static void close(ProviderClient client) {

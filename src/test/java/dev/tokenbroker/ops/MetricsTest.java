@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.grant.GrantGauges;
+import dev.tokenbroker.provider.ProviderGauges;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
@@ -33,6 +34,7 @@ class MetricsTest {
 
   @InjectSimulator ProviderSimulator sim;
   @Inject GrantGauges gauges;
+  @Inject ProviderGauges providerGauges;
 
   @Test
   void tokenUpstreamGrantAndLagMetricsReflectTraffic() throws IOException {
@@ -71,7 +73,22 @@ class MetricsTest {
         .post("/v1/tokens")
         .then()
         .statusCode(409);
+    // m-3: the answer to its refresh is lost after rotating; the next refresh is refused
+    admin()
+        .body(Flows.grantImport("m-3", sim.issueRefreshTokenFor("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201);
+    sim.loseNextResponses(1);
+    for (int expected : new int[] {503, 409}) {
+      as(consumer)
+          .body(Map.of("provider_id", provider, "subject", "m-3"))
+          .post("/v1/tokens")
+          .then()
+          .statusCode(expected);
+    }
     gauges.update();
+    providerGauges.update();
 
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
     assertEquals(
@@ -80,7 +97,7 @@ class MetricsTest {
         1.0,
         value(metrics, "broker_token_requests_total", "outcome=\"grant_not_found\"", provider));
     assertEquals(
-        1.0,
+        2.0,
         value(
             metrics,
             "broker_token_requests_total",
@@ -89,10 +106,12 @@ class MetricsTest {
     assertEquals(
         1.0, value(metrics, "broker_upstream_requests_total", "outcome=\"success\"", provider));
     assertEquals(
-        1.0,
-        value(metrics, "broker_upstream_requests_total", "outcome=\"invalid_grant\"", provider));
-    assertEquals(
         2.0,
+        value(metrics, "broker_upstream_requests_total", "outcome=\"invalid_grant\"", provider));
+    assertEquals(1.0, value(metrics, "broker_refresh_interrupted_total", "", provider));
+    assertEquals(0.0, value(metrics, "broker_provider_credentials_rejected", "", provider));
+    assertEquals(
+        4.0,
         value(
             metrics,
             "broker_upstream_request_seconds_count",
@@ -101,7 +120,7 @@ class MetricsTest {
     assertTrue(metrics.contains("broker_upstream_request_seconds_bucket{"), "latency histogram");
     assertEquals(1.0, value(metrics, "broker_grants", "status=\"active\"", provider));
     assertEquals(
-        1.0, value(metrics, "broker_grants", "status=\"reauthorization_required\"", provider));
+        2.0, value(metrics, "broker_grants", "status=\"reauthorization_required\"", provider));
     assertTrue(metrics.contains("broker_refresh_lag_seconds "), "refresh lag gauge");
     assertTrue(
         metrics.contains("http_server_requests_seconds_bucket{")

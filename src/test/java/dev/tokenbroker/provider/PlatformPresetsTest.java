@@ -132,7 +132,7 @@ class PlatformPresetsTest {
     sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(1800);
     String provider = unique("d2l");
     Map<String, Object> body = brightspace();
-    body.put("scopes", List.of("content:*:*", "users:userdata:read"));
+    body.put("scopes", List.of("content:toc:*", "users:userdata:read"));
     body.put("default_scopes", List.of("users:userdata:read"));
     admin()
         .body(body)
@@ -146,7 +146,7 @@ class PlatformPresetsTest {
         .then()
         .statusCode(400)
         .body("invalid_params[0].name", equalTo("scopes"));
-    String grantId = connect(provider, "teacher-7", List.of("content:*:*"));
+    String grantId = connect(provider, "teacher-7", List.of("content:toc:*"));
     token(provider, "teacher-7", List.of("content:toc:read"), 60).then().statusCode(200);
     token(provider, "teacher-7", List.of("users:userdata:read"), 60)
         .then()
@@ -166,19 +166,36 @@ class PlatformPresetsTest {
   }
 
   @Test
-  void brightspaceCoreFallbackCoversEveryScope() {
+  void brightspaceCoreFallbackCoversOnlyRoutesWithoutASpecificScope() {
     sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(72_000);
     String provider = unique("d2l-core");
-    admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
+    Map<String, Object> body = brightspace();
+    body.put("scopes", List.of("core:*:*", "users:userdata:*"));
+    admin().body(body).put("/v1/providers/" + provider).then().statusCode(201);
     connect(provider, "admin-1", List.of("core:*:*"));
-    token(provider, "admin-1", List.of("grades:gradevalues:read"), 60)
+    token(provider, "admin-1", List.of("core:*:*"), 60)
         .then()
         .statusCode(200)
         .body("expires_in", org.hamcrest.Matchers.greaterThan(71_000));
+    token(provider, "admin-1", List.of("users:userdata:read"), 60)
+        .then()
+        .statusCode(422)
+        .body("code", equalTo("scope_not_granted"));
+
+    String onlyCore = unique("d2l-only-core");
+    Map<String, Object> coreApp = brightspace();
+    coreApp.put("scopes", List.of("core:*:*"));
+    admin().body(coreApp).put("/v1/providers/" + onlyCore).then().statusCode(201);
+    startAuthorization(onlyCore, List.of("users:userdata:read"))
+        .then()
+        .statusCode(400)
+        .body("invalid_params[0].name", equalTo("scopes"));
+    // a specific scope is covered by its own group:resource wildcard
+    startAuthorization(provider, List.of("users:userdata:read")).then().statusCode(201);
   }
 
   @Test
-  void brightspaceWithoutRefreshTokensEndsAsReauthorizationRequiredWithAClearError() {
+  void brightspaceWithoutRefreshTokensServesUntilExpiryAndARefreshChangesNothing() {
     sim.behaveAs(Platform.BRIGHTSPACE).accessTokenLifetime(1800).issueRefreshTokens(false);
     String provider = unique("d2l-norefresh");
     admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
@@ -193,6 +210,29 @@ class PlatformPresetsTest {
         .post("/v1/grants/" + grantId + "/refresh")
         .then()
         .statusCode(409)
+        .body("code", equalTo("no_refresh_token"));
+    admin()
+        .get("/v1/grants/" + grantId)
+        .then()
+        .body("status", equalTo("active"))
+        .body("last_error", nullValue())
+        .body("access_token_expires_at", equalTo(grant.getString("access_token_expires_at")));
+    token(provider, "student-3", List.of("core:*:*"), 60).then().statusCode(200);
+    assertEquals(0, sim.tokenCalls("refresh_token"), "nothing to send upstream");
+  }
+
+  @Test
+  void brightspaceGrantWithoutRefreshTokenEndsAtItsExpiryWithAClearError() throws Exception {
+    // Brightspace's shortest lifetime is 30 minutes; the simulator's generic mode lets it be 2 s
+    sim.accessTokenLifetime(2).issueRefreshTokens(false);
+    String provider = unique("d2l-expiring");
+    admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
+    String grantId = connect(provider, "student-4", List.of("core:*:*"));
+    Thread.sleep(2_200);
+    admin()
+        .post("/v1/grants/" + grantId + "/refresh")
+        .then()
+        .statusCode(409)
         .body("code", equalTo("reauthorization_required"));
     admin()
         .get("/v1/grants/" + grantId)
@@ -200,6 +240,76 @@ class PlatformPresetsTest {
         .body("status", equalTo("reauthorization_required"))
         .body("last_error.code", equalTo("no_refresh_token"));
     assertEquals(0, sim.tokenCalls("refresh_token"), "nothing to send upstream");
+  }
+
+  @Test
+  void openBadgeFactoryIsPacedPerClientAcrossProvidersSharingIt() {
+    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
+    String staging = unique("obf-staging");
+    String production = unique("obf-production");
+    admin().body(obf("client_secret_post")).put("/v1/providers/" + staging).then().statusCode(201);
+    admin()
+        .body(obf("client_secret_post"))
+        .put("/v1/providers/" + production)
+        .then()
+        .statusCode(201);
+    clientToken(staging).then().statusCode(200);
+    // the second provider's request waits for the client's next slot, ten seconds on
+    clientToken(production).then().statusCode(200);
+    assertEquals(2, sim.tokenCalls("client_credentials"));
+    assertEquals(0, sim.issueIntervalViolations(), "the client's limit was broken");
+    assertTrue(sim.minimumGapMillis() >= 9_900, "gap " + sim.minimumGapMillis() + " ms");
+  }
+
+  @Test
+  void productionRegionsRefuseDeveloperRedirectUrisAndTestRegionsAcceptThem() {
+    for (String redirect :
+        List.of(
+            "https://localhost:8443/v1/oauth/callback",
+            "https://127.0.0.1/v1/oauth/callback",
+            "https://10.1.2.3/v1/oauth/callback",
+            "https://[::1]/v1/oauth/callback",
+            "https://broker.ngrok-free.app/v1/oauth/callback")) {
+      Map<String, Object> production = codePreset("badgr", "us");
+      production.remove("base_url");
+      production.put("redirect_uri", redirect);
+      expectInvalid(production, "redirect_uri");
+    }
+    Map<String, Object> sandbox = codePreset("badgr", "test");
+    sandbox.remove("base_url");
+    sandbox.put("redirect_uri", "https://localhost:8443/v1/oauth/callback");
+    admin().body(sandbox).put("/v1/providers/" + unique("badgr-sandbox")).then().statusCode(201);
+  }
+
+  @Test
+  void badgeRegionsGetTheirUiDomainForAuthorizationAndTheApiDomainForTokens() {
+    Map<String, Object> eu = codePreset("parchment", "eu");
+    eu.put("base_url", "https://api.eu.badges.example");
+    eu.put("redirect_uri", "https://broker.example.test/v1/oauth/callback");
+    admin()
+        .body(eu)
+        .put("/v1/providers/" + unique("parchment-eu"))
+        .then()
+        .statusCode(201)
+        .body("token_url", equalTo("https://api.eu.badges.example/o/token"))
+        .body("authorization_url", equalTo("https://eu.badges.example/auth/oauth2/authorize"));
+
+    eu.put("authorization_base_url", "https://badges-eu.example");
+    admin()
+        .body(eu)
+        .put("/v1/providers/" + unique("parchment-eu"))
+        .then()
+        .statusCode(201)
+        .body("authorization_url", equalTo("https://badges-eu.example/auth/oauth2/authorize"));
+
+    Map<String, Object> alone = codePreset("badgr", "test");
+    alone.remove("base_url");
+    alone.put("authorization_base_url", "https://badgr.example");
+    expectInvalid(alone, "authorization_base_url");
+  }
+
+  private static io.restassured.response.Response clientToken(String provider) {
+    return admin().body(Map.of("provider_id", provider)).post("/v1/tokens");
   }
 
   @Test
@@ -300,6 +410,8 @@ class PlatformPresetsTest {
 
     String codeWrongSecret = unique("badgr-wrong");
     Map<String, Object> badgr = codePreset("badgr", "test");
+    // another client at the same (simulated) host: the OBF client's pace does not apply to it
+    badgr.put("client_id", "not-the-client");
     badgr.put("client_secret", "not-the-secret");
     admin().body(badgr).put("/v1/providers/" + codeWrongSecret).then().statusCode(201);
     testConnection(codeWrongSecret)

@@ -25,13 +25,26 @@ class ScopesTest {
   }
 
   @Test
-  void brightspaceCoreFallbackCoversEveryScopeOnlyForBrightspace() {
+  void brightspaceCoreFallbackCoversOnlyItself() {
     List<String> requested = List.of("users:userdata:read", "grades:gradevalues:read");
-    assertEquals(List.of(), Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("core:*:*")));
-    assertEquals(requested, Scopes.uncovered(Preset.GENERIC, requested, List.of("core:*:*")));
+    assertEquals(requested, Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("core:*:*")));
+    assertEquals(
+        List.of(), Scopes.uncovered(Preset.BRIGHTSPACE, List.of("core:*:*"), List.of("core:*:*")));
+  }
+
+  @Test
+  void brightspaceSpecificScopesAreCoveredByThemselvesAndTheirOwnResourceWildcard() {
+    List<String> requested = List.of("users:userdata:read", "grades:gradevalues:read");
     assertEquals(
         List.of("grades:gradevalues:read"),
-        Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("users:*:*")));
+        Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("users:userdata:*")));
+    assertEquals(
+        requested,
+        Scopes.uncovered(Preset.BRIGHTSPACE, requested, List.of("users:*:*", "grades:*:read")));
+    assertEquals(
+        List.of(),
+        Scopes.uncovered(
+            Preset.BRIGHTSPACE, requested, List.of("users:userdata:read", "grades:gradevalues:*")));
   }
 
   @Test

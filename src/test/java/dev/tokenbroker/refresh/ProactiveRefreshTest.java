@@ -2,6 +2,7 @@ package dev.tokenbroker.refresh;
 
 import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.unique;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ class ProactiveRefreshTest {
       Map<String, String> config = new HashMap<>(super.getConfigOverrides());
       config.put("broker.refresh.proactive.enabled", "true");
       config.put("broker.refresh.proactive.scan-interval", "1s");
+      config.put("broker.metrics.refresh-interval", "1s");
       return config;
     }
   }
@@ -93,6 +95,48 @@ class ProactiveRefreshTest {
     Map<String, Object> grant = admin().get("/v1/grants/" + grantId).then().extract().path("");
     assertEquals("active", grant.get("status"), "a transient failure never loses the grant");
     assertEquals("upstream_unavailable", ((Map<?, ?>) grant.get("last_error")).get("code"));
+  }
+
+  @Test
+  void refusedCredentialsStopProactiveCallsUntilTheProviderIsFixed() throws Exception {
+    String provider = unique("refused");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of("client_secret", "not-the-secret"));
+    String grantId = importGrant(provider, "stuck", sim.issueRefreshTokenFor("r:profile"));
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (sim.tokenCalls("refresh_token") == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(1, sim.tokenCalls("refresh_token"), "the scheduler tried once");
+    admin()
+        .get("/v1/providers/" + provider)
+        .then()
+        .body("credentials_rejected_at", org.hamcrest.Matchers.notNullValue());
+    assertTrue(waitForGauge(provider), "the gauge shows the refusal");
+    // backoff alone would retry after 5-10 s; refused credentials are not sent again
+    Thread.sleep(12_000);
+    assertEquals(1, sim.tokenCalls("refresh_token"), "refused credentials were sent again");
+
+    admin()
+        .body(Flows.codeProvider(sim, Map.of()))
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(200)
+        .body("credentials_rejected_at", nullValue());
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(0, sim.reuseDetections());
+  }
+
+  private static boolean waitForGauge(String provider) throws InterruptedException {
+    String line = "broker_provider_credentials_rejected{provider=\"" + provider + "\"} 1.0";
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (io.restassured.RestAssured.get("/q/metrics").asString().contains(line)) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
   }
 
   /** The issue's own case, at full length: 60-second tokens, no callers, two minutes. */

@@ -146,8 +146,13 @@ public final class ProviderSimulator implements AutoCloseable {
     return clientSecret;
   }
 
-  /** Forgets all tokens, faults and counters and restores the default behaviour. */
+  /**
+   * Forgets all tokens, faults and counters and restores the default behaviour. The client id is a
+   * new one each time, so that what the broker keeps per client (its request pacing) never carries
+   * over from an earlier test.
+   */
   public void reset() {
+    clientId = "sim-client-" + random().substring(0, 8).toLowerCase(java.util.Locale.ROOT);
     codes.clear();
     families.clear();
     familyByRefreshToken.clear();

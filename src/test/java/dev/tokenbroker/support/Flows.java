@@ -18,6 +18,11 @@ public final class Flows {
   /** Registers an authorization_code provider whose endpoints are the simulator's. */
   public static void registerCodeProvider(
       String id, ProviderSimulator sim, Map<String, Object> extra) {
+    admin().body(codeProvider(sim, extra)).put("/v1/providers/" + id).then().statusCode(201);
+  }
+
+  /** The body of an authorization_code provider whose endpoints are the simulator's. */
+  public static Map<String, Object> codeProvider(ProviderSimulator sim, Map<String, Object> extra) {
     Map<String, Object> body = new HashMap<>();
     body.put("preset", "generic");
     body.put("grant_type", "authorization_code");
@@ -30,7 +35,7 @@ public final class Flows {
     body.put("default_scopes", List.of("r:profile"));
     body.put("redirect_uri", "http://localhost:" + RestAssured.port + "/v1/oauth/callback");
     body.putAll(extra);
-    admin().body(body).put("/v1/providers/" + id).then().statusCode(201);
+    return body;
   }
 
   /** Body of {@code POST /v1/providers/{id}/grants}: a refresh token for r:profile. */
