@@ -10,6 +10,8 @@ public final class ProblemCodes {
   public static final String NOT_ACCEPTABLE = "not_acceptable";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+  public static final String URI_TOO_LONG = "uri_too_long";
+  public static final String HEADERS_TOO_LARGE = "headers_too_large";
   public static final String CALLER_NOT_FOUND = "caller_not_found";
   public static final String CALLER_NAME_TAKEN = "caller_name_taken";
   public static final String API_KEY_NOT_FOUND = "api_key_not_found";

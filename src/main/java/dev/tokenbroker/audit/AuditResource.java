@@ -27,7 +27,7 @@ public class AuditResource {
       @QueryParam("grant_id") String grantId,
       @QueryParam("since") String since,
       @QueryParam("until") String until,
-      @QueryParam("limit") Integer limit,
+      @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor) {
     return trail.page(
         new AuditTrail.Filter(action, actor, outcome, providerId, grantId, since, until),

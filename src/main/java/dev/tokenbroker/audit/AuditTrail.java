@@ -2,6 +2,7 @@ package dev.tokenbroker.audit;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Page;
+import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.ops.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -10,7 +11,6 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -40,11 +40,13 @@ public class AuditTrail {
       String until) {}
 
   @Transactional
-  public Page<AuditEventView> page(Filter filter, Integer limit, String cursor) {
-    int size = limit == null ? 100 : limit;
-    if (size < 1 || size > MAX_PAGE) {
-      throw ApiException.invalidRequest("limit", "must be between 1 and " + MAX_PAGE);
-    }
+  public Page<AuditEventView> page(Filter filter, String limit, String cursor) {
+    int size = Syntax.limit(limit, 100, MAX_PAGE);
+    Syntax.optional("action", filter.action(), "[a-z_.]{1,64}");
+    Syntax.optional("actor", filter.actor(), "[a-z0-9_-]{1,64}");
+    Syntax.optional("outcome", filter.outcome(), "[a-z0-9_]{1,64}");
+    Syntax.optional("provider_id", filter.providerId(), Syntax.PROVIDER_ID);
+    Syntax.optional("grant_id", filter.grantId(), Syntax.GRANT_ID);
     StringBuilder sql =
         new StringBuilder(
             "select id, occurred_at, actor, action, outcome, provider_id, grant_id, subject,"
@@ -107,11 +109,7 @@ public class AuditTrail {
   }
 
   private static Instant instant(String field, String value) {
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw ApiException.invalidRequest(field, "must be an RFC 3339 UTC timestamp");
-    }
+    return Syntax.timestamp(field, value);
   }
 
   private record Cursor(Instant occurredAt, String id) {
@@ -126,7 +124,11 @@ public class AuditTrail {
       try {
         String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         int space = raw.indexOf(' ');
-        return new Cursor(Instant.parse(raw.substring(0, space)), raw.substring(space + 1));
+        String id = raw.substring(space + 1);
+        if (!id.matches("evt_[a-z2-7]{20}")) {
+          throw new IllegalArgumentException("not an event id");
+        }
+        return new Cursor(Syntax.timestamp("cursor", raw.substring(0, space)), id);
       } catch (RuntimeException e) {
         throw ApiException.invalidRequest("cursor", "is not a cursor this API returned");
       }

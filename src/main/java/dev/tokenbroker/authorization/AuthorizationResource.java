@@ -1,5 +1,6 @@
 package dev.tokenbroker.authorization;
 
+import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
 import jakarta.validation.Valid;
@@ -31,6 +32,7 @@ public class AuthorizationResource {
   @ResponseStatus(201)
   public AuthorizationStarted start(
       @PathParam("providerId") String providerId, @NotNull @Valid AuthorizationStart body) {
-    return authorizations.start(caller.get(), providerId, body);
+    return authorizations.start(
+        caller.get(), Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID), body);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tokenbroker.caller;
 
 import dev.tokenbroker.api.Page;
+import dev.tokenbroker.api.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -39,27 +40,29 @@ public class CallerResource {
   @GET
   @Path("/{id}")
   public CallerView get(@PathParam("id") String id) {
-    return callers.get(id);
+    return callers.get(Syntax.require("caller_id", id, Syntax.CALLER_ID));
   }
 
   @DELETE
   @Path("/{id}")
   @ResponseStatus(204)
   public void delete(@PathParam("id") String id) {
-    callers.delete(id);
+    callers.delete(Syntax.require("caller_id", id, Syntax.CALLER_ID));
   }
 
   @POST
   @Path("/{id}/api-keys")
   @ResponseStatus(201)
   public CallerView.NewKey newKey(@PathParam("id") String id) {
-    return callers.newKey(id);
+    return callers.newKey(Syntax.require("caller_id", id, Syntax.CALLER_ID));
   }
 
   @DELETE
   @Path("/{id}/api-keys/{keyId}")
   @ResponseStatus(204)
   public void deleteKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
-    callers.deleteKey(id, keyId);
+    callers.deleteKey(
+        Syntax.require("caller_id", id, Syntax.CALLER_ID),
+        Syntax.require("key_id", keyId, Syntax.KEY_ID));
   }
 }

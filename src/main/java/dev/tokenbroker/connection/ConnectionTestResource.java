@@ -1,5 +1,6 @@
 package dev.tokenbroker.connection;
 
+import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.caller.CurrentCaller;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,6 +27,6 @@ public class ConnectionTestResource {
   @POST
   @Produces(MediaType.APPLICATION_JSON)
   public ConnectionTestResult test(@PathParam("providerId") String providerId) {
-    return tester.test(caller.get(), providerId);
+    return tester.test(caller.get(), Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID));
   }
 }

@@ -1,15 +1,17 @@
 package dev.tokenbroker.grant;
 
+import dev.tokenbroker.api.Syntax;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
 /** Body of {@code POST /v1/providers/{id}/grants}: a refresh token obtained elsewhere. */
 public record GrantImport(
-    @NotNull @Size(min = 1, max = 255) String subject,
+    @NotNull @Pattern(regexp = Syntax.SUBJECT, message = Syntax.SUBJECT_RULE) String subject,
     @NotBlank @Size(max = 8192) String refreshToken,
     @NotNull @Size(max = 200) List<@NotNull @Size(min = 1, max = 200) String> scopes,
     @Size(min = 1, max = 16384) String accessToken,

@@ -1,5 +1,6 @@
 package dev.tokenbroker.grant;
 
+import dev.tokenbroker.api.Syntax;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +27,6 @@ public class GrantImportResource {
   @ResponseStatus(201)
   public GrantView importGrant(
       @PathParam("providerId") String providerId, @NotNull @Valid GrantImport body) {
-    return grants.importGrant(providerId, body);
+    return grants.importGrant(Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID), body);
   }
 }

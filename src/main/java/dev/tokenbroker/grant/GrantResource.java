@@ -1,6 +1,7 @@
 package dev.tokenbroker.grant;
 
 import dev.tokenbroker.api.Page;
+import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
 import dev.tokenbroker.refresh.GrantRefresher;
@@ -41,21 +42,28 @@ public class GrantResource {
       @QueryParam("provider_id") String providerId,
       @QueryParam("subject") String subject,
       @QueryParam("status") String status,
-      @QueryParam("limit") Integer limit,
+      @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor) {
-    return grants.list(caller.get(), providerId, subject, status, limit, cursor);
+    return grants.list(
+        caller.get(),
+        Syntax.optional("provider_id", providerId, Syntax.PROVIDER_ID),
+        Syntax.optionalSubject("subject", subject),
+        status,
+        Syntax.limit(limit, 50, GrantService.MAX_PAGE),
+        cursor);
   }
 
   @GET
   @Path("/{grantId}")
   @ConsumerAccess
   public GrantView get(@PathParam("grantId") String grantId) {
-    return grants.get(caller.get(), grantId);
+    return grants.get(caller.get(), Syntax.require("grant_id", grantId, Syntax.GRANT_ID));
   }
 
   @POST
   @Path("/{grantId}/refresh")
   public GrantView refresh(@PathParam("grantId") String grantId) {
+    Syntax.require("grant_id", grantId, Syntax.GRANT_ID);
     grants.get(caller.get(), grantId);
     refresher.refresh(grantId, 0, true);
     return GrantView.of(store.find(grantId).orElseThrow());
@@ -66,6 +74,7 @@ public class GrantResource {
   @ConsumerAccess
   @ResponseStatus(204)
   public void delete(@PathParam("grantId") String grantId) {
+    Syntax.require("grant_id", grantId, Syntax.GRANT_ID);
     grants.delete(caller.get(), grantId);
   }
 }

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 public class GrantService {
 
   private static final Logger LOG = Logger.getLogger(GrantService.class);
-  private static final int MAX_PAGE = 200;
+  static final int MAX_PAGE = 200;
 
   private final AuditLog audit;
   private final GrantStore store;
@@ -102,7 +102,7 @@ public class GrantService {
       String providerId,
       String subject,
       String status,
-      Integer limit,
+      int size,
       String cursor) {
     GrantStatus wanted;
     try {
@@ -110,10 +110,6 @@ public class GrantService {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalidRequest(
           "status", "must be active, reauthorization_required or revoked");
-    }
-    int size = limit == null ? 50 : limit;
-    if (size < 1 || size > MAX_PAGE) {
-      throw ApiException.invalidRequest("limit", "must be between 1 and " + MAX_PAGE);
     }
     String after = decodeCursor(cursor);
     List<GrantEntity> rows = store.page(providerId, subject, wanted, after, size + 1);

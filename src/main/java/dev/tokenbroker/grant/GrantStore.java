@@ -62,10 +62,16 @@ public class GrantStore {
    * same UPDATE that a call presenting the current refresh token generation may start now. An
    * earlier attempt whose outcome is unknown (its holder died or lost the answer) stays recorded,
    * with its own start time. Empty when another replica holds the lease or the grant is gone.
+   * {@code holderIsDead}: the caller holds the grant's {@link RefreshLocks} lock, which proves that
+   * whoever the lease row names is gone, so an unexpired lease is taken too.
    */
   @Transactional
   public Optional<GrantLease> tryLease(
-      String grantId, String owner, Duration duration, Consumer<GrantLease> ended) {
+      String grantId,
+      String owner,
+      Duration duration,
+      boolean holderIsDead,
+      Consumer<GrantLease> ended) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     int taken =
         em.createQuery(
@@ -73,7 +79,9 @@ public class GrantStore {
                     + " g.attemptGeneration = coalesce(g.attemptGeneration,"
                     + " g.refreshTokenGeneration),"
                     + " g.attemptStartedAt = coalesce(g.attemptStartedAt, :now)"
-                    + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now)")
+                    + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now"
+                    + (holderIsDead ? " or g.leaseOwner <> :owner" : "")
+                    + ")")
             .setParameter("owner", owner)
             .setParameter("until", now.plus(duration))
             .setParameter("id", grantId)

@@ -1,6 +1,7 @@
 package dev.tokenbroker.provider;
 
 import dev.tokenbroker.api.Page;
+import dev.tokenbroker.api.Syntax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -41,13 +42,13 @@ public class ProviderResource {
   @GET
   @Path("/{providerId}")
   public ProviderView get(@PathParam("providerId") String id) {
-    return providers.get(id);
+    return providers.get(Syntax.require("provider_id", id, Syntax.PROVIDER_ID));
   }
 
   @DELETE
   @Path("/{providerId}")
   @ResponseStatus(204)
   public void delete(@PathParam("providerId") String id, @QueryParam("cascade") boolean cascade) {
-    providers.delete(id, cascade);
+    providers.delete(Syntax.require("provider_id", id, Syntax.PROVIDER_ID), cascade);
   }
 }

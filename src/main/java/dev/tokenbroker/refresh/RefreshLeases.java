@@ -3,6 +3,7 @@ package dev.tokenbroker.refresh;
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.grant.GrantLease;
 import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.grant.RefreshLocks;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,7 @@ public class RefreshLeases {
   private static final Logger LOG = Logger.getLogger(RefreshLeases.class);
 
   private final GrantStore store;
+  private final RefreshLocks locks;
   private final RefreshConfig config;
   private final String owner = Ids.newId("replica");
   private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -41,18 +43,33 @@ public class RefreshLeases {
             return t;
           });
 
-  public RefreshLeases(GrantStore store, RefreshConfig config) {
+  public RefreshLeases(GrantStore store, RefreshLocks locks, RefreshConfig config) {
     this.store = store;
+    this.locks = locks;
     this.config = config;
   }
 
-  /** The lease on the grant, unless another replica holds it. */
+  /** The lease on the grant, unless another holder, here or on another replica, has it. */
   public Optional<GrantLease> tryLease(String grantId) {
-    Optional<GrantLease> lease =
-        store.tryLease(
-            grantId, owner, config.leaseDuration(), ended -> held.remove(ended.grantId()));
-    lease.ifPresent(l -> held.add(l.grantId()));
-    return lease;
+    if (!locks.tryLock(grantId)) {
+      return Optional.empty();
+    }
+    Optional<GrantLease> lease = Optional.empty();
+    try {
+      lease =
+          store.tryLease(grantId, owner, config.leaseDuration(), locks.crossReplica(), this::ended);
+      lease.ifPresent(l -> held.add(l.grantId()));
+      return lease;
+    } finally {
+      if (lease.isEmpty()) {
+        locks.unlock(grantId);
+      }
+    }
+  }
+
+  private void ended(GrantLease lease) {
+    held.remove(lease.grantId());
+    locks.unlock(lease.grantId());
   }
 
   void start(@Observes StartupEvent event) {

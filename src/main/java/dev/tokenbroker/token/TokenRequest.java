@@ -1,5 +1,6 @@
 package dev.tokenbroker.token;
 
+import dev.tokenbroker.api.Syntax;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -11,6 +12,6 @@ import java.util.List;
 public record TokenRequest(
     @NotNull @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be 1-64 of [a-z0-9-]")
         String providerId,
-    @Size(min = 1, max = 255) String subject,
+    @Pattern(regexp = Syntax.SUBJECT, message = Syntax.SUBJECT_RULE) String subject,
     @Size(max = 100) List<@NotNull @Size(min = 1, max = 200) String> scopes,
     @Min(0) @Max(86_400) Integer minValiditySeconds) {}

@@ -43,7 +43,7 @@ class GrantLeaseTest {
   }
 
   private Optional<GrantLease> lease(String owner, Duration duration) {
-    return store.tryLease(grantId, owner, duration, ended -> {});
+    return store.tryLease(grantId, owner, duration, false, ended -> {});
   }
 
   @Test
