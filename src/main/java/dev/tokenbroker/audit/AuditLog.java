@@ -2,6 +2,7 @@ package dev.tokenbroker.audit;
 
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.api.RequestIds;
+import dev.tokenbroker.ops.AfterCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,9 +10,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,7 +41,7 @@ public class AuditLog {
           + " subject, target, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource dataSource;
-  private final TransactionSynchronizationRegistry transactions;
+  private final AfterCommit afterCommit;
   private final Clock clock;
   private final AuditConfig config;
   private final LinkedBlockingDeque<AuditEvent> buffer;
@@ -51,12 +49,12 @@ public class AuditLog {
 
   public AuditLog(
       DataSource dataSource,
-      TransactionSynchronizationRegistry transactions,
+      AfterCommit afterCommit,
       Clock clock,
       AuditConfig config,
       MeterRegistry registry) {
     this.dataSource = dataSource;
-    this.transactions = transactions;
+    this.afterCommit = afterCommit;
     this.clock = clock;
     this.config = config;
     this.buffer = new LinkedBlockingDeque<>(config.bufferSize());
@@ -84,22 +82,7 @@ public class AuditLog {
               ? caller.toString()
               : requestId == null ? AuditActions.SYSTEM : AuditActions.ANONYMOUS;
     }
-    if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
-      transactions.registerInterposedSynchronization(
-          new Synchronization() {
-            @Override
-            public void beforeCompletion() {}
-
-            @Override
-            public void afterCompletion(int status) {
-              if (status == Status.STATUS_COMMITTED) {
-                enqueue(event);
-              }
-            }
-          });
-    } else {
-      enqueue(event);
-    }
+    afterCommit.run(() -> enqueue(event));
   }
 
   private void enqueue(AuditEvent event) {

@@ -2,12 +2,10 @@ package dev.tokenbroker.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenbroker.ops.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,19 +20,19 @@ public class ChangeAnnouncer {
   static final String CHANNEL = "token_broker_changes";
 
   private final EntityManager em;
-  private final TransactionSynchronizationRegistry transactions;
+  private final AfterCommit afterCommit;
   private final Event<ChangeNotice> local;
   private final ObjectMapper json;
   private final boolean postgres;
 
   public ChangeAnnouncer(
       EntityManager em,
-      TransactionSynchronizationRegistry transactions,
+      AfterCommit afterCommit,
       Event<ChangeNotice> local,
       ObjectMapper json,
       @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
     this.em = em;
-    this.transactions = transactions;
+    this.afterCommit = afterCommit;
     this.local = local;
     this.json = json;
     this.postgres = dbKind.startsWith("postgres");
@@ -49,22 +47,7 @@ public class ChangeAnnouncer {
           .getSingleResult();
       return;
     }
-    if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-      local.fire(notice);
-      return;
-    }
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              local.fire(notice);
-            }
-          }
-        });
+    afterCommit.run(() -> local.fire(notice));
   }
 
   private String encode(ChangeNotice notice) {

@@ -2,14 +2,12 @@ package dev.tokenbroker.grant;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.ops.AfterCommit;
 import dev.tokenbroker.provider.ProviderDeleting;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,7 @@ public class ProviderGrantsCascade {
   private final GrantSecrets secrets;
   private final ProviderRegistry providers;
   private final RefreshTokenRevoker revoker;
-  private final TransactionSynchronizationRegistry transactions;
+  private final AfterCommit afterCommit;
   private final ExecutorService revocations =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -45,12 +43,12 @@ public class ProviderGrantsCascade {
       GrantSecrets secrets,
       ProviderRegistry providers,
       RefreshTokenRevoker revoker,
-      TransactionSynchronizationRegistry transactions) {
+      AfterCommit afterCommit) {
     this.store = store;
     this.secrets = secrets;
     this.providers = providers;
     this.revoker = revoker;
-    this.transactions = transactions;
+    this.afterCommit = afterCommit;
   }
 
   void onProviderDeleting(@Observes ProviderDeleting deleting) {
@@ -81,18 +79,7 @@ public class ProviderGrantsCascade {
         toRevoke.add(new String[] {grant.id, secrets.openRefreshToken(grant)});
       }
     }
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              revocations.execute(() -> revokeAll(provider, toRevoke));
-            }
-          }
-        });
+    afterCommit.run(() -> revocations.execute(() -> revokeAll(provider, toRevoke)));
   }
 
   private void revokeAll(ProviderSettings provider, List<String[]> grants) {

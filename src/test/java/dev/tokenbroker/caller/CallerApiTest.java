@@ -140,10 +140,16 @@ class CallerApiTest {
         .statusCode(404)
         .body("code", equalTo("api_key_not_found"));
     admin()
-        .post("/v1/callers/clr_missing/api-keys")
+        .post("/v1/callers/clr_aaaaaaaaaaaaaaaaaaaa/api-keys")
         .then()
         .statusCode(404)
         .body("code", equalTo("caller_not_found"));
+    admin()
+        .post("/v1/callers/clr_missing/api-keys")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("invalid_request"))
+        .body("invalid_params[0].name", equalTo("caller_id"));
   }
 
   @Test

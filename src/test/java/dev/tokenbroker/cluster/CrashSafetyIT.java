@@ -165,7 +165,7 @@ class CrashSafetyIT {
         awaitReady(i);
       }
       // let every grant come due once more with both replicas up
-      Thread.sleep(10_000);
+      Thread.sleep(6_000);
       stopCallers.set(true);
       for (Future<?> f : running) {
         f.get();

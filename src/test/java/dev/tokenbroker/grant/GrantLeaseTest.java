@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.PostgresProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -12,7 +11,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,17 +27,7 @@ class GrantLeaseTest {
 
   @BeforeEach
   void newGrant() {
-    String provider = Api.unique("lease");
-    Map<String, Object> body = Api.genericProvider();
-    Api.admin().body(body).put("/v1/providers/" + provider).then().statusCode(201);
-    grantId =
-        Api.admin()
-            .body(Map.of("subject", "s", "refresh_token", "rt", "scopes", List.of("openid")))
-            .post("/v1/providers/" + provider + "/grants")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
+    grantId = dev.tokenbroker.support.Flows.grantAtANewProvider("lease");
   }
 
   private Optional<GrantLease> lease(String owner, Duration duration) {

@@ -3,7 +3,6 @@ package dev.tokenbroker.grant;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.PostgresProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -13,8 +12,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +35,7 @@ class RefreshLocksTest {
 
   @BeforeEach
   void newGrant() {
-    String provider = Api.unique("locks");
-    Api.admin().body(Api.genericProvider()).put("/v1/providers/" + provider).then().statusCode(201);
-    grantId =
-        Api.admin()
-            .body(Map.of("subject", "s", "refresh_token", "rt", "scopes", List.of("openid")))
-            .post("/v1/providers/" + provider + "/grants")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
+    grantId = dev.tokenbroker.support.Flows.grantAtANewProvider("locks");
   }
 
   @Test

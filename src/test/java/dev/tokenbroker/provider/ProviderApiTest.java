@@ -72,6 +72,21 @@ class ProviderApiTest {
   }
 
   @Test
+  void concurrentWritesOfOneProviderGetADefinedAnswerNeverA500() throws Exception {
+    String id = unique("race");
+    List<Integer> statuses =
+        dev.tokenbroker.support.Concurrently.run(
+            10,
+            () -> admin().body(generic()).put("/v1/providers/" + id).then().extract().statusCode());
+    for (int status : statuses) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          status == 200 || status == 201 || status == 409, "status " + status + " in " + statuses);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(statuses.contains(201), "one created it");
+    admin().get("/v1/providers/" + id).then().statusCode(200);
+  }
+
+  @Test
   void presetsFillEndpointsAndExplicitFieldsOverride() {
     String badgr = unique("badgr");
     admin()

@@ -113,8 +113,8 @@ class ProactiveRefreshTest {
         .then()
         .body("credentials_rejected_at", org.hamcrest.Matchers.notNullValue());
     assertTrue(waitForGauge(provider), "the gauge shows the refusal");
-    // backoff alone would retry after 5-10 s; refused credentials are not sent again
-    Thread.sleep(12_000);
+    // a first failure's backoff would retry within 2.5-5 s; refused credentials are not sent again
+    Thread.sleep(8_000);
     assertEquals(1, sim.tokenCalls("refresh_token"), "refused credentials were sent again");
 
     admin()

@@ -38,6 +38,30 @@ public final class Flows {
     return body;
   }
 
+  /** Imports a grant of r:profile for {@code subject} and returns its id. */
+  public static String importGrant(String providerId, String subject, String refreshToken) {
+    return admin()
+        .body(grantImport(subject, refreshToken))
+        .post("/v1/providers/" + providerId + "/grants")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  /** A new generic provider (endpoints never called) with one imported grant; its id. */
+  public static String grantAtANewProvider(String prefix) {
+    String provider = Api.unique(prefix);
+    admin().body(Api.genericProvider()).put("/v1/providers/" + provider).then().statusCode(201);
+    return admin()
+        .body(Map.of("subject", "s", "refresh_token", "rt", "scopes", List.of("openid")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
   /** Body of {@code POST /v1/providers/{id}/grants}: a refresh token for r:profile. */
   public static Map<String, Object> grantImport(String subject, String refreshToken) {
     return Map.of(

@@ -127,13 +127,7 @@ class TokenConcurrencyTest {
   }
 
   private String importGrant(String subject) {
-    return admin()
-        .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
-        .post("/v1/providers/" + provider + "/grants")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("id");
+    return Flows.importGrant(provider, subject, sim.issueRefreshTokenFor("r:profile"));
   }
 
   private Response tokenRequest(String subject, int minValidity) {
