@@ -49,8 +49,7 @@ public class GrantStore {
 
   @Transactional
   public Optional<GrantEntity> findBySubject(String providerId, String subject) {
-    return em.createQuery(
-            "from GrantEntity g where g.providerId = :p and g.subject = :s", GrantEntity.class)
+    return em.createNamedQuery(GrantEntity.BY_SUBJECT, GrantEntity.class)
         .setParameter("p", providerId)
         .setParameter("s", subject)
         .getResultStream()
@@ -74,14 +73,7 @@ public class GrantStore {
       Consumer<GrantLease> ended) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     int taken =
-        em.createQuery(
-                "update GrantEntity g set g.leaseOwner = :owner, g.leaseExpiresAt = :until,"
-                    + " g.attemptGeneration = coalesce(g.attemptGeneration,"
-                    + " g.refreshTokenGeneration),"
-                    + " g.attemptStartedAt = coalesce(g.attemptStartedAt, :now)"
-                    + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now"
-                    + (holderIsDead ? " or g.leaseOwner <> :owner" : "")
-                    + ")")
+        em.createNamedQuery(holderIsDead ? GrantEntity.LEASE_FROM_DEAD_HOLDER : GrantEntity.LEASE)
             .setParameter("owner", owner)
             .setParameter("until", now.plus(duration))
             .setParameter("id", grantId)
@@ -105,9 +97,7 @@ public class GrantStore {
     if (grantIds.isEmpty()) {
       return 0;
     }
-    return em.createQuery(
-            "update GrantEntity g set g.leaseExpiresAt = :until"
-                + " where g.id in :ids and g.leaseOwner = :owner")
+    return em.createNamedQuery(GrantEntity.RENEW_LEASES)
         .setParameter("until", clock.instant().plus(duration))
         .setParameter("ids", grantIds)
         .setParameter("owner", owner)
@@ -120,10 +110,8 @@ public class GrantStore {
    */
   @Transactional
   void releaseLease(String grantId, String owner, boolean keepAttempt) {
-    em.createQuery(
-            "update GrantEntity g set g.leaseOwner = null, g.leaseExpiresAt = null"
-                + (keepAttempt ? "" : ", g.attemptGeneration = null, g.attemptStartedAt = null")
-                + " where g.id = :id and g.leaseOwner = :owner")
+    em.createNamedQuery(
+            keepAttempt ? GrantEntity.RELEASE_LEASE_KEEPING_ATTEMPT : GrantEntity.RELEASE_LEASE)
         .setParameter("id", grantId)
         .setParameter("owner", owner)
         .executeUpdate();
@@ -136,22 +124,10 @@ public class GrantStore {
    */
   @Transactional
   public boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens) {
-    String rotate =
-        tokens.refreshTokenCiphertext() == null
-            ? ""
-            : ", g.refreshTokenCiphertext = :refresh,"
-                + " g.refreshTokenGeneration = g.refreshTokenGeneration + 1";
+    boolean rotated = tokens.refreshTokenCiphertext() != null;
     var update =
-        em.createQuery(
-                "update GrantEntity g set g.accessTokenCiphertext = :access,"
-                    + " g.accessTokenScopes = :scope, g.accessTokenIssuedAt = :issued,"
-                    + " g.accessTokenExpiresAt = :expires, g.lastRefreshedAt = :issued,"
-                    + " g.nextRefreshAt = :next, g.status = :active, g.refreshFailures = 0,"
-                    + " g.lastErrorCode = null, g.lastErrorAt = null, g.leaseOwner = null,"
-                    + " g.leaseExpiresAt = null, g.attemptGeneration = null,"
-                    + " g.attemptStartedAt = null, g.updatedAt = :now, g.version = g.version + 1"
-                    + rotate
-                    + " where g.id = :id and g.version = :version")
+        em.createNamedQuery(
+                rotated ? GrantEntity.STORE_REFRESHED_ROTATED : GrantEntity.STORE_REFRESHED)
             .setParameter("access", tokens.accessTokenCiphertext())
             .setParameter("scope", tokens.accessTokenScope())
             .setParameter("issued", tokens.issuedAt())
@@ -161,7 +137,7 @@ public class GrantStore {
             .setParameter("now", clock.instant())
             .setParameter("id", grantId)
             .setParameter("version", expectedVersion);
-    if (!rotate.isEmpty()) {
+    if (rotated) {
       update.setParameter("refresh", tokens.refreshTokenCiphertext());
     }
     return update.executeUpdate() == 1;
@@ -338,10 +314,7 @@ public class GrantStore {
   /** Rows of (provider id, status, count) over all grants, for the gauges. */
   @Transactional
   public List<Object[]> countsByProviderAndStatus() {
-    return em.createQuery(
-            "select g.providerId, g.status, count(g) from GrantEntity g"
-                + " group by g.providerId, g.status",
-            Object[].class)
+    return em.createNamedQuery(GrantEntity.COUNTS_BY_PROVIDER_AND_STATUS, Object[].class)
         .getResultList();
   }
 
@@ -380,10 +353,7 @@ public class GrantStore {
   /** The grant's current serving state: id, status, access token times; empty when gone. */
   @Transactional
   public Optional<Object[]> servingState(String providerId, String subject) {
-    return em.createQuery(
-            "select g.id, g.status, g.accessTokenIssuedAt, g.accessTokenExpiresAt, g.scopes"
-                + " from GrantEntity g where g.providerId = :p and g.subject = :s",
-            Object[].class)
+    return em.createNamedQuery(GrantEntity.SERVING_STATE, Object[].class)
         .setParameter("p", providerId)
         .setParameter("s", subject)
         .getResultStream()

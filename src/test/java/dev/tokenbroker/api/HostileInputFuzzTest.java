@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class HostileInputFuzzTest {
 
   private static final long SEED = Long.getLong("fuzz.seed", 20261202L);
-  private static final int CASES = Integer.getInteger("fuzz.cases", 700);
+  private static final int CASES = Integer.getInteger("fuzz.cases", 500);
 
   /** Values an attacker on the internal network would try, and plain random text. */
   private static final Arbitrary<String> HOSTILE =

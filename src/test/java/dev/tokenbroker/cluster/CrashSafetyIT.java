@@ -175,6 +175,29 @@ class CrashSafetyIT {
       callers.shutdownNow();
     }
     long runMillis = System.currentTimeMillis() - started;
+    // the faults end here: what follows checks the grants, it does not lose answers itself
+    graced.loseResponses(0);
+    strict.loseResponses(0);
+    List<Long> takeovers = takeoverMillis();
+    System.out.printf(
+        "CrashSafetyIT: %d kills in %d s; %d takeovers of interrupted refreshes, %s ms after the"
+            + " attempt started (min/median/max); graced provider: %d grace takeovers, %d lost"
+            + " responses, %d reuse detections; strict provider: %d lost responses, %d reuse"
+            + " detections; kill to ready %s ms (min/median/max); max refresh gap %d ms (graced),"
+            + " %d ms (strict); caller answers %s%n",
+        kills.get(),
+        runMillis / 1000,
+        takeovers.size(),
+        summary(takeovers),
+        graced.graceReuses(),
+        graced.lostResponses(),
+        graced.reuseDetections(),
+        strict.lostResponses(),
+        strict.reuseDetections(),
+        summary(restartMillis.stream().sorted().toList()),
+        maxGap(graced),
+        maxGap(strict),
+        statuses);
 
     assertEquals(0, statuses.getOrDefault(500, new AtomicInteger()).get(), "500s: " + statuses);
     // a provider that accepts a rotated-away token for a while: nothing is lost
@@ -188,7 +211,7 @@ class CrashSafetyIT {
     int lost = 0;
     for (Map<String, Object> grant : grants(strictProvider)) {
       if ("active".equals(grant.get("status"))) {
-        admin(0).post("/v1/grants/" + grant.get("id") + "/refresh").then().statusCode(200);
+        refreshes(grant.get("id"));
       } else {
         lost++;
         @SuppressWarnings("unchecked")
@@ -196,31 +219,14 @@ class CrashSafetyIT {
         assertEquals("refresh_interrupted", error.get("code"), "lost without its cause: " + grant);
       }
     }
+    System.out.printf(
+        "CrashSafetyIT: strict provider lost %d of %d grants%n", lost, GRANTS_PER_PROVIDER);
     assertTrue(
         strict.reuseDetections() <= lost,
         "a reuse detection that did not end its grant as refresh_interrupted");
-    List<Long> takeovers = takeoverMillis();
-    System.out.printf(
-        "CrashSafetyIT: %d kills in %d s; %d takeovers of interrupted refreshes, %s ms after the"
-            + " attempt started (min/median/max); graced provider: %d grace takeovers, %d lost responses,"
-            + " 0 of %d grants lost; strict provider: %d lost responses, %d of %d grants lost"
-            + " (refresh_interrupted); kill to ready %s ms (min/median/max); max refresh gap %d ms (graced),"
-            + " %d ms (strict); caller answers %s%n",
-        kills.get(),
-        runMillis / 1000,
-        takeovers.size(),
-        summary(takeovers),
-        graced.graceReuses(),
-        graced.lostResponses(),
-        GRANTS_PER_PROVIDER,
-        strict.lostResponses(),
-        lost,
-        GRANTS_PER_PROVIDER,
-        summary(restartMillis.stream().sorted().toList()),
-        maxGap(graced),
-        maxGap(strict),
-        statuses);
-    assertTrue(maxGap(graced) < 30_000, "a grant was starved: " + maxGap(graced) + " ms");
+
+    // 8-s tokens: a takeover within seconds keeps every grant within a few seconds of its due time
+    assertTrue(maxGap(graced) < 20_000, "a grant was starved: " + maxGap(graced) + " ms");
   }
 
   @Test
@@ -250,6 +256,21 @@ class CrashSafetyIT {
     assertEquals(200, token(1, otherKey, provider, "stays").statusCode());
     admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
     assertEquals(404, awaitStatus(1, otherKey, provider, "stays", 404), "deleted provider");
+  }
+
+  /**
+   * An active grant's stored refresh token still works: a forced refresh succeeds. A 503 may be the
+   * provider's circuit, still open from the fault phase, or its pace: asked again then.
+   */
+  private static void refreshes(Object grantId) throws InterruptedException {
+    int status = 0;
+    for (int attempt = 0; attempt < 5 && status != 200; attempt++) {
+      status = admin(0).post("/v1/grants/" + grantId + "/refresh").then().extract().statusCode();
+      if (status == 503) {
+        Thread.sleep(1_500);
+      }
+    }
+    assertEquals(200, status, "a refresh of active grant " + grantId);
   }
 
   /** The status replica {@code i} answers within 2 s, as soon as it is {@code expected}. */

@@ -262,6 +262,27 @@ class PlatformPresetsTest {
   }
 
   @Test
+  void refusedCredentialsShowOnTheProviderUntilAConnectionTestPasses() {
+    String provider = unique("cc-refused");
+    Map<String, Object> body = new HashMap<>();
+    body.put("grant_type", "client_credentials");
+    body.put("token_url", sim.baseUrl() + "/token");
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", "rotated-at-the-platform");
+    admin().body(body).put("/v1/providers/" + provider).then().statusCode(201);
+    clientToken(provider).then().statusCode(502).body("code", equalTo("upstream_rejected"));
+    admin()
+        .get("/v1/providers/" + provider)
+        .then()
+        .body("credentials_rejected_at", org.hamcrest.Matchers.notNullValue());
+
+    // the platform's administrator puts the broker's secret back; the test action sees it
+    sim.clientSecret("rotated-at-the-platform");
+    testConnection(provider).body("ok", equalTo(true));
+    admin().get("/v1/providers/" + provider).then().body("credentials_rejected_at", nullValue());
+  }
+
+  @Test
   void productionRegionsRefuseDeveloperRedirectUrisAndTestRegionsAcceptThem() {
     for (String redirect :
         List.of(

@@ -142,6 +142,12 @@ public final class ProviderSimulator implements AutoCloseable {
     return clientId;
   }
 
+  /** The platform's administrator sets the client's secret (until the next reset). */
+  public ProviderSimulator clientSecret(String secret) {
+    clientSecret = secret;
+    return this;
+  }
+
   public String clientSecret() {
     return clientSecret;
   }
@@ -153,6 +159,7 @@ public final class ProviderSimulator implements AutoCloseable {
    */
   public void reset() {
     clientId = "sim-client-" + random().substring(0, 8).toLowerCase(java.util.Locale.ROOT);
+    clientSecret = "sim-secret-0123456789";
     codes.clear();
     families.clear();
     familyByRefreshToken.clear();
