@@ -112,7 +112,9 @@ public class GrantService {
           "status", "must be active, reauthorization_required or revoked");
     }
     String after = decodeCursor(cursor);
-    List<GrantEntity> rows = store.page(providerId, subject, wanted, after, size + 1);
+    List<GrantEntity> rows =
+        store.page(
+            providerId, subject, wanted, after, size + 1, caller.isAdmin() ? null : caller.allow());
     boolean more = rows.size() > size;
     List<GrantEntity> page = more ? rows.subList(0, size) : rows;
     List<GrantView> visible = new ArrayList<>();
