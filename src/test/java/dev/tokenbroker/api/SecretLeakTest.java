@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.support.LogCapture;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.ArrayList;
@@ -15,9 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** No response body and no log line carries a client secret or an API key that was sent in. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class SecretLeakTest {
 
   private LogCapture logs;

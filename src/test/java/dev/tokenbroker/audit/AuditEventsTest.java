@@ -13,6 +13,7 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every issuance, authorization, refresh, revocation and admin change lands in the trail. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class AuditEventsTest {
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A consumer whose allow rules name subjects and scopes sees and touches only those grants: lists
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * endpoints are 403.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 class CallerIsolationTest {
 
   private String provider;

@@ -16,6 +16,7 @@ import dev.tokenbroker.simulator.ProviderSimulator.Platform;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each platform preset end to end through the public API, against the simulator behaving as that
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * tokens, refresh, and the connection test action.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class PlatformPresetsTest {
 

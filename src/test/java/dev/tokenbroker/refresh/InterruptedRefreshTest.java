@@ -12,6 +12,7 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.PostgresSimulatorProfile;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -21,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refreshes whose answer is lost after the provider processed them (the simulator rotates, then
  * drops the connection), on PostgreSQL.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @TestProfile(PostgresSimulatorProfile.class)
 class InterruptedRefreshTest {
 

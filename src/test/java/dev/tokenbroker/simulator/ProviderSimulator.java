@@ -145,6 +145,7 @@ public final class ProviderSimulator implements AutoCloseable {
   /** The platform's administrator sets the client's secret (until the next reset). */
   public ProviderSimulator clientSecret(String secret) {
     clientSecret = secret;
+    dev.tokenbroker.support.SecretLeakGuard.remember(secret);
     return this;
   }
 
@@ -160,6 +161,7 @@ public final class ProviderSimulator implements AutoCloseable {
   public void reset() {
     clientId = "sim-client-" + random().substring(0, 8).toLowerCase(java.util.Locale.ROOT);
     clientSecret = "sim-secret-0123456789";
+    dev.tokenbroker.support.SecretLeakGuard.remember(clientSecret);
     codes.clear();
     families.clear();
     familyByRefreshToken.clear();
@@ -400,7 +402,7 @@ public final class ProviderSimulator implements AutoCloseable {
     if (denyAuthorization) {
       location = redirect + "?error=access_denied&state=" + enc(state);
     } else {
-      String code = "code-" + random();
+      String code = secret("code-");
       issuedSecrets.add(code);
       codes.put(
           code,
@@ -595,7 +597,7 @@ public final class ProviderSimulator implements AutoCloseable {
           if (rotateRefreshTokens) {
             family.previousRefreshToken = family.currentRefreshToken;
             family.rotatedAtMillis = nowMillis;
-            family.currentRefreshToken = "rt-" + random();
+            family.currentRefreshToken = secret("rt-");
             familyByRefreshToken.put(family.currentRefreshToken, family);
           }
           body = tokens(family, rotateRefreshTokens);
@@ -639,7 +641,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private Family newFamily(String scope) {
     Family family = new Family("fam-" + random(), scope);
-    family.currentRefreshToken = "rt-" + random();
+    family.currentRefreshToken = secret("rt-");
     issuedSecrets.add(family.currentRefreshToken);
     families.put(family.id, family);
     familyByRefreshToken.put(family.currentRefreshToken, family);
@@ -647,7 +649,7 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private String tokens(Family family, boolean includeRefreshToken) {
-    String access = "at-" + random();
+    String access = secret("at-");
     issuedSecrets.add(access);
     issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
@@ -722,6 +724,13 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private static String enc(String value) {
     return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** A token or code: reported to the leak guard, which fails a test that lets it out. */
+  private static String secret(String prefix) {
+    String secret = prefix + random();
+    dev.tokenbroker.support.SecretLeakGuard.remember(secret);
+    return secret;
   }
 
   private static String random() {

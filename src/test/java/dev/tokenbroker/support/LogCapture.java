@@ -20,6 +20,24 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return capture;
   }
 
+  /**
+   * A capture that sees each record before the root logger's other handlers do, so before the
+   * console's redaction filter rewrites its message.
+   */
+  public static LogCapture startBeforeOtherHandlers() {
+    LogCapture capture = new LogCapture();
+    Logger root = Logger.getLogger("");
+    Handler[] others = root.getHandlers();
+    for (Handler other : others) {
+      root.removeHandler(other);
+    }
+    root.addHandler(capture);
+    for (Handler other : others) {
+      root.addHandler(other);
+    }
+    return capture;
+  }
+
   @Override
   public void publish(LogRecord record) {
     StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));

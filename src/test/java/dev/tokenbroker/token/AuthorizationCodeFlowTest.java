@@ -21,15 +21,18 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The authorization-code flow end to end through the public API, against the simulator. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class AuthorizationCodeFlowTest {
 

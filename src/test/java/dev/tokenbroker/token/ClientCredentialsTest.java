@@ -13,6 +13,7 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -22,9 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** client_credentials providers (Open Badge Factory style) and the minimum request interval. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class ClientCredentialsTest {
 

@@ -19,6 +19,7 @@ import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.PostgresSimulatorProfile;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.mockito.InjectSpy;
@@ -33,10 +34,12 @@ import java.util.Set;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.Mockito;
 
 /** Concurrency, the memory-only hot path and a failing database write, on PostgreSQL. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @TestProfile(PostgresSimulatorProfile.class)
 class TokenConcurrencyTest {
 

@@ -15,6 +15,7 @@ import dev.tokenbroker.simulator.ProviderSimulator.Fault;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -22,9 +23,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retries, their limits, and the per-provider circuit breaker, against the simulator. */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @TestProfile(FaultToleranceTest.Guards.class)
 class FaultToleranceTest {
 

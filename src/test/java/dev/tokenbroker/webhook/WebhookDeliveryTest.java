@@ -10,6 +10,7 @@ import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -21,12 +22,14 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A grant turning reauthorization_required, and recovering, reaches the webhook receiver as a
  * signed event, retried until the receiver accepts it.
  */
 @QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
 @TestProfile(WebhookProfile.class)
 class WebhookDeliveryTest {
 
