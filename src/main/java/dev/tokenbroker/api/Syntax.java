@@ -15,6 +15,11 @@ public final class Syntax {
   public static final String KEY_ID = "[a-z2-7]{16}";
 
   /** 1-255 characters, no control characters (NUL included) and no lone surrogates. */
+  /** Free text stored as given (names, client credentials): no control characters such as NUL. */
+  public static final String NO_CONTROL = "[^\\p{Cc}\\p{Cs}]*";
+
+  public static final String NO_CONTROL_RULE = "must not contain control characters";
+
   public static final String SUBJECT = "[^\\p{Cc}\\p{Cs}]{1,255}";
 
   public static final String SUBJECT_RULE = "must be 1-255 characters without control characters";

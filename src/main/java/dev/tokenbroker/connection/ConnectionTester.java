@@ -81,7 +81,8 @@ public class ConnectionTester {
       AuthenticatedCaller caller, ProviderSettings provider, List<ConnectionCheck> checks) {
     long started = System.nanoTime();
     try {
-      TokenResponse token = tokens.issue(caller, new TokenRequest(provider.id(), null, null, 0));
+      TokenResponse token =
+          tokens.issue(caller, new TokenRequest(provider.id(), null, null, 0, null));
       checks.add(
           ConnectionCheck.passed(
               "token",

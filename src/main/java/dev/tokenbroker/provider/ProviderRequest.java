@@ -1,5 +1,7 @@
 package dev.tokenbroker.provider;
 
+import dev.tokenbroker.api.Syntax;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
 
 /**
@@ -8,16 +10,16 @@ import java.util.List;
  */
 public record ProviderRequest(
     Preset preset,
-    String region,
+    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String region,
     String baseUrl,
     String authorizationBaseUrl,
-    String displayName,
+    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String displayName,
     GrantType grantType,
     String authorizationUrl,
     String tokenUrl,
     String revocationUrl,
-    String clientId,
-    String clientSecret,
+    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String clientId,
+    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String clientSecret,
     ClientAuthMethod clientAuthMethod,
     List<String> scopes,
     List<String> defaultScopes,

@@ -2,6 +2,7 @@ package dev.tokenbroker.provider;
 
 import dev.tokenbroker.api.Page;
 import dev.tokenbroker.api.Syntax;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -29,7 +30,7 @@ public class ProviderResource {
   @PUT
   @Path("/{providerId}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response put(@PathParam("providerId") String id, @NotNull ProviderRequest body) {
+  public Response put(@PathParam("providerId") String id, @NotNull @Valid ProviderRequest body) {
     ProviderService.Upsert result = providers.put(id, body);
     return Response.status(result.created() ? 201 : 200).entity(result.provider()).build();
   }

@@ -13,11 +13,14 @@ import dev.tokenbroker.ops.Sleeper;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,11 +73,40 @@ public class GrantRefresher {
    * force} the provider is asked for new tokens even if the stored ones are fresh.
    */
   public GrantSnapshot refresh(String grantId, long minValidity, boolean force) {
+    Predicate<GrantSnapshot> tooShort = s -> !s.satisfies(clock.instant(), minValidity);
     return flights.run(
         grantId,
-        () -> coordinated(grantId, minValidity, force),
+        () -> coordinated(grantId, force ? s -> true : tooShort, tooShort),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
+  }
+
+  /**
+   * A snapshot after a resource server rejected {@code rejected} before its expiry: refreshed when
+   * the stored access token is still that one and was issued at least {@code
+   * broker.refresh.rejected-token-min-interval} ago, decided on the stored grant under its lease,
+   * so that any number of reports across replicas cause at most one refresh per interval.
+   */
+  public GrantSnapshot refreshRejected(String grantId, String rejected, long minValidity) {
+    Predicate<GrantSnapshot> stale =
+        s ->
+            !s.satisfies(clock.instant(), minValidity)
+                || (sameToken(s.accessToken(), rejected)
+                    && (s.accessTokenIssuedAt() == null
+                        || !s.accessTokenIssuedAt()
+                            .plus(config.rejectedTokenMinInterval())
+                            .isAfter(clock.instant())));
+    return flights.run(
+        grantId,
+        () -> coordinated(grantId, stale, stale),
+        config.waitTimeout().plusSeconds(5),
+        () -> unavailable("of grant " + grantId));
+  }
+
+  private static boolean sameToken(String stored, String presented) {
+    return stored != null
+        && MessageDigest.isEqual(
+            stored.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -90,13 +122,19 @@ public class GrantRefresher {
     }
   }
 
-  private GrantSnapshot coordinated(String grantId, long minValidity, boolean force) {
+  /**
+   * Refreshes when {@code stale} holds for the stored grant. {@code afterOthers}: what still needs
+   * a refresh once another holder refreshed meanwhile (whatever it stored will do for a forced
+   * refresh).
+   */
+  private GrantSnapshot coordinated(
+      String grantId, Predicate<GrantSnapshot> stale, Predicate<GrantSnapshot> afterOthers) {
     Instant deadline = clock.instant().plus(config.waitTimeout());
-    boolean mustCallUpstream = force;
+    Predicate<GrantSnapshot> needs = stale;
     while (true) {
       GrantEntity grant = active(store.find(grantId), grantId);
       GrantSnapshot stored = secrets.snapshot(grant);
-      if (!mustCallUpstream && stored.satisfies(clock.instant(), minValidity)) {
+      if (!needs.test(stored)) {
         cache.put(stored);
         return stored;
       }
@@ -105,10 +143,9 @@ public class GrantRefresher {
       }
       Optional<GrantLease> lease = leases.tryLease(grantId);
       if (lease.isPresent()) {
-        return underLease(lease.get(), minValidity, mustCallUpstream);
+        return underLease(lease.get(), needs);
       }
-      // Another replica is refreshing: whatever it stores will do, even for a forced refresh.
-      mustCallUpstream = false;
+      needs = afterOthers;
       if (clock.instant().isAfter(deadline)) {
         throw unavailable(grant.providerId);
       }
@@ -116,11 +153,11 @@ public class GrantRefresher {
     }
   }
 
-  private GrantSnapshot underLease(GrantLease lease, long minValidity, boolean force) {
+  private GrantSnapshot underLease(GrantLease lease, Predicate<GrantSnapshot> stale) {
     try (lease) {
       GrantEntity grant = active(Optional.of(lease.grant()), lease.grantId());
       GrantSnapshot stored = secrets.snapshot(grant);
-      if (!force && stored.satisfies(clock.instant(), minValidity)) {
+      if (!stale.test(stored)) {
         cache.put(stored);
         return stored;
       }

@@ -23,6 +23,13 @@ public interface RefreshConfig {
   @WithDefault("20s")
   Duration waitTimeout();
 
+  /**
+   * The shortest time between two refreshes of one grant caused by callers reporting its access
+   * token as rejected ({@code rejected_access_token}).
+   */
+  @WithDefault("10s")
+  Duration rejectedTokenMinInterval();
+
   /** Pause between looks at a grant another replica is refreshing. */
   @WithDefault("100ms")
   Duration pollInterval();

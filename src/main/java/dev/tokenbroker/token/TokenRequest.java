@@ -14,4 +14,5 @@ public record TokenRequest(
         String providerId,
     @Pattern(regexp = Syntax.SUBJECT, message = Syntax.SUBJECT_RULE) String subject,
     @Size(max = 100) List<@NotNull @Size(min = 1, max = 200) String> scopes,
-    @Min(0) @Max(86_400) Integer minValiditySeconds) {}
+    @Min(0) @Max(86_400) Integer minValiditySeconds,
+    @Size(min = 1, max = 8192) String rejectedAccessToken) {}

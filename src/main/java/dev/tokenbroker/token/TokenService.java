@@ -118,7 +118,10 @@ public class TokenService {
     }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
-    if (!grant.satisfies(clock.instant(), minValidity)) {
+    if (request.rejectedAccessToken() != null
+        && request.rejectedAccessToken().equals(grant.accessToken())) {
+      grant = refresher.refreshRejected(grant.id(), request.rejectedAccessToken(), minValidity);
+    } else if (!grant.satisfies(clock.instant(), minValidity)) {
       grant = refresher.refresh(grant.id(), minValidity, false);
     }
     return response(grant);

@@ -376,6 +376,14 @@ public final class ProviderSimulator implements AutoCloseable {
     return familyId != null && !families.get(familyId).revoked;
   }
 
+  /**
+   * Ends one access token before its expiry (a session ended upstream, say); its refresh token
+   * still works.
+   */
+  public void revokeAccessToken(String accessToken) {
+    accessTokens.remove(accessToken);
+  }
+
   /** Makes every token of the family holding this refresh token invalid (as a user would). */
   public void revokeFamilyOf(String refreshToken) {
     Family family = familyByRefreshToken.get(refreshToken);

@@ -100,6 +100,17 @@ public final class BrokerProcess implements AutoCloseable {
     process.waitFor(20, TimeUnit.SECONDS);
   }
 
+  /** Resident set size of the process, from /proc (Linux), in MiB. */
+  public long rssMebibytes() throws IOException {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS for " + process.pid());
+  }
+
   public boolean alive() {
     return process.isAlive();
   }

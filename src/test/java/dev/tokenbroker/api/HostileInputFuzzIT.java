@@ -1,0 +1,72 @@
+package dev.tokenbroker.api;
+
+import static io.restassured.RestAssured.given;
+
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.BrokerProcess;
+import io.restassured.RestAssured;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The fuzz test against the packaged jar on PostgreSQL, at full length (issue 13), with the
+ * broker's RSS and metric lines before and after. Not part of the suite's run:
+ *
+ * <pre>
+ * ./mvnw -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=HostileInputFuzzIT -Dfuzz.jar=true -Dfuzz.cases=10000
+ * </pre>
+ */
+@EnabledIfSystemProperty(named = "fuzz.jar", matches = "true")
+class HostileInputFuzzIT {
+
+  @Test
+  void hostileRequestsAgainstThePackagedJar() throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        BrokerProcess broker =
+            BrokerProcess.start(
+                "fuzz",
+                Map.of(
+                    "QUARKUS_DATASOURCE_JDBC_URL",
+                    postgres.getJdbcUrl("postgres", "postgres"),
+                    "QUARKUS_DATASOURCE_USERNAME",
+                    "postgres",
+                    "QUARKUS_DATASOURCE_PASSWORD",
+                    "postgres",
+                    "BROKER_ADMIN_API_KEY",
+                    Api.ADMIN_KEY,
+                    "BROKER_CRYPTO_LOCAL_KEYS",
+                    "1:" + Base64.getEncoder().encodeToString(key)))) {
+      broker.awaitReady(Duration.ofSeconds(60));
+      int portBefore = RestAssured.port;
+      RestAssured.port = Integer.parseInt(broker.baseUrl().replaceAll(".*:", ""));
+      try {
+        long rssBefore = broker.rssMebibytes();
+        long metricLinesBefore = metricLines();
+        HostileInputFuzzTest fuzz = new HostileInputFuzzTest();
+        fuzz.hostileRequestsNeverCause5xxAndEveryErrorIsProblemJson();
+        fuzz.hostilePathsAndMethodsAddNoMetricSeries();
+        System.out.printf(
+            "HostileInputFuzzIT: RSS %d MiB before, %d MiB after; /q/metrics %d lines before,"
+                + " %d after%n",
+            rssBefore, broker.rssMebibytes(), metricLinesBefore, metricLines());
+        java.nio.file.Files.writeString(
+            java.nio.file.Path.of("target", "fuzz-metrics.txt"),
+            given().get("/q/metrics").asString());
+      } finally {
+        RestAssured.port = portBefore;
+      }
+    }
+  }
+
+  private static long metricLines() {
+    return given().get("/q/metrics").asString().lines().count();
+  }
+}
