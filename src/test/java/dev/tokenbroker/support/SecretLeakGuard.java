@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * record as it was logged (seen before the console's redaction filter rewrites it), in any response
  * body but the {@code POST /v1/tokens} answer that hands out an access token, in an exception
  * message of a logged record, or in {@code /q/metrics}. Secrets are learned from requests (API keys
- * presented, client secrets, refresh tokens), from responses (new API keys, access tokens) and from
- * the simulator, which reports every token and code it issues.
+ * presented, client secrets, refresh tokens), from responses (new API keys, access tokens), from
+ * the test profile's local encryption keys, and from the simulator, which reports every token and
+ * code it issues.
  */
 public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallback {
 
@@ -51,8 +52,9 @@ public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallb
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
+  public void beforeEach(ExtensionContext context) throws java.io.IOException {
     remember(Api.ADMIN_KEY);
+    rememberLocalKeys();
     leaks.clear();
     logs = LogCapture.startBeforeOtherHandlers();
     filtersBefore = List.copyOf(RestAssured.filters());
@@ -76,6 +78,19 @@ public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallb
     }
     if (!leaks.isEmpty()) {
       fail("secrets leaked:\n" + String.join("\n", leaks));
+    }
+  }
+
+  /** The local encryption keys the test profile generated ({@code version:base64} lines). */
+  private static void rememberLocalKeys() throws java.io.IOException {
+    java.nio.file.Path keys = java.nio.file.Path.of("target", "test-data", "encryption-keys");
+    if (java.nio.file.Files.exists(keys)) {
+      for (String line : java.nio.file.Files.readAllLines(keys)) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          remember(line.substring(colon + 1).trim());
+        }
+      }
     }
   }
 
