@@ -14,13 +14,19 @@ public final class Syntax {
   public static final String CALLER_ID = "clr_[a-z2-7]{20}";
   public static final String KEY_ID = "[a-z2-7]{16}";
 
-  /** 1-255 characters, no control characters (NUL included) and no lone surrogates. */
-  /** Free text stored as given (names, client credentials): no control characters such as NUL. */
-  public static final String NO_CONTROL = "[^\\p{Cc}\\p{Cs}]*";
+  /**
+   * One character PostgreSQL stores as given: no control character (NUL included), no lone
+   * surrogate.
+   */
+  private static final String TEXT_CHARACTER = "[^\\p{Cc}\\p{Cs}]";
+
+  /** Free text stored as given (names, client credentials). */
+  public static final String NO_CONTROL = TEXT_CHARACTER + "*";
 
   public static final String NO_CONTROL_RULE = "must not contain control characters";
 
-  public static final String SUBJECT = "[^\\p{Cc}\\p{Cs}]{1,255}";
+  /** 1-255 text characters. */
+  public static final String SUBJECT = TEXT_CHARACTER + "{1,255}";
 
   public static final String SUBJECT_RULE = "must be 1-255 characters without control characters";
 

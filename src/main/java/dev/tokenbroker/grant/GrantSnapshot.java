@@ -1,5 +1,7 @@
 package dev.tokenbroker.grant;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,6 +16,15 @@ public record GrantSnapshot(
     Instant accessTokenIssuedAt,
     Instant accessTokenExpiresAt,
     String accessTokenScope) {
+
+  /** Whether {@code presented} is this grant's access token (compared in constant time). */
+  public boolean hasAccessToken(String presented) {
+    return accessToken != null
+        && presented != null
+        && MessageDigest.isEqual(
+            accessToken.getBytes(StandardCharsets.UTF_8),
+            presented.getBytes(StandardCharsets.UTF_8));
+  }
 
   /** Whether the access token stays valid for at least {@code seconds} after {@code now}. */
   public boolean validFor(Instant now, long seconds) {

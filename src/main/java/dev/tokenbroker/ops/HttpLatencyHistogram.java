@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.stream.LongStream;
 
 /**
  * Publishes {@code http_server_requests_seconds} as a histogram, so that dashboards can show
@@ -15,9 +16,10 @@ import java.time.Duration;
  */
 public class HttpLatencyHistogram {
 
-  private static final double[] BUCKETS_MILLIS = {
-    2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 10_000, 30_000
-  };
+  private static final double[] BUCKETS_NANOS =
+      LongStream.of(2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 10_000, 30_000)
+          .mapToDouble(millis -> Duration.ofMillis(millis).toNanos())
+          .toArray();
 
   @Produces
   @Singleton
@@ -29,13 +31,9 @@ public class HttpLatencyHistogram {
         if (!id.getName().equals("http.server.requests")) {
           return config;
         }
-        double[] nanos = new double[BUCKETS_MILLIS.length];
-        for (int i = 0; i < nanos.length; i++) {
-          nanos[i] = BUCKETS_MILLIS[i] * Duration.ofMillis(1).toNanos();
-        }
         return DistributionStatisticConfig.builder()
             .percentilesHistogram(false)
-            .serviceLevelObjectives(nanos)
+            .serviceLevelObjectives(BUCKETS_NANOS)
             .build()
             .merge(config);
       }

@@ -13,8 +13,6 @@ import dev.tokenbroker.ops.Sleeper;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +89,7 @@ public class GrantRefresher {
     Predicate<GrantSnapshot> stale =
         s ->
             !s.satisfies(clock.instant(), minValidity)
-                || (sameToken(s.accessToken(), rejected)
+                || (s.hasAccessToken(rejected)
                     && (s.accessTokenIssuedAt() == null
                         || !s.accessTokenIssuedAt()
                             .plus(config.rejectedTokenMinInterval())
@@ -101,12 +99,6 @@ public class GrantRefresher {
         () -> coordinated(grantId, stale, stale),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
-  }
-
-  private static boolean sameToken(String stored, String presented) {
-    return stored != null
-        && MessageDigest.isEqual(
-            stored.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -118,8 +118,7 @@ public class TokenService {
     }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
-    if (request.rejectedAccessToken() != null
-        && request.rejectedAccessToken().equals(grant.accessToken())) {
+    if (grant.hasAccessToken(request.rejectedAccessToken())) {
       grant = refresher.refreshRejected(grant.id(), request.rejectedAccessToken(), minValidity);
     } else if (!grant.satisfies(clock.instant(), minValidity)) {
       grant = refresher.refresh(grant.id(), minValidity, false);
