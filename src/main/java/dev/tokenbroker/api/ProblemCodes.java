@@ -25,6 +25,8 @@ public final class ProblemCodes {
   public static final String RATE_LIMITED = "rate_limited";
   public static final String UPSTREAM_REJECTED = "upstream_rejected";
   public static final String UPSTREAM_UNAVAILABLE = "upstream_unavailable";
+  public static final String DISCOVERY_FAILED = "discovery_failed";
+  public static final String REGISTRATION_REJECTED = "registration_rejected";
   public static final String CRYPTO_UNAVAILABLE = "crypto_unavailable";
   public static final String CONFLICT = "conflict";
   public static final String STORE_UNAVAILABLE = "store_unavailable";

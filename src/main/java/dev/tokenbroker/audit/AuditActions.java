@@ -16,6 +16,7 @@ public final class AuditActions {
   public static final String PROVIDER_CREATED = "provider.created";
   public static final String PROVIDER_REPLACED = "provider.replaced";
   public static final String PROVIDER_DELETED = "provider.deleted";
+  public static final String PROVIDER_REGISTERED = "provider.registered";
   public static final String CALLER_CREATED = "caller.created";
   public static final String CALLER_DELETED = "caller.deleted";
   public static final String API_KEY_CREATED = "api_key.created";

@@ -30,6 +30,12 @@ public class CiphertextRewrapper {
   static final List<SealedColumn> COLUMNS =
       List.of(
           new SealedColumn("provider", "id", "client_secret_ct", "provider", "client_secret"),
+          new SealedColumn(
+              "provider",
+              "id",
+              "registration_access_token_ct",
+              "provider",
+              "registration_access_token"),
           new SealedColumn("oauth_grant", "id", "refresh_token_ct", "oauth_grant", "refresh_token"),
           new SealedColumn("oauth_grant", "id", "access_token_ct", "oauth_grant", "access_token"),
           new SealedColumn(

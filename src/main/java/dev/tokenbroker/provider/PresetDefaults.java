@@ -137,6 +137,19 @@ public record PresetDefaults(
               PkceMethod.NONE,
               10,
               false);
+      case BADGE_CONNECT, OPEN_BADGES_3, CLR_2 ->
+          // the endpoints come from the host's discovery document; PKCE S256 and
+          // client_secret_basic are what these specifications allow
+          new PresetDefaults(
+              GrantType.AUTHORIZATION_CODE,
+              null,
+              null,
+              ClientAuthMethod.CLIENT_SECRET_BASIC,
+              List.of(),
+              List.of(),
+              PkceMethod.S256,
+              0,
+              false);
       case GENERIC ->
           new PresetDefaults(
               null,

@@ -1,6 +1,7 @@
 package dev.tokenbroker.provider;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -18,10 +19,13 @@ public class ProviderCredentials {
 
   private final EntityManager em;
   private final Clock clock;
+  private final Event<CredentialsRejected> rejectedEvent;
 
-  public ProviderCredentials(EntityManager em, Clock clock) {
+  public ProviderCredentials(
+      EntityManager em, Clock clock, Event<CredentialsRejected> rejectedEvent) {
     this.em = em;
     this.clock = clock;
+    this.rejectedEvent = rejectedEvent;
   }
 
   @Transactional
@@ -38,6 +42,7 @@ public class ProviderCredentials {
           "Provider %s refused the broker's credentials (%s): proactive refreshes of its grants"
               + " stop until the provider is replaced or its connection test passes",
           providerId, errorCode);
+      rejectedEvent.fire(new CredentialsRejected(providerId));
     }
   }
 

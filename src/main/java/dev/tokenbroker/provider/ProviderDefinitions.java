@@ -28,6 +28,10 @@ public class ProviderDefinitions {
   public ProviderDefinition resolve(String id, ProviderRequest body, boolean secretKnown) {
     requireValidId(id);
     Preset preset = body.preset() == null ? Preset.GENERIC : body.preset();
+    if (body.discoveryUrl() != null && !preset.registersDynamically()) {
+      throw invalidRequest(
+          "discovery_url", "goes with the badge-connect, open-badges-3 and clr-2 presets");
+    }
     String region = region(preset, body.region());
     String baseUrl = body.baseUrl();
     if (baseUrl != null) {

@@ -74,6 +74,26 @@ public class ProviderEntity {
   @Column(name = "credentials_rejected_at")
   public Instant credentialsRejectedAt;
 
+  /** Set for a provider the broker registered itself at (RFC 7591); null otherwise. */
+  @Column(name = "discovery_url")
+  public String discoveryUrl;
+
+  @Column(name = "registered_at")
+  public Instant registeredAt;
+
+  /** When the registered client secret expires; null when it does not. */
+  @Column(name = "client_secret_expires_at")
+  public Instant clientSecretExpiresAt;
+
+  @Column(name = "registration_client_uri")
+  public String registrationClientUri;
+
+  @Column(name = "registration_access_token_ct")
+  public String registrationAccessTokenCiphertext;
+
+  @Column(name = "registration_claimed_until")
+  public Instant registrationClaimedUntil;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

@@ -28,7 +28,41 @@ public record ProviderRequest(
     Integer minTokenRequestIntervalSeconds,
     Double refreshAheadRatio,
     Integer keepAliveSeconds,
-    Integer refreshTokenReuseGraceSeconds) {
+    Integer refreshTokenReuseGraceSeconds,
+    String discoveryUrl) {
+
+  /** The same request with the endpoints and client a host's registration supplied. */
+  public ProviderRequest registered(
+      String authorizationUrl,
+      String tokenUrl,
+      String revocationUrl,
+      String clientId,
+      String clientSecret,
+      List<String> scopes,
+      List<String> defaultScopes) {
+    return new ProviderRequest(
+        preset,
+        null,
+        null,
+        null,
+        displayName,
+        GrantType.AUTHORIZATION_CODE,
+        authorizationUrl,
+        tokenUrl,
+        revocationUrl,
+        clientId,
+        clientSecret,
+        ClientAuthMethod.CLIENT_SECRET_BASIC,
+        scopes,
+        defaultScopes,
+        redirectUri,
+        PkceMethod.S256,
+        minTokenRequestIntervalSeconds,
+        refreshAheadRatio,
+        keepAliveSeconds,
+        refreshTokenReuseGraceSeconds,
+        discoveryUrl);
+  }
 
   /** Never print the client secret. */
   @Override

@@ -22,16 +22,21 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class ProviderResource {
 
   private final ProviderService providers;
+  private final DynamicRegistration dynamic;
 
-  public ProviderResource(ProviderService providers) {
+  public ProviderResource(ProviderService providers, DynamicRegistration dynamic) {
     this.providers = providers;
+    this.dynamic = dynamic;
   }
 
   @PUT
   @Path("/{providerId}")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response put(@PathParam("providerId") String id, @NotNull @Valid ProviderRequest body) {
-    ProviderService.Upsert result = providers.put(id, body);
+    ProviderService.Upsert result =
+        body.preset() != null && body.preset().registersDynamically()
+            ? dynamic.put(id, body)
+            : providers.put(id, body);
     return Response.status(result.created() ? 201 : 200).entity(result.provider()).build();
   }
 

@@ -31,6 +31,7 @@ public class ProviderService {
   private final Event<ProviderChanged> changed;
   private final ChangeAnnouncer announcer;
   private final Event<ProviderDeleting> deletingEvent;
+  private final Event<ProviderRemoved> removedEvent;
 
   public ProviderService(
       EntityManager em,
@@ -40,6 +41,7 @@ public class ProviderService {
       Event<ProviderChanged> changed,
       ChangeAnnouncer announcer,
       Event<ProviderDeleting> deletingEvent,
+      Event<ProviderRemoved> removedEvent,
       AuditLog audit) {
     this.audit = audit;
     this.em = em;
@@ -49,11 +51,22 @@ public class ProviderService {
     this.changed = changed;
     this.announcer = announcer;
     this.deletingEvent = deletingEvent;
+    this.removedEvent = removedEvent;
   }
 
   /** Creates or replaces; a replace without {@code client_secret} keeps the stored one. */
   @Transactional
   public Upsert put(String id, ProviderRequest body) {
+    return put(id, body, null);
+  }
+
+  /**
+   * As {@link #put(String, ProviderRequest)}; a {@code registration} replaces the stored one with
+   * the client id and secret of {@code body} in the same transaction. Without one, a provider that
+   * registers dynamically keeps its registration and any other provider has none.
+   */
+  @Transactional
+  public Upsert put(String id, ProviderRequest body, ClientRegistration registration) {
     ProviderDefinitions.requireValidId(id);
     ProviderEntity entity = em.find(ProviderEntity.class, id);
     boolean created = entity == null;
@@ -86,6 +99,11 @@ public class ProviderService {
     entity.refreshAheadRatio = def.refreshAheadRatio();
     entity.keepAliveSeconds = def.keepAliveSeconds();
     entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
+    if (registration != null) {
+      registration.applyTo(entity);
+    } else if (!def.preset().registersDynamically()) {
+      ClientRegistration.clear(entity);
+    }
     // a changed definition may fix refused credentials: the scheduler tries again
     entity.credentialsRejectedAt = null;
     entity.updatedAt = now;
@@ -145,6 +163,9 @@ public class ProviderService {
             .detail(grants + " grant(s) deleted"));
     changed.fire(new ProviderChanged(id));
     announcer.announce(ChangeNotice.provider(id));
+    removedEvent.fire(
+        new ProviderRemoved(
+            id, entity.registrationClientUri, entity.registrationAccessTokenCiphertext));
   }
 
   /** The result of a PUT: the provider and whether it was new. */

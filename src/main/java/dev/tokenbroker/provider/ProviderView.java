@@ -26,8 +26,16 @@ public record ProviderView(
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
     Instant credentialsRejectedAt,
+    Registration registration,
     Instant createdAt,
     Instant updatedAt) {
+
+  /**
+   * How the broker registered itself at the host (RFC 7591); never the secret or the registration
+   * access token. {@code clientSecretExpiresAt} is null when the secret does not expire.
+   */
+  public record Registration(
+      String clientId, Instant registeredAt, Instant clientSecretExpiresAt, String discoveryUrl) {}
 
   static ProviderView of(ProviderEntity p) {
     return new ProviderView(
@@ -52,6 +60,9 @@ public record ProviderView(
         p.keepAliveSeconds,
         p.refreshTokenReuseGraceSeconds,
         p.credentialsRejectedAt,
+        p.registeredAt == null
+            ? null
+            : new Registration(p.clientId, p.registeredAt, p.clientSecretExpiresAt, p.discoveryUrl),
         p.createdAt,
         p.updatedAt);
   }

@@ -69,7 +69,12 @@ public final class ProviderSimulator implements AutoCloseable {
      * answer to a faster request is not documented: this simulator answers 429 with Retry-After and
      * counts the violation), and a ping endpoint that checks a token.
      */
-    OPEN_BADGE_FACTORY
+    OPEN_BADGE_FACTORY,
+    /**
+     * A Badge Connect, Open Badges 3.0 or CLR 2.0 host ({@link BadgeHost}): PKCE S256 required,
+     * client_secret_basic only, rotation on every refresh.
+     */
+    BADGE_HOST
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -96,6 +101,8 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private volatile String clientId = "sim-client";
   private volatile String clientSecret = "sim-secret-0123456789";
+  private volatile long clientSecretExpiresAtMillis = 0;
+  private final BadgeHost badgeHost;
   private volatile long accessTokenLifetimeSeconds = 3600;
   private volatile boolean rotateRefreshTokens = true;
   private volatile boolean issueRefreshTokens = true;
@@ -131,6 +138,7 @@ public final class ProviderSimulator implements AutoCloseable {
     server.createContext("/v2/client/oauth2/token", this::token);
     server.createContext("/v2/client/", this::ping);
     server.createContext("/revoke", this::revoke);
+    badgeHost = new BadgeHost(this, server);
     server.start();
   }
 
@@ -140,6 +148,18 @@ public final class ProviderSimulator implements AutoCloseable {
 
   public String clientId() {
     return clientId;
+  }
+
+  /** Discovery documents and dynamic registration (Badge Connect, Open Badges 3.0, CLR 2.0). */
+  public BadgeHost badgeHost() {
+    return badgeHost;
+  }
+
+  /** The client a registration created or updated; {@code expiresAtMillis} 0 for never. */
+  void registeredClient(String id, String secret, long expiresAtMillis) {
+    clientId = id;
+    clientSecret = secret;
+    clientSecretExpiresAtMillis = expiresAtMillis;
   }
 
   /** The platform's administrator sets the client's secret (until the next reset). */
@@ -161,7 +181,9 @@ public final class ProviderSimulator implements AutoCloseable {
   public void reset() {
     clientId = "sim-client-" + random().substring(0, 8).toLowerCase(java.util.Locale.ROOT);
     clientSecret = "sim-secret-0123456789";
+    clientSecretExpiresAtMillis = 0;
     dev.tokenbroker.support.SecretLeakGuard.remember(clientSecret);
+    badgeHost.reset();
     codes.clear();
     families.clear();
     familyByRefreshToken.clear();
@@ -201,6 +223,7 @@ public final class ProviderSimulator implements AutoCloseable {
         accessTokenLifetimeSeconds = 86_400;
         rotateRefreshTokens = true;
       }
+      case BADGE_HOST -> rotateRefreshTokens = true;
       case BRIGHTSPACE -> {
         accessTokenLifetimeSeconds = 3600;
         rotateRefreshTokens = true;
@@ -407,7 +430,10 @@ public final class ProviderSimulator implements AutoCloseable {
       return;
     }
     String location;
-    if (denyAuthorization) {
+    if (platform == Platform.BADGE_HOST
+        && (q.get("code_challenge") == null || !"S256".equals(q.get("code_challenge_method")))) {
+      location = redirect + "?error=invalid_request&state=" + enc(state);
+    } else if (denyAuthorization) {
       location = redirect + "?error=access_denied&state=" + enc(state);
     } else {
       String code = secret("code-");
@@ -678,6 +704,10 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private boolean clientAuthenticated(HttpExchange exchange, Map<String, String> form) {
+    long expiresAt = clientSecretExpiresAtMillis;
+    if (expiresAt != 0 && System.currentTimeMillis() >= expiresAt) {
+      return false;
+    }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     if (header != null && header.startsWith("Basic ")) {
       String decoded =
@@ -688,10 +718,12 @@ public final class ProviderSimulator implements AutoCloseable {
           && clientSecret.equals(
               URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
     }
-    return clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
+    return platform != Platform.BADGE_HOST
+        && clientId.equals(form.get("client_id"))
+        && clientSecret.equals(form.get("client_secret"));
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.getResponseHeaders().add("Cache-Control", "no-store");
@@ -735,13 +767,13 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   /** A token or code: reported to the leak guard, which fails a test that lets it out. */
-  private static String secret(String prefix) {
+  static String secret(String prefix) {
     String secret = prefix + random();
     dev.tokenbroker.support.SecretLeakGuard.remember(secret);
     return secret;
   }
 
-  private static String random() {
+  static String random() {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
