@@ -19,7 +19,7 @@ port=18080
 BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
 QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port \
 QUARKUS_LOG_CONSOLE_LEVEL=WARN BROKER_RATE_LIMIT_ENABLED=false \
-  java -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
+  java ${JAVA_OPTS:-} -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "localhost:$port/q/health/ready" > /dev/null && break; sleep 0.5; done
 
@@ -40,8 +40,16 @@ wrk.body = '{"provider_id": "bench", "subject": "user-1", "min_validity_seconds"
 LUA
 api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "subject": "user-1"}' > /dev/null
 wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > /dev/null   # warm-up
+wrk -t2 -c"$connections" -d5s "http://localhost:$port/q/health/live" > /dev/null   # warm-up
+echo "== GET /q/health/live (the ceiling of this application), ${connections} connections, ${seconds} s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://localhost:$port/q/health/live" | tee "$work/health.txt"
 echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/tokens.txt"
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+echo "== ratio tokens / health: $(echo "$(rps "$work/tokens.txt") $(rps "$work/health.txt")" | awk '{printf "%.2f", $1 / $2}')"
+light=$((connections / 8 > 0 ? connections / 8 : 1))
+echo "== POST /v1/tokens, lighter load: ${light} connections, ${seconds} s"
+wrk -t1 -c"$light" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
 sleep 3   # let the audit trail catch up
 echo "== audit trail after the run (every token request is an audit event)"
 curl -sf "localhost:$port/q/metrics" | grep -E '^broker_audit_events_(buffered|dropped_total) '

@@ -22,4 +22,5 @@ public record ProviderDefinition(
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
     Integer keepAliveSeconds,
-    int refreshTokenReuseGraceSeconds) {}
+    int refreshTokenReuseGraceSeconds,
+    int maxConcurrentRefreshes) {}

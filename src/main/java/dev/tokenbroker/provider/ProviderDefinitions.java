@@ -16,6 +16,8 @@ public class ProviderDefinitions {
   static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.75;
   private static final int MAX_KEEP_ALIVE_SECONDS = 366 * 24 * 3600;
   private static final int MAX_REUSE_GRACE_SECONDS = 3600;
+  static final int DEFAULT_MAX_CONCURRENT_REFRESHES = 8;
+  private static final int MAX_CONCURRENT_REFRESHES = 256;
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
 
   private final BrokerConfig config;
@@ -121,6 +123,11 @@ public class ProviderDefinitions {
       throw invalidRequest(
           "refresh_token_reuse_grace_seconds", "must be between 0 and " + MAX_REUSE_GRACE_SECONDS);
     }
+    int maxConcurrent = first(body.maxConcurrentRefreshes(), DEFAULT_MAX_CONCURRENT_REFRESHES);
+    if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT_REFRESHES) {
+      throw invalidRequest(
+          "max_concurrent_refreshes", "must be between 1 and " + MAX_CONCURRENT_REFRESHES);
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -144,7 +151,8 @@ public class ProviderDefinitions {
         minInterval,
         ratio,
         keepAlive,
-        reuseGrace);
+        reuseGrace,
+        maxConcurrent);
   }
 
   public static void requireValidId(String id) {

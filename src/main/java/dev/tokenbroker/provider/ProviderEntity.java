@@ -70,6 +70,10 @@ public class ProviderEntity {
   @Column(name = "refresh_token_reuse_grace_seconds")
   public int refreshTokenReuseGraceSeconds;
 
+  /** Refreshes each replica sends this provider at once. */
+  @Column(name = "max_concurrent_refreshes")
+  public int maxConcurrentRefreshes;
+
   /** When the provider last refused the broker's credentials; null while they are accepted. */
   @Column(name = "credentials_rejected_at")
   public Instant credentialsRejectedAt;

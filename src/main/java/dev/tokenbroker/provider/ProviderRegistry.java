@@ -85,7 +85,8 @@ public class ProviderRegistry {
             p.minTokenRequestIntervalSeconds,
             p.refreshAheadRatio,
             p.keepAliveSeconds,
-            p.refreshTokenReuseGraceSeconds));
+            p.refreshTokenReuseGraceSeconds,
+            p.maxConcurrentRefreshes));
   }
 
   void onChange(@Observes ProviderChanged changed) {

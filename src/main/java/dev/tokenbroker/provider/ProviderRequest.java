@@ -29,6 +29,7 @@ public record ProviderRequest(
     Double refreshAheadRatio,
     Integer keepAliveSeconds,
     Integer refreshTokenReuseGraceSeconds,
+    Integer maxConcurrentRefreshes,
     String discoveryUrl) {
 
   /** The same request with the endpoints and client a host's registration supplied. */
@@ -61,6 +62,7 @@ public record ProviderRequest(
         refreshAheadRatio,
         keepAliveSeconds,
         refreshTokenReuseGraceSeconds,
+        maxConcurrentRefreshes,
         discoveryUrl);
   }
 

@@ -99,6 +99,7 @@ public class ProviderService {
     entity.refreshAheadRatio = def.refreshAheadRatio();
     entity.keepAliveSeconds = def.keepAliveSeconds();
     entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
+    entity.maxConcurrentRefreshes = def.maxConcurrentRefreshes();
     if (registration != null) {
       registration.applyTo(entity);
     } else if (!def.preset().registersDynamically()) {

@@ -22,7 +22,8 @@ public record ProviderSettings(
     int minTokenRequestIntervalSeconds,
     double refreshAheadRatio,
     Integer keepAliveSeconds,
-    int refreshTokenReuseGraceSeconds) {
+    int refreshTokenReuseGraceSeconds,
+    int maxConcurrentRefreshes) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -25,6 +25,7 @@ public record ProviderView(
     double refreshAheadRatio,
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
+    int maxConcurrentRefreshes,
     Instant credentialsRejectedAt,
     Registration registration,
     Instant createdAt,
@@ -59,6 +60,7 @@ public record ProviderView(
         p.refreshAheadRatio,
         p.keepAliveSeconds,
         p.refreshTokenReuseGraceSeconds,
+        p.maxConcurrentRefreshes,
         p.credentialsRejectedAt,
         p.registeredAt == null
             ? null

@@ -1,6 +1,8 @@
 package dev.tokenbroker.refresh;
 
 import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.provider.ProviderRegistry;
+import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,13 +32,22 @@ public class ProactiveRefresher {
   private final GrantRefresher refresher;
   private final RefreshConfig.Proactive config;
   private final ThreadPoolExecutor workers;
-  private final Map<String, Semaphore> perProvider = new ConcurrentHashMap<>();
+  private final ProviderRegistry providers;
+  private final Map<String, Slots> perProvider = new ConcurrentHashMap<>();
   private final AtomicInteger refreshed = new AtomicInteger();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean scanned;
 
-  public ProactiveRefresher(GrantStore store, GrantRefresher refresher, RefreshConfig config) {
+  /** A provider's {@code max_concurrent_refreshes} as a semaphore; replaced when it changes. */
+  private record Slots(int limit, Semaphore semaphore) {}
+
+  public ProactiveRefresher(
+      GrantStore store,
+      GrantRefresher refresher,
+      ProviderRegistry providers,
+      RefreshConfig config) {
     this.store = store;
+    this.providers = providers;
     this.refresher = refresher;
     this.config = config.proactive();
     AtomicInteger threads = new AtomicInteger();
@@ -84,9 +95,7 @@ public class ProactiveRefresher {
       if (!queued.add(grantId)) {
         continue;
       }
-      Semaphore slots =
-          perProvider.computeIfAbsent(
-              (String) due[1], p -> new Semaphore(config.perProviderConcurrency()));
+      Semaphore slots = slotsOf((String) due[1]);
       try {
         workers.execute(() -> refreshQueued(grantId, slots));
       } catch (RejectedExecutionException full) {
@@ -94,6 +103,18 @@ public class ProactiveRefresher {
         return;
       }
     }
+  }
+
+  private Semaphore slotsOf(String providerId) {
+    int limit = providers.find(providerId).map(ProviderSettings::maxConcurrentRefreshes).orElse(1);
+    return perProvider
+        .compute(
+            providerId,
+            (id, slots) ->
+                slots != null && slots.limit() == limit
+                    ? slots
+                    : new Slots(limit, new Semaphore(limit)))
+        .semaphore();
   }
 
   /** Waits for one of the provider's slots, so one busy provider cannot take every worker. */

@@ -57,10 +57,6 @@ public interface RefreshConfig {
     /** Refreshes running at once in this replica (BENCHMARKS.md: 16 sustain ~33/s). */
     @WithDefault("16")
     int concurrency();
-
-    /** Refreshes running at once in this replica for any one provider. */
-    @WithDefault("8")
-    int perProviderConcurrency();
   }
 
   /** Retry-After given to callers when the upstream did not name one. */

@@ -115,6 +115,7 @@ class RegistrationStore {
             p.refreshAheadRatio,
             p.keepAliveSeconds,
             p.refreshTokenReuseGraceSeconds,
+            p.maxConcurrentRefreshes,
             p.discoveryUrl);
     RegisteredClient client =
         new RegisteredClient(

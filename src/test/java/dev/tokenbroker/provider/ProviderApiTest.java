@@ -42,6 +42,8 @@ class ProviderApiTest {
         .body("redirect_uri", containsString("/v1/oauth/callback"))
         .body("refresh_ahead_ratio", equalTo(0.75f))
         .body("display_name", equalTo(id))
+        .body("max_concurrent_refreshes", equalTo(8))
+        .body("registration", nullValue())
         .body(not(containsString("generic-client-secret-value")));
 
     Map<String, Object> replaced = generic();
@@ -164,6 +166,8 @@ class ProviderApiTest {
         "min_token_request_interval_seconds");
     expectInvalid(unique("p"), with("refresh_ahead_ratio", 1.5), "refresh_ahead_ratio");
     expectInvalid(unique("p"), with("refresh_ahead_ratio", "high"), "refresh_ahead_ratio");
+    expectInvalid(unique("p"), with("max_concurrent_refreshes", 0), "max_concurrent_refreshes");
+    expectInvalid(unique("p"), with("max_concurrent_refreshes", 257), "max_concurrent_refreshes");
     expectInvalid(unique("p"), with("region", "us"), "region");
     expectInvalid(unique("p"), with("unknown_field", 1), "unknown_field");
     expectInvalid(

@@ -4,6 +4,7 @@ import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.unique;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.ProviderSimulator;
@@ -103,15 +104,14 @@ class ProactiveRefreshTest {
     providers.add(provider);
     Flows.registerCodeProvider(provider, sim, Map.of("client_secret", "not-the-secret"));
     String grantId = importGrant(provider, "stuck", sim.issueRefreshTokenFor("r:profile"));
+    // the simulator counts the call before the broker has recorded its answer: wait for both
     long deadline = System.currentTimeMillis() + 5_000;
-    while (sim.tokenCalls("refresh_token") == 0 && System.currentTimeMillis() < deadline) {
+    while ((sim.tokenCalls("refresh_token") == 0 || rejectedAt(provider) == null)
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
     assertEquals(1, sim.tokenCalls("refresh_token"), "the scheduler tried once");
-    admin()
-        .get("/v1/providers/" + provider)
-        .then()
-        .body("credentials_rejected_at", org.hamcrest.Matchers.notNullValue());
+    assertNotNull(rejectedAt(provider), "the refusal is recorded on the provider");
     assertTrue(waitForGauge(provider), "the gauge shows the refusal");
     // a first failure's backoff would retry within 2.5-5 s; refused credentials are not sent again
     Thread.sleep(8_000);
@@ -127,6 +127,14 @@ class ProactiveRefreshTest {
     assertEquals(0, sim.reuseDetections());
   }
 
+  private static Object rejectedAt(String provider) {
+    return admin()
+        .get("/v1/providers/" + provider)
+        .then()
+        .extract()
+        .path("credentials_rejected_at");
+  }
+
   private static boolean waitForGauge(String provider) throws InterruptedException {
     String line = "broker_provider_credentials_rejected{provider=\"" + provider + "\"} 1.0";
     long deadline = System.currentTimeMillis() + 5_000;
@@ -137,6 +145,25 @@ class ProactiveRefreshTest {
       Thread.sleep(500);
     }
     return false;
+  }
+
+  @Test
+  void aProvidersMaxConcurrentRefreshesBoundsTheCallsInFlight() throws Exception {
+    // slow enough that the due grants pile up while the test still imports them
+    sim.latency(600);
+    String provider = unique("bounded");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, sim, Map.of("max_concurrent_refreshes", 3));
+    for (int i = 0; i < 24; i++) {
+      importGrant(provider, "bounded-" + i, sim.issueRefreshTokenFor("r:profile"));
+    }
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (sim.tokenCalls("refresh_token") < 24 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(24, sim.tokenCalls("refresh_token"), "every imported grant was refreshed");
+    assertEquals(3, sim.maxConcurrentRefreshes(), "three at once, never more");
+    assertEquals(0, sim.reuseDetections());
   }
 
   /** The issue's own case, at full length: 60-second tokens, no callers, two minutes. */

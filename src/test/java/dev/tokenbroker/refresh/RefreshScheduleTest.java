@@ -113,6 +113,7 @@ class RefreshScheduleTest {
         0,
         0.75,
         keepAliveSeconds,
-        0);
+        0,
+        8);
   }
 }

@@ -458,6 +458,22 @@ public final class ProviderSimulator implements AutoCloseable {
     String grantType = form.getOrDefault("grant_type", "");
     tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
     tokenCallMillis.add(System.currentTimeMillis());
+    boolean refresh = "refresh_token".equals(grantType);
+    if (refresh) {
+      maxConcurrentRefreshes.accumulateAndGet(concurrentRefreshes.incrementAndGet(), Math::max);
+    }
+    try {
+      answerToken(exchange, form, grantType);
+    } finally {
+      if (refresh) {
+        concurrentRefreshes.decrementAndGet();
+      }
+    }
+  }
+
+  /** The token endpoint's answer, after the configured latency and any scripted fault. */
+  private void answerToken(HttpExchange exchange, Map<String, String> form, String grantType)
+      throws IOException {
     sleep(latencyMillis);
     Fault fault = faults.poll();
     if (fault != null) {
@@ -601,53 +617,47 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private void refresh(HttpExchange exchange, Map<String, String> form) throws IOException {
-    int now = concurrentRefreshes.incrementAndGet();
-    maxConcurrentRefreshes.accumulateAndGet(now, Math::max);
-    try {
-      String presented = form.getOrDefault("refresh_token", "");
-      Family family = familyByRefreshToken.get(presented);
-      if (family == null || family.revoked) {
-        respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
-        return;
-      }
-      String body;
-      synchronized (family) {
-        long nowMillis = System.currentTimeMillis();
-        if (presented.equals(family.previousRefreshToken)
-            && family.lastAnswer != null
-            && nowMillis - family.rotatedAtMillis < reuseGraceMillis) {
-          graceReuses.incrementAndGet();
-          body = family.lastAnswer;
-        } else if (!presented.equals(family.currentRefreshToken)) {
-          family.revoked = true;
-          reuseDetections.incrementAndGet();
-          respond(
-              exchange,
-              400,
-              "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token reuse detected\"}");
-          return;
-        } else {
-          family.refreshedAtMillis.add(nowMillis);
-          if (rotateRefreshTokens) {
-            family.previousRefreshToken = family.currentRefreshToken;
-            family.rotatedAtMillis = nowMillis;
-            family.currentRefreshToken = secret("rt-");
-            familyByRefreshToken.put(family.currentRefreshToken, family);
-          }
-          body = tokens(family, rotateRefreshTokens);
-          family.lastAnswer = body;
-        }
-      }
-      if (loseThisResponse()) {
-        lostResponses.incrementAndGet();
-        // processed, answer never sent: closing before the headers drops the connection
-        exchange.close();
-        return;
-      }
-      respond(exchange, 200, body);
-    } finally {
-      concurrentRefreshes.decrementAndGet();
+    String presented = form.getOrDefault("refresh_token", "");
+    Family family = familyByRefreshToken.get(presented);
+    if (family == null || family.revoked) {
+      respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
+      return;
     }
+    String body;
+    synchronized (family) {
+      long nowMillis = System.currentTimeMillis();
+      if (presented.equals(family.previousRefreshToken)
+          && family.lastAnswer != null
+          && nowMillis - family.rotatedAtMillis < reuseGraceMillis) {
+        graceReuses.incrementAndGet();
+        body = family.lastAnswer;
+      } else if (!presented.equals(family.currentRefreshToken)) {
+        family.revoked = true;
+        reuseDetections.incrementAndGet();
+        respond(
+            exchange,
+            400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token reuse detected\"}");
+        return;
+      } else {
+        family.refreshedAtMillis.add(nowMillis);
+        if (rotateRefreshTokens) {
+          family.previousRefreshToken = family.currentRefreshToken;
+          family.rotatedAtMillis = nowMillis;
+          family.currentRefreshToken = secret("rt-");
+          familyByRefreshToken.put(family.currentRefreshToken, family);
+        }
+        body = tokens(family, rotateRefreshTokens);
+        family.lastAnswer = body;
+      }
+    }
+    if (loseThisResponse()) {
+      lostResponses.incrementAndGet();
+      // processed, answer never sent: closing before the headers drops the connection
+      exchange.close();
+      return;
+    }
+    respond(exchange, 200, body);
   }
 
   private boolean loseThisResponse() {
