@@ -16,6 +16,21 @@ public interface AuditConfig {
   @WithDefault("50000")
   int bufferSize();
 
+  /**
+   * {@code each}: every token served is an event of its own. {@code summary}: successful ones are
+   * counted per caller, provider, grant and subject and written as one event per flush interval
+   * with the count in {@code detail}; failures stay one event each. The default is {@code each},
+   * since an audit trail is read one served token at a time after an incident; {@code summary} is
+   * for high-volume deployments where that costs more than it tells.
+   */
+  @WithDefault("each")
+  IssuedTokens issuedTokens();
+
+  enum IssuedTokens {
+    EACH,
+    SUMMARY
+  }
+
   /** How often buffered events are written, in one batch. */
   @WithDefault("1s")
   Duration flushInterval();

@@ -46,6 +46,8 @@ public class AuditLog {
   private final AuditConfig config;
   private final LinkedBlockingDeque<AuditEvent> buffer;
   private final Counter dropped;
+  private final IssuedTokenSummary issued = new IssuedTokenSummary();
+  private volatile Instant summarySince;
 
   public AuditLog(
       DataSource dataSource,
@@ -85,6 +87,28 @@ public class AuditLog {
     afterCommit.run(() -> enqueue(event));
   }
 
+  /**
+   * A token served successfully: an event of its own, or counted into the next summary event
+   * ({@code broker.audit.issued-tokens}).
+   */
+  public void recordIssued(String providerId, String grantId, String subject) {
+    if (config.issuedTokens() == AuditConfig.IssuedTokens.EACH) {
+      record(
+          AuditEvent.success(AuditActions.TOKEN_ISSUED)
+              .provider(providerId)
+              .grant(grantId)
+              .subject(subject));
+      return;
+    }
+    Object caller = MDC.get(RequestIds.CALLER_MDC_KEY);
+    issued.count(
+        new IssuedTokenSummary.Key(
+            caller == null ? AuditActions.ANONYMOUS : caller.toString(),
+            providerId,
+            grantId,
+            subject));
+  }
+
   private void enqueue(AuditEvent event) {
     if (!buffer.offerLast(event)) {
       dropped.increment();
@@ -100,6 +124,12 @@ public class AuditLog {
       every = "${broker.audit.flush-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void flush() {
+    if (config.issuedTokens() == AuditConfig.IssuedTokens.SUMMARY) {
+      Instant now = clock.instant();
+      Instant since = summarySince == null ? now : summarySince;
+      summarySince = now;
+      issued.drain(since, now).forEach(this::enqueue);
+    }
     while (!buffer.isEmpty()) {
       List<AuditEvent> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
       buffer.drainTo(batch, MAX_BATCH);

@@ -71,11 +71,7 @@ public class TokenService {
     try {
       TokenResponse response = serve(caller, request, provider);
       metrics.tokenRequest(tag, "issued");
-      audit.record(
-          AuditEvent.success(AuditActions.TOKEN_ISSUED)
-              .provider(request.providerId())
-              .grant(response.grantId())
-              .subject(request.subject()));
+      audit.recordIssued(request.providerId(), response.grantId(), request.subject());
       return response;
     } catch (ApiException e) {
       metrics.tokenRequest(tag, e.code());
