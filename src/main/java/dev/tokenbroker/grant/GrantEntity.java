@@ -32,6 +32,11 @@ import java.time.Instant;
     name = GrantEntity.LEASE_FROM_DEAD_HOLDER,
     query = GrantEntity.TAKE_LEASE + " or g.leaseOwner <> :owner)")
 @NamedQuery(
+    name = GrantEntity.CLAIM,
+    query =
+        "update GrantEntity g set g.leaseOwner = :claimant, g.leaseExpiresAt = :until"
+            + " where g.id in :ids")
+@NamedQuery(
     name = GrantEntity.RENEW_LEASES,
     query =
         "update GrantEntity g set g.leaseExpiresAt = :until"
@@ -67,6 +72,7 @@ public class GrantEntity {
   static final String SERVING_STATE = "Grant.servingState";
   static final String LEASE = "Grant.lease";
   static final String LEASE_FROM_DEAD_HOLDER = "Grant.leaseFromDeadHolder";
+  static final String CLAIM = "Grant.claim";
   static final String RENEW_LEASES = "Grant.renewLeases";
   static final String RELEASE_LEASE = "Grant.releaseLease";
   static final String RELEASE_LEASE_KEEPING_ATTEMPT = "Grant.releaseLeaseKeepingAttempt";
@@ -74,12 +80,16 @@ public class GrantEntity {
   static final String STORE_REFRESHED_ROTATED = "Grant.storeRefreshedRotated";
   static final String COUNTS_BY_PROVIDER_AND_STATUS = "Grant.countsByProviderAndStatus";
 
-  /** Takes the lease and records the attempt; the named queries close the condition. */
+  /**
+   * Takes the lease and records the attempt; the named queries close the condition. A claim of this
+   * replica's scheduler ({@code :claimant}) never blocks it.
+   */
   static final String TAKE_LEASE =
       "update GrantEntity g set g.leaseOwner = :owner, g.leaseExpiresAt = :until,"
           + " g.attemptGeneration = coalesce(g.attemptGeneration, g.refreshTokenGeneration),"
           + " g.attemptStartedAt = coalesce(g.attemptStartedAt, :now)"
-          + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now";
+          + " where g.id = :id and (g.leaseExpiresAt is null or g.leaseExpiresAt < :now"
+          + " or g.leaseOwner = :claimant";
 
   static final String HELD_BY_OWNER = " where g.id = :id and g.leaseOwner = :owner";
 

@@ -79,6 +79,7 @@ public class GrantStore {
     int taken =
         em.createNamedQuery(holderIsDead ? GrantEntity.LEASE_FROM_DEAD_HOLDER : GrantEntity.LEASE)
             .setParameter("owner", owner)
+            .setParameter("claimant", claimant(owner))
             .setParameter("until", now.plus(duration))
             .setParameter("id", grantId)
             .setParameter("now", now)
@@ -95,6 +96,11 @@ public class GrantStore {
     return Optional.of(new GrantLease(this, grant, owner, inherited, ended));
   }
 
+  /** How a claim of {@code owner}'s scheduler names its holder in the lease columns. */
+  static String claimant(String owner) {
+    return owner + ":claim";
+  }
+
   /** Extends the leases this owner still holds; returns how many it still holds. */
   @Transactional
   public int renewLeases(Collection<String> grantIds, String owner, Duration duration) {
@@ -106,6 +112,12 @@ public class GrantStore {
         .setParameter("ids", grantIds)
         .setParameter("owner", owner)
         .executeUpdate();
+  }
+
+  /** Extends the claims of this owner's scheduler that no worker has taken up yet. */
+  @Transactional
+  public int renewClaims(Collection<String> grantIds, String owner, Duration duration) {
+    return renewLeases(grantIds, claimant(owner), duration);
   }
 
   /**
@@ -276,22 +288,42 @@ public class GrantStore {
   public record Upserted(GrantEntity grant, String replacedRefreshTokenCiphertext) {}
 
   /**
-   * Ids and providers of the most overdue active grants that nobody leases, for the scheduler;
-   * driven by the {@code next_refresh_at} index. Providers that refused the broker's credentials
-   * are left out until fixed.
+   * The due-grant scan: active grants whose next refresh time has come, nobody leases or claims,
+   * and whose provider accepts the broker's credentials, most overdue first, driven by the {@code
+   * next_refresh_at} index. Rows another scan is claiming right now are skipped, not waited for.
+   */
+  public static final String DUE_GRANTS =
+      "select g.id, g.provider_id from oauth_grant g where g.status = 'ACTIVE'"
+          + " and g.next_refresh_at <= ?1"
+          + " and (g.lease_expires_at is null or g.lease_expires_at < ?1)"
+          + " and g.provider_id not in"
+          + " (select p.id from provider p where p.credentials_rejected_at is not null)"
+          + " order by g.next_refresh_at limit ?2 for update skip locked";
+
+  /**
+   * Claims up to {@code limit} due grants for {@code owner}'s scheduler in one transaction: the
+   * scan above and one UPDATE that marks them leased until {@code duration} from now, so that no
+   * scan here or on another replica returns them again while they wait for a worker. A claim is not
+   * a lease: the worker still takes the grant's lease (which a claim never blocks) and checks that
+   * it is due. Returns each claimed grant's id and provider id.
    */
   @Transactional
   @SuppressWarnings("unchecked")
-  public List<Object[]> dueGrants(int limit) {
-    return em.createNativeQuery(
-            "select g.id, g.provider_id from oauth_grant g join provider p on p.id ="
-                + " g.provider_id where g.status = 'ACTIVE' and g.next_refresh_at <= ?1"
-                + " and (g.lease_expires_at is null or g.lease_expires_at < ?1)"
-                + " and p.credentials_rejected_at is null"
-                + " order by g.next_refresh_at")
-        .setParameter(1, Timestamp.from(clock.instant()))
-        .setMaxResults(limit)
-        .getResultList();
+  public List<Object[]> claimDue(String owner, Duration duration, int limit) {
+    Instant now = clock.instant();
+    List<Object[]> due =
+        em.createNativeQuery(DUE_GRANTS)
+            .setParameter(1, Timestamp.from(now))
+            .setParameter(2, limit)
+            .getResultList();
+    if (!due.isEmpty()) {
+      em.createNamedQuery(GrantEntity.CLAIM)
+          .setParameter("claimant", claimant(owner))
+          .setParameter("until", now.plus(duration))
+          .setParameter("ids", due.stream().map(row -> (String) row[0]).toList())
+          .executeUpdate();
+    }
+    return due;
   }
 
   /** Deletes every grant of a provider (its cascade delete); returns the grants deleted. */

@@ -1,34 +1,41 @@
 package dev.tokenbroker.refresh;
 
-import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Refreshes grants that came due before any caller has to wait. Each scan reads the ids of the most
- * overdue active grants that nobody leases; the lease then decides which replica refreshes each
- * one, so N replicas share the work without duplicates.
+ * Refreshes grants that came due before any caller has to wait. Each scan claims the most overdue
+ * active grants that nobody leases or claims, in one transaction, so N replicas share the work
+ * without reading the same grants; the lease then decides who refreshes each one. While more are
+ * due, the queue is refilled as soon as it is half empty, not at the next scan.
  */
 @ApplicationScoped
 public class ProactiveRefresher {
 
   private static final Logger LOG = Logger.getLogger(ProactiveRefresher.class);
 
-  private final GrantStore store;
+  private final RefreshLeases leases;
   private final GrantRefresher refresher;
   private final RefreshConfig.Proactive config;
   private final ThreadPoolExecutor workers;
@@ -36,17 +43,21 @@ public class ProactiveRefresher {
   private final Map<String, Slots> perProvider = new ConcurrentHashMap<>();
   private final AtomicInteger refreshed = new AtomicInteger();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock scanning = new ReentrantLock();
+  private final AtomicBoolean moreDue = new AtomicBoolean();
+  private final AtomicBoolean refillPending = new AtomicBoolean();
+  private final ExecutorService refills;
   private volatile boolean scanned;
 
   /** A provider's {@code max_concurrent_refreshes} as a semaphore; replaced when it changes. */
   private record Slots(int limit, Semaphore semaphore) {}
 
   public ProactiveRefresher(
-      GrantStore store,
+      RefreshLeases leases,
       GrantRefresher refresher,
       ProviderRegistry providers,
       RefreshConfig config) {
-    this.store = store;
+    this.leases = leases;
     this.providers = providers;
     this.refresher = refresher;
     this.config = config.proactive();
@@ -57,12 +68,17 @@ public class ProactiveRefresher {
             this.config.concurrency(),
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(this.config.batchSize()),
-            r -> {
-              Thread t = new Thread(r, "proactive-refresh-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            new ArrayBlockingQueue<>(2 * this.config.batchSize()),
+            daemon(() -> "proactive-refresh-" + threads.incrementAndGet()));
+    this.refills = Executors.newSingleThreadExecutor(daemon(() -> "proactive-refill"));
+  }
+
+  private static ThreadFactory daemon(Supplier<String> name) {
+    return r -> {
+      Thread t = new Thread(r, name.get());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   @Scheduled(
@@ -86,22 +102,44 @@ public class ProactiveRefresher {
   }
 
   private void queueDue() {
-    int capacity = workers.getQueue().remainingCapacity();
-    if (capacity == 0) {
+    if (!scanning.tryLock()) {
       return;
     }
-    for (Object[] due : store.dueGrants(Math.min(capacity, config.batchSize()))) {
-      String grantId = (String) due[0];
-      if (!queued.add(grantId)) {
-        continue;
-      }
-      Semaphore slots = slotsOf((String) due[1]);
-      try {
-        workers.execute(() -> refreshQueued(grantId, slots));
-      } catch (RejectedExecutionException full) {
-        queued.remove(grantId);
+    try {
+      int room = Math.min(workers.getQueue().remainingCapacity(), config.batchSize());
+      if (room == 0) {
         return;
       }
+      List<Object[]> claimed = leases.claimDue(room);
+      moreDue.set(claimed.size() == room);
+      for (Object[] due : claimed) {
+        String grantId = (String) due[0];
+        if (!queued.add(grantId)) {
+          continue;
+        }
+        Semaphore slots = slotsOf((String) due[1]);
+        try {
+          workers.execute(() -> refreshQueued(grantId, slots));
+        } catch (RejectedExecutionException full) {
+          queued.remove(grantId);
+          leases.unclaim(grantId);
+        }
+      }
+    } finally {
+      scanning.unlock();
+    }
+  }
+
+  /** Claims the next batch at once when the queue is half empty and the last scan left some due. */
+  private void refillIfMoreDue() {
+    if (moreDue.get()
+        && workers.getQueue().size() <= config.batchSize() / 2
+        && refillPending.compareAndSet(false, true)) {
+      refills.execute(
+          () -> {
+            refillPending.set(false);
+            scan();
+          });
     }
   }
 
@@ -130,6 +168,8 @@ public class ProactiveRefresher {
       }
     } finally {
       queued.remove(grantId);
+      leases.unclaim(grantId);
+      refillIfMoreDue();
     }
   }
 
@@ -139,6 +179,7 @@ public class ProactiveRefresher {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    refills.shutdownNow();
     workers.shutdownNow();
     LOG.debugf("Proactive refresher stopped after %d refreshes", refreshed.get());
   }

@@ -34,6 +34,7 @@ public class RefreshLeases {
   private final RefreshConfig config;
   private final String owner = Ids.newId("replica");
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService renewals =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -67,6 +68,21 @@ public class RefreshLeases {
     }
   }
 
+  /**
+   * Claims up to {@code limit} due grants for this replica's scheduler (their id and provider id),
+   * kept alive like leases until {@link #unclaim} or until a worker takes the lease.
+   */
+  public List<Object[]> claimDue(int limit) {
+    List<Object[]> due = store.claimDue(owner, config.leaseDuration(), limit);
+    due.forEach(row -> claimed.add((String) row[0]));
+    return due;
+  }
+
+  /** The scheduler is done with a claimed grant; an unrenewed claim runs out within a lease. */
+  public void unclaim(String grantId) {
+    claimed.remove(grantId);
+  }
+
   private void ended(GrantLease lease) {
     held.remove(lease.grantId());
     locks.unlock(lease.grantId());
@@ -82,11 +98,14 @@ public class RefreshLeases {
   }
 
   void renew() {
-    if (held.isEmpty()) {
-      return;
-    }
-    List<String> ids = List.copyOf(held);
     try {
+      if (!claimed.isEmpty()) {
+        store.renewClaims(List.copyOf(claimed), owner, config.leaseDuration());
+      }
+      if (held.isEmpty()) {
+        return;
+      }
+      List<String> ids = List.copyOf(held);
       int renewed = store.renewLeases(ids, owner, config.leaseDuration());
       // leases that ended during the UPDATE are no loss; the others were taken over
       long stillHeld = ids.stream().filter(held::contains).count();
