@@ -200,6 +200,8 @@ public class UpstreamTokenClient {
             // one retry of a refused connection only: the request never reached the provider
             .connectionRetryCount(1)
             .connectionTimeout(config.connectTimeout())
+            // calls in flight to this provider; Vert.x would otherwise keep 5 connections
+            .maxPoolSize(provider.maxConcurrentRefreshes())
             .grant(
                 provider.grantType() == GrantType.CLIENT_CREDENTIALS
                     ? Grant.Type.CLIENT

@@ -111,6 +111,14 @@ public final class BrokerProcess implements AutoCloseable {
     throw new IllegalStateException("no VmRSS for " + process.pid());
   }
 
+  /** User plus system CPU time the process has used so far, from /proc (Linux), in ms. */
+  public long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 1000 / 100;
+  }
+
   public boolean alive() {
     return process.isAlive();
   }
