@@ -307,13 +307,7 @@ class ClusterIT {
 
   /** An authorization_code provider on the simulator. */
   private static Map<String, Object> codeProvider() {
-    Map<String, Object> definition = new HashMap<>();
-    definition.put("grant_type", "authorization_code");
-    definition.put("authorization_url", sim.baseUrl() + "/authorize");
-    definition.put("token_url", sim.baseUrl() + "/token");
-    definition.put("client_id", sim.clientId());
-    definition.put("client_secret", sim.clientSecret());
-    return definition;
+    return Flows.simulatorCodeProvider(sim);
   }
 
   private static Set<String> tokensFromAll(String provider, int callers) throws Exception {

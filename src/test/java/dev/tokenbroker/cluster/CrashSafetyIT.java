@@ -368,13 +368,8 @@ class CrashSafetyIT {
   }
 
   private static Map<String, Object> provider(ProviderSimulator sim, int graceSeconds) {
-    Map<String, Object> definition = new HashMap<>();
-    definition.put("grant_type", "authorization_code");
-    definition.put("authorization_url", sim.baseUrl() + "/authorize");
-    definition.put("token_url", sim.baseUrl() + "/token");
+    Map<String, Object> definition = Flows.simulatorCodeProvider(sim);
     definition.put("revocation_url", sim.baseUrl() + "/revoke");
-    definition.put("client_id", sim.clientId());
-    definition.put("client_secret", sim.clientSecret());
     definition.put("refresh_token_reuse_grace_seconds", graceSeconds);
     return definition;
   }

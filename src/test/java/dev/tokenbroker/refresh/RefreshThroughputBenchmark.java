@@ -8,6 +8,7 @@ import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.BrokerProcess;
+import dev.tokenbroker.support.Flows;
 import io.restassured.http.ContentType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.HttpURLConnection;
@@ -204,12 +205,7 @@ class RefreshThroughputBenchmark {
   }
 
   private void registerProvider(BrokerProcess broker, ProviderSimulator sim) {
-    Map<String, Object> definition = new HashMap<>();
-    definition.put("grant_type", "authorization_code");
-    definition.put("authorization_url", sim.baseUrl() + "/authorize");
-    definition.put("token_url", sim.baseUrl() + "/token");
-    definition.put("client_id", sim.clientId());
-    definition.put("client_secret", sim.clientSecret());
+    Map<String, Object> definition = Flows.simulatorCodeProvider(sim);
     definition.put("max_concurrent_refreshes", inFlight);
     given()
         .baseUri(broker.baseUrl())

@@ -23,18 +23,27 @@ public final class Flows {
 
   /** The body of an authorization_code provider whose endpoints are the simulator's. */
   public static Map<String, Object> codeProvider(ProviderSimulator sim, Map<String, Object> extra) {
-    Map<String, Object> body = new HashMap<>();
+    Map<String, Object> body = simulatorCodeProvider(sim);
     body.put("preset", "generic");
-    body.put("grant_type", "authorization_code");
-    body.put("authorization_url", sim.baseUrl() + "/authorize");
-    body.put("token_url", sim.baseUrl() + "/token");
     body.put("revocation_url", sim.baseUrl() + "/revoke");
-    body.put("client_id", sim.clientId());
-    body.put("client_secret", sim.clientSecret());
     body.put("scopes", List.of("r:profile", "r:backpack", "rw:backpack"));
     body.put("default_scopes", List.of("r:profile"));
     body.put("redirect_uri", "http://localhost:" + RestAssured.port + "/v1/oauth/callback");
     body.putAll(extra);
+    return body;
+  }
+
+  /**
+   * The least an authorization_code provider on the simulator needs: its endpoints and client, no
+   * scopes or redirect URI (a body any broker process accepts, also outside {@code @QuarkusTest}).
+   */
+  public static Map<String, Object> simulatorCodeProvider(ProviderSimulator sim) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("grant_type", "authorization_code");
+    body.put("authorization_url", sim.baseUrl() + "/authorize");
+    body.put("token_url", sim.baseUrl() + "/token");
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", sim.clientSecret());
     return body;
   }
 
