@@ -3,6 +3,7 @@ package dev.tokenbroker.grant;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.ops.AfterCommit;
+import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.provider.ProviderDeleting;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
@@ -31,12 +32,7 @@ public class ProviderGrantsCascade {
   private final RefreshTokenRevoker revoker;
   private final AfterCommit afterCommit;
   private final ExecutorService revocations =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "cascade-revocation");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("cascade-revocation"));
 
   public ProviderGrantsCascade(
       GrantStore store,

@@ -1,5 +1,6 @@
 package dev.tokenbroker.refresh;
 
+import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,13 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -69,16 +68,8 @@ public class ProactiveRefresher {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(2 * this.config.batchSize()),
-            daemon(() -> "proactive-refresh-" + threads.incrementAndGet()));
-    this.refills = Executors.newSingleThreadExecutor(daemon(() -> "proactive-refill"));
-  }
-
-  private static ThreadFactory daemon(Supplier<String> name) {
-    return r -> {
-      Thread t = new Thread(r, name.get());
-      t.setDaemon(true);
-      return t;
-    };
+            DaemonThreads.named(() -> "proactive-refresh-" + threads.incrementAndGet()));
+    this.refills = Executors.newSingleThreadExecutor(DaemonThreads.named("proactive-refill"));
   }
 
   @Scheduled(

@@ -1,6 +1,7 @@
 package dev.tokenbroker.upstream;
 
 import dev.tokenbroker.ops.BrokerMetrics;
+import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.provider.ClientAuthMethod;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderChanged;
@@ -45,12 +46,7 @@ public class UpstreamTokenClient {
   private final TokenRequestPacer pacer;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
   private final ScheduledExecutorService retired =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "oidc-client-retirement");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("oidc-client-retirement"));
 
   public UpstreamTokenClient(
       OidcClients oidcClients,
