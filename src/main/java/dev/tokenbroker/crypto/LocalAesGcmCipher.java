@@ -21,6 +21,12 @@ public final class LocalAesGcmCipher implements SecretCipher {
   private final LocalKeyRing keys;
   private final SecureRandom random = new SecureRandom();
 
+  /**
+   * One Cipher per thread, initialised anew for every value: the JDK keeps the AES key schedule
+   * while the key stays the same, which a new Cipher per value would recompute.
+   */
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(LocalAesGcmCipher::newCipher);
+
   public LocalAesGcmCipher(LocalKeyRing keys) {
     this.keys = keys;
   }
@@ -36,7 +42,7 @@ public final class LocalAesGcmCipher implements SecretCipher {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(Cipher.ENCRYPT_MODE, keys.active(), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associatedData(version, binding));
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -60,7 +66,7 @@ public final class LocalAesGcmCipher implements SecretCipher {
       throw new CryptoException("Ciphertext is too short");
     }
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(
           Cipher.DECRYPT_MODE,
           keys.version(version),
@@ -94,6 +100,14 @@ public final class LocalAesGcmCipher implements SecretCipher {
   @Override
   public String ciphertextPrefix(int version) {
     return PREFIX + version + ":";
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new CryptoException("AES/GCM is not available", e);
+    }
   }
 
   private static byte[] associatedData(int version, SecretBinding binding) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
+import org.hibernate.query.Query;
 
 /**
  * Every query on {@code oauth_grant}: lookups, the refresh lease and its attempt record (DESIGN
@@ -78,11 +79,12 @@ public class GrantStore {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     int taken =
         em.createNamedQuery(holderIsDead ? GrantEntity.LEASE_FROM_DEAD_HOLDER : GrantEntity.LEASE)
+            .unwrap(Query.class)
             .setParameter("owner", owner)
             .setParameter("claimant", claimant(owner))
-            .setParameter("until", now.plus(duration))
+            .setParameter("until", now.plus(duration), Instant.class)
             .setParameter("id", grantId)
-            .setParameter("now", now)
+            .setParameter("now", now, Instant.class)
             .executeUpdate();
     if (taken != 1) {
       return Optional.empty();
@@ -141,20 +143,21 @@ public class GrantStore {
   @Transactional
   public boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens) {
     boolean rotated = tokens.refreshTokenCiphertext() != null;
-    var update =
+    Query<?> update =
         em.createNamedQuery(
                 rotated ? GrantEntity.STORE_REFRESHED_ROTATED : GrantEntity.STORE_REFRESHED)
-            .setParameter("access", tokens.accessTokenCiphertext())
-            .setParameter("scope", tokens.accessTokenScope())
-            .setParameter("issued", tokens.issuedAt())
-            .setParameter("expires", tokens.expiresAt())
-            .setParameter("next", tokens.nextRefreshAt())
-            .setParameter("active", GrantStatus.ACTIVE)
-            .setParameter("now", clock.instant())
+            .unwrap(Query.class)
+            .setParameter("access", tokens.accessTokenCiphertext(), String.class)
+            .setParameter("scope", tokens.accessTokenScope(), String.class)
+            .setParameter("issued", tokens.issuedAt(), Instant.class)
+            .setParameter("expires", tokens.expiresAt(), Instant.class)
+            .setParameter("next", tokens.nextRefreshAt(), Instant.class)
+            .setParameter("active", GrantStatus.ACTIVE.name())
+            .setParameter("now", clock.instant(), Instant.class)
             .setParameter("id", grantId)
             .setParameter("version", expectedVersion);
     if (rotated) {
-      update.setParameter("refresh", tokens.refreshTokenCiphertext());
+      update.setParameter("refresh", tokens.refreshTokenCiphertext(), String.class);
     }
     return update.executeUpdate() == 1;
   }

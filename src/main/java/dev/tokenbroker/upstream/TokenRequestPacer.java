@@ -1,5 +1,7 @@
 package dev.tokenbroker.upstream;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tokenbroker.ops.Sleeper;
 import dev.tokenbroker.provider.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,10 @@ public class TokenRequestPacer {
   private final Clock clock;
   private final Sleeper sleeper;
 
+  /** A key is a SHA-256, worth computing once per provider definition, not per request. */
+  private final LoadingCache<ProviderSettings, String> keys =
+      Caffeine.newBuilder().maximumSize(10_000).build(PacingKey::of);
+
   public TokenRequestPacer(UpstreamRateGuard guard, Clock clock, Sleeper sleeper) {
     this.guard = guard;
     this.clock = clock;
@@ -57,7 +63,7 @@ public class TokenRequestPacer {
     Instant deadline = clock.instant().plus(maxWait);
     while (true) {
       Optional<UpstreamRateGuard.Busy> busy =
-          guard.tryAcquire(PacingKey.of(provider), provider.minTokenRequestIntervalSeconds());
+          guard.tryAcquire(keys.get(provider), provider.minTokenRequestIntervalSeconds());
       if (busy.isEmpty()) {
         return;
       }
@@ -87,7 +93,7 @@ public class TokenRequestPacer {
 
   private void hold(ProviderSettings provider, Duration retryAfter) {
     try {
-      guard.holdUntil(PacingKey.of(provider), clock.instant().plus(retryAfter));
+      guard.holdUntil(keys.get(provider), clock.instant().plus(retryAfter));
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the Retry-After of provider %s (%s)",
@@ -97,7 +103,7 @@ public class TokenRequestPacer {
 
   private void answered(ProviderSettings provider) {
     try {
-      guard.answered(PacingKey.of(provider), provider.minTokenRequestIntervalSeconds());
+      guard.answered(keys.get(provider), provider.minTokenRequestIntervalSeconds());
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the request interval of provider %s (%s)",
