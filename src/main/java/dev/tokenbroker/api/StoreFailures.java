@@ -10,10 +10,10 @@ import java.util.Optional;
  * anything else (down, unreachable, pool exhausted, commit failed) is 503 {@code
  * store_unavailable}: never a 500.
  */
-final class StoreFailures {
+public final class StoreFailures {
 
   /** What a database failure means for the request. */
-  enum Meaning {
+  public enum Meaning {
     CONFLICT,
     INVALID_VALUE,
     UNAVAILABLE
@@ -21,7 +21,7 @@ final class StoreFailures {
 
   private StoreFailures() {}
 
-  static Optional<Meaning> classify(Throwable failure) {
+  public static Optional<Meaning> classify(Throwable failure) {
     boolean persistence = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof OptimisticLockException || t instanceof org.hibernate.StaleStateException) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.jwt.JwtVerifier;
 import dev.tokenbroker.ops.CacheConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,10 +30,15 @@ public class CallerAuthenticator {
   private final BootstrapAdminKey bootstrap;
   private final CallerStore store;
   private final LoadingCache<String, KnownKey> known;
+  private ServiceAccountAuthenticator serviceAccounts;
 
   @Inject
   public CallerAuthenticator(
-      BootstrapAdminKey bootstrap, CallerStore store, CallerConfig config, CacheConfig caches) {
+      BootstrapAdminKey bootstrap,
+      CallerStore store,
+      CallerConfig config,
+      CacheConfig caches,
+      ServiceAccountAuthenticator serviceAccounts) {
     this(
         bootstrap,
         store,
@@ -40,6 +46,7 @@ public class CallerAuthenticator {
         caches.maxStaleness(),
         Ticker.systemTicker(),
         ForkJoinPool.commonPool());
+    this.serviceAccounts = serviceAccounts;
   }
 
   /** With the time source and the executor of background re-reads given (tests). */
@@ -62,9 +69,30 @@ public class CallerAuthenticator {
             .build(keyId -> store.findKey(keyId).orElse(null));
   }
 
-  /** The caller behind an {@code Authorization} header value, or 401. */
+  /**
+   * The caller behind an {@code Authorization} header value: an API key or, where configured, a
+   * Kubernetes service-account JWT; otherwise 401.
+   */
   public AuthenticatedCaller authenticate(String authorizationHeader) {
-    String key = bearer(authorizationHeader);
+    String credential = bearer(authorizationHeader);
+    if (serviceAccounts != null
+        && serviceAccounts.enabled()
+        && JwtVerifier.looksLikeJwt(credential)) {
+      return serviceAccounts.authenticate(credential);
+    }
+    return authenticateApiKey(credential);
+  }
+
+  /** The caller of a service-account JWT (an RFC 7523 client assertion), or 401. */
+  public AuthenticatedCaller authenticateServiceAccount(String jwt) {
+    if (serviceAccounts == null) {
+      throw invalid();
+    }
+    return serviceAccounts.authenticate(jwt);
+  }
+
+  /** The caller of an API key (or the bootstrap admin key), or 401. */
+  public AuthenticatedCaller authenticateApiKey(String key) {
     Optional<AuthenticatedCaller> admin = bootstrap.match(key);
     if (admin.isPresent()) {
       return admin.get();
@@ -84,7 +112,12 @@ public class CallerAuthenticator {
     switch (notice.kind()) {
       case API_KEY -> forgetKey(notice.key(0));
       case CALLER -> forgetCaller(notice.key(0));
-      case RESYNC -> known.refreshAll(known.asMap().keySet());
+      case RESYNC -> {
+        known.refreshAll(known.asMap().keySet());
+        if (serviceAccounts != null) {
+          serviceAccounts.refreshAll();
+        }
+      }
       default -> {}
     }
   }
@@ -95,6 +128,9 @@ public class CallerAuthenticator {
 
   public void forgetCaller(String callerId) {
     known.asMap().values().removeIf(k -> k.caller().id().equals(callerId));
+    if (serviceAccounts != null) {
+      serviceAccounts.forgetCaller(callerId);
+    }
   }
 
   private static String bearer(String header) {

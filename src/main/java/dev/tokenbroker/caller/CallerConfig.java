@@ -3,6 +3,7 @@ package dev.tokenbroker.caller;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** How long and how many authenticated API keys are remembered in memory (DESIGN §3.7). */
 @ConfigMapping(prefix = "broker.caller")
@@ -17,4 +18,26 @@ public interface CallerConfig {
 
   @WithDefault("10000")
   int authCacheSize();
+
+  /** Kubernetes service-account JWTs accepted as callers; off unless an issuer is set. */
+  Jwt jwt();
+
+  interface Jwt {
+    /** The cluster's service-account issuer ({@code iss}). */
+    Optional<String> issuer();
+
+    /** The issuer's JWKS; when absent, read from its OpenID discovery document. */
+    Optional<String> jwksUrl();
+
+    /** The audience the projected token is requested for. */
+    @WithDefault("token-broker")
+    String audience();
+
+    @WithDefault("30s")
+    Duration clockSkew();
+
+    /** How soon the JWKS may be read again for a key id it does not have (key rotation). */
+    @WithDefault("1m")
+    Duration jwksForcedRefresh();
+  }
 }

@@ -14,4 +14,17 @@ public record CallerRequest(
             message = "must be 1-100 of [A-Za-z0-9._-]")
         String name,
     @NotNull Role role,
-    @Size(max = 100) List<@NotNull @Valid AllowRule> allow) {}
+    @Size(max = 100) List<@NotNull @Valid AllowRule> allow,
+    @Size(max = 100)
+        List<
+                @NotNull
+                @Pattern(
+                    regexp = SERVICE_ACCOUNT,
+                    message = "must be system:serviceaccount:<namespace>:<name>")
+                String>
+            serviceAccounts) {
+
+  /** A Kubernetes service account's username: DNS-1123 namespace and name. */
+  public static final String SERVICE_ACCOUNT =
+      "system:serviceaccount:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?";
+}

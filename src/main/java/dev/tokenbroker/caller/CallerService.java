@@ -67,6 +67,7 @@ public class CallerService {
     caller.createdAt = now;
     caller.updatedAt = now;
     em.persist(caller);
+    List<String> serviceAccounts = addServiceAccounts(caller.id, request.serviceAccounts(), now);
     ApiKeys.Issued key = addKey(caller.id, now);
     LOG.infof(
         "Created caller %s (%s, role %s) with key %s",
@@ -76,7 +77,14 @@ public class CallerService {
             .target(caller.id)
             .detail("role " + caller.role + ", key " + key.keyId()));
     return new CallerView.Created(
-        caller.id, caller.name, caller.role, allow, key.keyId(), key.apiKey(), now);
+        caller.id,
+        caller.name,
+        caller.role,
+        allow,
+        serviceAccounts,
+        key.keyId(),
+        key.apiKey(),
+        now);
   }
 
   @Transactional
@@ -98,6 +106,9 @@ public class CallerService {
   public void delete(String id) {
     CallerEntity caller = find(id);
     em.createQuery("delete from ApiKeyEntity k where k.callerId = :id")
+        .setParameter("id", id)
+        .executeUpdate();
+    em.createQuery("delete from ServiceAccountEntity a where a.callerId = :id")
         .setParameter("id", id)
         .executeUpdate();
     em.remove(caller);
@@ -132,6 +143,26 @@ public class CallerService {
     audit.record(AuditEvent.success(AuditActions.API_KEY_DELETED).target(callerId).detail(keyId));
   }
 
+  /** Maps each service account to this caller; one mapped to another caller is a 409. */
+  private List<String> addServiceAccounts(String callerId, List<String> subjects, Instant now) {
+    List<String> distinct = subjects == null ? List.of() : subjects.stream().distinct().toList();
+    for (String subject : distinct) {
+      ServiceAccountEntity taken = em.find(ServiceAccountEntity.class, subject);
+      if (taken != null) {
+        throw new ApiException(
+            Status.CONFLICT,
+            ProblemCodes.CONFLICT,
+            "Service account " + subject + " belongs to caller " + taken.callerId);
+      }
+      ServiceAccountEntity account = new ServiceAccountEntity();
+      account.subject = subject;
+      account.callerId = callerId;
+      account.createdAt = now;
+      em.persist(account);
+    }
+    return distinct;
+  }
+
   private ApiKeys.Issued addKey(String callerId, Instant now) {
     ApiKeys.Issued issued = ApiKeys.issue();
     ApiKeyEntity key = new ApiKeyEntity();
@@ -162,11 +193,19 @@ public class CallerService {
             .stream()
             .map(k -> new CallerView.KeyView(k.id, k.createdAt))
             .toList();
+    List<String> serviceAccounts =
+        em.createQuery(
+                "select a.subject from ServiceAccountEntity a where a.callerId = :id"
+                    + " order by a.subject",
+                String.class)
+            .setParameter("id", caller.id)
+            .getResultList();
     return new CallerView(
         caller.id,
         caller.name,
         caller.role,
         store.rules(caller),
+        serviceAccounts,
         keys,
         caller.createdAt,
         caller.updatedAt);

@@ -36,6 +36,16 @@ public class CallerStore {
     return Optional.of(CallerAuthenticator.KnownKey.of(key.secretSha256, toCaller(caller)));
   }
 
+  /** The caller a Kubernetes service account authenticates as. */
+  @Transactional
+  public Optional<AuthenticatedCaller> findServiceAccount(String subject) {
+    ServiceAccountEntity account = em.find(ServiceAccountEntity.class, subject);
+    if (account == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(em.find(CallerEntity.class, account.callerId)).map(this::toCaller);
+  }
+
   public AuthenticatedCaller toCaller(CallerEntity entity) {
     return new AuthenticatedCaller(entity.id, entity.name, entity.role, rules(entity));
   }

@@ -9,6 +9,7 @@ public record CallerView(
     String name,
     Role role,
     List<AllowRule> allow,
+    List<String> serviceAccounts,
     List<KeyView> apiKeys,
     Instant createdAt,
     Instant updatedAt) {
@@ -22,6 +23,7 @@ public record CallerView(
       String name,
       Role role,
       List<AllowRule> allow,
+      List<String> serviceAccounts,
       String keyId,
       String apiKey,
       Instant createdAt) {}

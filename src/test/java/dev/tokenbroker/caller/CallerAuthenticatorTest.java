@@ -144,6 +144,11 @@ class CallerAuthenticatorTest {
       public int authCacheSize() {
         return 100;
       }
+
+      @Override
+      public Jwt jwt() {
+        throw new UnsupportedOperationException("no service-account JWTs in this test");
+      }
     };
   }
 

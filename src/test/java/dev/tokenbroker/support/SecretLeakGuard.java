@@ -22,11 +22,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test when a secret that the suite sent or received shows up where it must not: in a log
  * record as it was logged (seen before the console's redaction filter rewrites it), in any response
- * body but the {@code POST /v1/tokens} answer that hands out an access token, in an exception
- * message of a logged record, or in {@code /q/metrics}. Secrets are learned from requests (API keys
- * presented, client secrets, refresh tokens), from responses (new API keys, access tokens), from
- * the test profile's local encryption keys, and from the simulator, which reports every token and
- * code it issues.
+ * body but the {@code POST /v1/tokens} and {@code /v1/oauth/token} answers that hand out an access
+ * token, in an exception message of a logged record, or in {@code /q/metrics}. Secrets are learned
+ * from requests (API keys presented, client secrets, refresh tokens), from responses (new API keys,
+ * access tokens), from the test profile's local encryption keys, and from the simulator, which
+ * reports every token and code it issues.
  */
 public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallback {
 
@@ -139,7 +139,9 @@ public final class SecretLeakGuard implements BeforeEachCallback, AfterEachCallb
       Response answer = context.next(request, response);
       String text = answer.asString();
       boolean tokenAnswer =
-          "POST".equals(request.getMethod()) && request.getURI().contains("/v1/tokens");
+          "POST".equals(request.getMethod())
+              && (request.getURI().contains("/v1/tokens")
+                  || request.getURI().contains("/v1/oauth/token"));
       String secret = tokenAnswer ? null : containedSecret(text);
       if (secret != null) {
         leaks.add(

@@ -1,0 +1,96 @@
+package dev.tokenbroker.oauth;
+
+import dev.tokenbroker.api.Syntax;
+import dev.tokenbroker.jwt.JwtVerifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * The subject an RFC 8693 {@code subject_token} names: the subject id itself, or the verified
+ * subject claim of an end user's JWT from a trusted issuer, so that a service acts only for the
+ * user whose token it holds.
+ */
+@ApplicationScoped
+public class SubjectTokens {
+
+  static final String SUBJECT_TYPE = "urn:token-broker:token-type:subject";
+  static final String JWT_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+  static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+  private static final Logger LOG = Logger.getLogger(SubjectTokens.class);
+
+  private final List<TrustedIssuer> issuers;
+
+  public SubjectTokens(ExchangeConfig config) {
+    this.issuers =
+        config.issuers().entrySet().stream()
+            .map(
+                e ->
+                    new TrustedIssuer(
+                        e.getKey(),
+                        e.getValue().subjectClaim(),
+                        new JwtVerifier(
+                            e.getValue().issuer(),
+                            e.getValue().jwksUrl(),
+                            e.getValue().audience(),
+                            e.getValue().clockSkew(),
+                            e.getValue().jwksForcedRefresh())))
+            .toList();
+  }
+
+  /** The subject, or {@code invalid_request} (RFC 8693 §2.2.2) when the token is not acceptable. */
+  public String subject(String token, String tokenType) {
+    switch (tokenType) {
+      case SUBJECT_TYPE -> {
+        if (!token.matches(Syntax.SUBJECT)) {
+          throw OAuthError.invalidRequest("subject_token: " + Syntax.SUBJECT_RULE);
+        }
+        return token;
+      }
+      case JWT_TYPE, ACCESS_TOKEN_TYPE -> {
+        return fromJwt(token);
+      }
+      default ->
+          throw OAuthError.invalidRequest(
+              "subject_token_type must be "
+                  + SUBJECT_TYPE
+                  + ", "
+                  + JWT_TYPE
+                  + " or "
+                  + ACCESS_TOKEN_TYPE);
+    }
+  }
+
+  private String fromJwt(String token) {
+    if (issuers.isEmpty()) {
+      throw OAuthError.invalidRequest("No trusted issuer of subject tokens is configured");
+    }
+    if (!JwtVerifier.looksLikeJwt(token)) {
+      throw OAuthError.invalidRequest("subject_token is not a JWT");
+    }
+    for (TrustedIssuer issuer : issuers) {
+      Optional<JsonWebToken> verified = issuer.verifier().verify(token);
+      if (verified.isPresent()) {
+        Object claim = verified.get().getClaim(issuer.subjectClaim());
+        String subject =
+            claim instanceof jakarta.json.JsonString text
+                ? text.getString()
+                : claim == null ? null : claim.toString();
+        if (subject == null || !subject.matches(Syntax.SUBJECT)) {
+          throw OAuthError.invalidRequest(
+              "subject_token has no usable " + issuer.subjectClaim() + " claim");
+        }
+        return subject;
+      }
+    }
+    LOG.debugf("A subject token did not verify against any of %d trusted issuers", issuers.size());
+    throw OAuthError.invalidRequest(
+        "subject_token is not a valid JWT of a trusted issuer (signature, issuer, audience or"
+            + " expiry)");
+  }
+
+  private record TrustedIssuer(String name, String subjectClaim, JwtVerifier verifier) {}
+}
