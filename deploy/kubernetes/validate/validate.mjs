@@ -12,6 +12,8 @@ const models = {
   "policy/v1/PodDisruptionBudget": () => import("kubernetes-models/policy/v1/PodDisruptionBudget"),
   "networking.k8s.io/v1/NetworkPolicy": () =>
     import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": () =>
+    import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding"),
   "monitoring.coreos.com/v1/ServiceMonitor": () =>
     import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor"),
 };

@@ -29,6 +29,12 @@ public interface CallerConfig {
     /** The issuer's JWKS; when absent, read from its OpenID discovery document. */
     Optional<String> jwksUrl();
 
+    /**
+     * A PEM certificate to trust when reading the JWKS, such as the cluster CA at {@code
+     * /var/run/secrets/kubernetes.io/serviceaccount/ca.crt}.
+     */
+    Optional<String> tlsCertificatePath();
+
     /** The audience the projected token is requested for. */
     @WithDefault("token-broker")
     String audience();

@@ -89,7 +89,12 @@ public class ServiceAccountAuthenticator {
           }
           verifier =
               new JwtVerifier(
-                  issuer, jwks, config.audience(), config.clockSkew(), config.jwksForcedRefresh());
+                  issuer,
+                  jwks,
+                  config.audience(),
+                  config.clockSkew(),
+                  config.jwksForcedRefresh(),
+                  config.tlsCertificatePath());
         }
         current = verifier;
       }

@@ -30,7 +30,19 @@ public final class JwtVerifier {
 
   public JwtVerifier(
       String issuer, String jwksUrl, String audience, Duration clockSkew, Duration forcedRefresh) {
+    this(issuer, jwksUrl, audience, clockSkew, forcedRefresh, Optional.empty());
+  }
+
+  /** With a PEM certificate to trust when reading the JWKS (a cluster's own CA). */
+  public JwtVerifier(
+      String issuer,
+      String jwksUrl,
+      String audience,
+      Duration clockSkew,
+      Duration forcedRefresh,
+      Optional<String> tlsCertificatePath) {
     JWTAuthContextInfo info = new JWTAuthContextInfo(jwksUrl, issuer);
+    tlsCertificatePath.ifPresent(info::setTlsCertificatePath);
     info.setExpectedAudience(Set.of(audience));
     info.setClockSkew((int) clockSkew.toSeconds());
     info.setForcedJwksRefreshInterval((int) forcedRefresh.toMinutes());

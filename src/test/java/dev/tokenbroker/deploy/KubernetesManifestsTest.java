@@ -28,7 +28,8 @@ class KubernetesManifestsTest {
       strings = {
         "deploy/kubernetes/base",
         "deploy/kubernetes/overlays/example",
-        "deploy/kubernetes/overlays/vault"
+        "deploy/kubernetes/overlays/vault",
+        "deploy/kubernetes/overlays/service-accounts"
       })
   void rendersAndMatchesTheSchemas(String kustomization) throws Exception {
     String kubectl = tool("kubectl");
