@@ -3,6 +3,7 @@ package dev.tokenbroker.provider;
 import dev.tokenbroker.api.Syntax;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of {@code PUT /v1/providers/{id}}. Everything is optional here; {@link ProviderDefinitions}
@@ -10,27 +11,34 @@ import java.util.List;
  */
 public record ProviderRequest(
     Preset preset,
-    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String region,
+    @Schema(examples = "us") @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE)
+        String region,
     String baseUrl,
     String authorizationBaseUrl,
-    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String displayName,
+    @Schema(examples = "Badgr (US)")
+        @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE)
+        String displayName,
     GrantType grantType,
     String authorizationUrl,
-    String tokenUrl,
+    @Schema(examples = "https://api.badgr.io/o/token") String tokenUrl,
     String revocationUrl,
-    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String clientId,
-    @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE) String clientSecret,
+    @Schema(examples = "broker-client")
+        @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE)
+        String clientId,
+    @Schema(description = "write-only: never returned", writeOnly = true)
+        @Pattern(regexp = Syntax.NO_CONTROL, message = Syntax.NO_CONTROL_RULE)
+        String clientSecret,
     ClientAuthMethod clientAuthMethod,
-    List<String> scopes,
-    List<String> defaultScopes,
+    @Schema(examples = "[\"r:profile\", \"r:backpack\", \"rw:backpack\"]") List<String> scopes,
+    @Schema(examples = "[\"r:profile\"]") List<String> defaultScopes,
     String redirectUri,
     PkceMethod pkce,
-    Integer minTokenRequestIntervalSeconds,
-    Double refreshAheadRatio,
+    @Schema(examples = "10") Integer minTokenRequestIntervalSeconds,
+    @Schema(examples = "0.75") Double refreshAheadRatio,
     Integer keepAliveSeconds,
     Integer refreshTokenReuseGraceSeconds,
-    Integer maxConcurrentRefreshes,
-    String discoveryUrl) {
+    @Schema(examples = "8", defaultValue = "8") Integer maxConcurrentRefreshes,
+    @Schema(examples = "https://host.example/ims/ob/v3p0/discovery") String discoveryUrl) {
 
   /** The same request with the endpoints and client a host's registration supplied. */
   public ProviderRequest registered(
