@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
@@ -223,6 +224,68 @@ class OAuthTokenEndpointTest {
     sim.failNext(new ProviderSimulator.Fault(400, "invalid_grant", null, 0));
     expectError(exchange(subject, SUBJECT_TYPE), 400, "invalid_grant")
         .body("error_description", startsWith("reauthorization_required"));
+  }
+
+  /** Random forms, auth headers and values: never a 5xx, always an RFC 6749 body or a token. */
+  @Test
+  void hostileFormsGetRfc6749AnswersAndNever5xx() {
+    java.util.Random random = new java.util.Random(16);
+    List<String> names =
+        List.of(
+            "grant_type",
+            "audience",
+            "resource",
+            "scope",
+            "subject_token",
+            "subject_token_type",
+            "requested_token_type",
+            "actor_token",
+            "client_id",
+            "client_secret",
+            "client_assertion",
+            "client_assertion_type",
+            "x\u0000y",
+            "");
+    List<String> values =
+        List.of(
+            "client_credentials",
+            EXCHANGE,
+            SUBJECT_TYPE,
+            JWT_TYPE,
+            StandardInterfacesProfile.CLIENT_PROVIDER,
+            StandardInterfacesProfile.CODE_PROVIDER,
+            "urn:token-broker:provider:" + StandardInterfacesProfile.CODE_PROVIDER,
+            "r:profile r:*",
+            "a.b.c",
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+            "%00%ZZ",
+            "\u0000\u0007",
+            "\uD800",
+            "\u00e9\u4e2d\uD83D\uDE00",
+            "x".repeat(9_000),
+            "bootstrap-admin",
+            Api.ADMIN_KEY);
+    for (int i = 0; i < 300; i++) {
+      RequestSpecification request = form();
+      switch (random.nextInt(4)) {
+        case 0 -> request = asAdmin(request);
+        case 1 ->
+            request.header("Authorization", "Basic " + values.get(random.nextInt(values.size())));
+        case 2 -> request.header("Authorization", "Bearer " + Api.ADMIN_KEY);
+        default -> {}
+      }
+      int parameters = random.nextInt(7);
+      for (int p = 0; p < parameters; p++) {
+        request.formParam(
+            names.get(random.nextInt(names.size())), values.get(random.nextInt(values.size())));
+      }
+      Response response = request.post("/v1/oauth/token");
+      assertTrue(response.statusCode() < 500, response.statusCode() + " " + response.asString());
+      String body = response.asString();
+      assertTrue(
+          body.contains("\"error\"") || body.contains("\"access_token\""),
+          response.statusCode() + " " + body);
+    }
   }
 
   private Map<String, Object> consumer(String providerId) {
