@@ -2,41 +2,46 @@ package dev.tokenbroker.provider;
 
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A provider as the API shows it: never the client secret, only whether one is set. */
 public record ProviderView(
-    String id,
+    @Schema(examples = "badgr-us") String id,
     Preset preset,
-    String region,
-    String baseUrl,
-    String displayName,
+    @Schema(examples = "us") String region,
+    @Schema(examples = "https://api.badgr.io") String baseUrl,
+    @Schema(examples = "Badgr (US)") String displayName,
     GrantType grantType,
-    String authorizationUrl,
-    String tokenUrl,
-    String revocationUrl,
-    String clientId,
-    boolean clientSecretSet,
+    @Schema(examples = "https://badgr.com/auth/oauth2/authorize") String authorizationUrl,
+    @Schema(examples = "https://api.badgr.io/o/token") String tokenUrl,
+    @Schema(examples = "https://api.badgr.io/o/revoke_token/") String revocationUrl,
+    @Schema(examples = "broker-client") String clientId,
+    @Schema(examples = "true") boolean clientSecretSet,
     ClientAuthMethod clientAuthMethod,
-    List<String> scopes,
-    List<String> defaultScopes,
-    String redirectUri,
+    @Schema(examples = "[\"r:profile\", \"r:backpack\", \"rw:backpack\"]") List<String> scopes,
+    @Schema(examples = "[\"r:profile\"]") List<String> defaultScopes,
+    @Schema(examples = "https://token-broker.example.com/v1/oauth/callback") String redirectUri,
     PkceMethod pkce,
-    int minTokenRequestIntervalSeconds,
-    double refreshAheadRatio,
-    Integer keepAliveSeconds,
-    int refreshTokenReuseGraceSeconds,
-    int maxConcurrentRefreshes,
-    Instant credentialsRejectedAt,
+    @Schema(examples = "0") int minTokenRequestIntervalSeconds,
+    @Schema(examples = "0.75") double refreshAheadRatio,
+    @Schema(examples = "300") Integer keepAliveSeconds,
+    @Schema(examples = "0") int refreshTokenReuseGraceSeconds,
+    @Schema(examples = "8") int maxConcurrentRefreshes,
+    @Schema(description = "set while the provider refuses the broker's client credentials")
+        Instant credentialsRejectedAt,
     Registration registration,
-    Instant createdAt,
-    Instant updatedAt) {
+    @Schema(examples = "2026-11-01T09:30:00Z") Instant createdAt,
+    @Schema(examples = "2026-12-03T12:00:00Z") Instant updatedAt) {
 
   /**
    * How the broker registered itself at the host (RFC 7591); never the secret or the registration
    * access token. {@code clientSecretExpiresAt} is null when the secret does not expire.
    */
   public record Registration(
-      String clientId, Instant registeredAt, Instant clientSecretExpiresAt, String discoveryUrl) {}
+      @Schema(examples = "a1b2c3") String clientId,
+      @Schema(examples = "2026-12-01T10:00:00Z") Instant registeredAt,
+      @Schema(examples = "2027-01-01T10:00:00Z") Instant clientSecretExpiresAt,
+      @Schema(examples = "https://host.example/ims/ob/v3p0/discovery") String discoveryUrl) {}
 
   static ProviderView of(ProviderEntity p) {
     return new ProviderView(
