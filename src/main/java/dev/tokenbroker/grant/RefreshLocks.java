@@ -6,10 +6,6 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
@@ -19,32 +15,37 @@ import org.jboss.logging.Logger;
 
 /**
  * Who is refreshing a grant right now, cluster-wide (ADR 7). On PostgreSQL each refresh holds a
- * session-level advisory lock on one dedicated connection of this replica, opened with the
- * datasource's URL and credentials outside the pool: the server releases the lock the moment the
- * process or its connection dies, so a killed replica's grants are free at once, and a live holder
- * keeps its grant however slow it is. On H2 (one instance) the locks are this process's own.
+ * session-level advisory lock on one of this replica's dedicated sessions ({@link LockSession}),
+ * opened with the datasource's URL and credentials outside the pool: the server releases the lock
+ * the moment the process or its session dies, so a killed replica's grants are free at once, and a
+ * live holder keeps its grant however slow it is. On H2 (one instance) the locks are this process's
+ * own.
  */
 @ApplicationScoped
 public class RefreshLocks {
 
   private static final Logger LOG = Logger.getLogger(RefreshLocks.class);
 
-  private final Optional<String> url;
-  private final Optional<String> username;
-  private final Optional<String> password;
   private final boolean postgres;
   private final Set<String> mine = ConcurrentHashMap.newKeySet();
-  private Connection connection;
+
+  /**
+   * Dedicated sessions, each grant's lock always on the same one: one session made every lock and
+   * unlock of the replica wait for the one before it.
+   */
+  private final LockSession[] sessions;
 
   public RefreshLocks(
       @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> url,
       @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+      @ConfigProperty(name = "broker.refresh.lock-sessions", defaultValue = "4") int sessions) {
     this.postgres = dbKind.startsWith("postgres");
-    this.url = url;
-    this.username = username;
-    this.password = password;
+    this.sessions = new LockSession[postgres ? Math.max(1, sessions) : 0];
+    for (int i = 0; i < this.sessions.length; i++) {
+      this.sessions[i] = new LockSession(url.orElseThrow(), username, password);
+    }
   }
 
   /**
@@ -64,11 +65,12 @@ public class RefreshLocks {
       return true;
     }
     try {
-      if (call("select pg_try_advisory_lock(?)", grantId)) {
+      if (sessionOf(grantId).call("select pg_try_advisory_lock(?)", key(grantId))) {
         return true;
       }
     } catch (SQLException e) {
       mine.remove(grantId);
+      lost();
       throw new IllegalStateException("Refresh lock unavailable: " + e.getSQLState(), e);
     }
     mine.remove(grantId);
@@ -80,48 +82,24 @@ public class RefreshLocks {
       return;
     }
     try {
-      call("select pg_advisory_unlock(?)", grantId);
+      sessionOf(grantId).call("select pg_advisory_unlock(?)", key(grantId));
     } catch (SQLException e) {
-      // the broken connection took the lock with it
-      LOG.debugf("Refresh lock of grant %s went with its connection", grantId);
-    }
-  }
-
-  private synchronized boolean call(String sql, String grantId) throws SQLException {
-    try {
-      if (connection == null || connection.isClosed()) {
-        // a physical connection of its own, outside the pool: a pooled session would outlive a
-        // close() and keep its locks; this one's locks end with it
-        connection =
-            DriverManager.getConnection(
-                url.orElseThrow(), username.orElse(null), password.orElse(null));
-        connection.setAutoCommit(true);
-      }
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        statement.setLong(1, key(grantId));
-        try (ResultSet result = statement.executeQuery()) {
-          return result.next() && result.getBoolean(1);
-        }
-      }
-    } catch (SQLException e) {
+      // the broken session took the lock with it
+      LOG.debugf("Refresh lock of grant %s went with its session", grantId);
       lost();
-      throw e;
     }
   }
 
-  /** The lock connection broke: every lock it held is gone. */
+  private LockSession sessionOf(String grantId) {
+    return sessions[Math.floorMod(grantId.hashCode(), sessions.length)];
+  }
+
+  /** A lock session broke: every lock it held is gone. */
   private void lost() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // already broken
-      }
-      connection = null;
-    }
     if (!mine.isEmpty()) {
       LOG.warnf(
-          "The refresh lock connection broke; %d grant(s) being refreshed here may be taken over",
+          "A refresh lock session broke; grants being refreshed here may be taken over (%d in"
+              + " flight)",
           mine.size());
     }
   }
@@ -141,13 +119,9 @@ public class RefreshLocks {
     }
   }
 
-  synchronized void stop(@Observes ShutdownEvent event) {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // shutting down
-      }
+  void stop(@Observes ShutdownEvent event) {
+    for (LockSession session : sessions) {
+      session.close();
     }
   }
 }

@@ -30,6 +30,13 @@ public interface RefreshConfig {
   @WithDefault("10s")
   Duration rejectedTokenMinInterval();
 
+  /**
+   * PostgreSQL sessions per replica that hold the refresh advisory locks (read by {@code
+   * grant.RefreshLocks}); each grant's lock lives on one of them.
+   */
+  @WithDefault("4")
+  int lockSessions();
+
   /** Pause between looks at a grant another replica is refreshing. */
   @WithDefault("100ms")
   Duration pollInterval();

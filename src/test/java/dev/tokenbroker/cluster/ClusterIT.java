@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three broker JVMs from the packaged jar share one PostgreSQL: however many callers hit them at
  * once, each grant is refreshed once per expiry, no rotated refresh token is reused, a provider's
- * minimum request interval holds cluster-wide, and a storm of upstream failures loses no grant.
+ * minimum request interval holds cluster-wide, a storm of upstream failures loses no grant, and a
+ * token reported as rejected on every instance is replaced by one refresh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -64,6 +65,7 @@ class ClusterIT {
     env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
     env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
     env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "3s");
+    env.put("BROKER_REFRESH_REJECTED_TOKEN_MIN_INTERVAL", "1s");
     brokers.add(BrokerProcess.start("a", env));
     brokers.add(BrokerProcess.start("b", env));
     brokers.add(BrokerProcess.start("c", env));
@@ -263,6 +265,53 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void aRejectedTokenReportedOnEveryInstanceIsReplacedByOneRefresh() throws Exception {
+    sim.reset();
+    sim.accessTokenLifetime(3600).latency(200);
+    String provider = "cluster-rejected";
+    admin(2).body(codeProvider()).put("/v1/providers/" + provider).then().statusCode(201);
+    admin(0)
+        .body(Flows.grantImport("revoked-user", sim.issueRefreshTokenFor("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201);
+    String request = "{\"provider_id\":\"" + provider + "\",\"subject\":\"revoked-user\"";
+    String first = accessToken(post(0, "/v1/tokens", request + "}"));
+    int refreshes = sim.tokenCalls("refresh_token");
+    sim.revokeAccessToken(first);
+    Thread.sleep(1_100); // older than the brokers' 1-s rejected-token-min-interval
+
+    String report = request + ",\"rejected_access_token\":\"" + first + "\"}";
+    AtomicInteger next = new AtomicInteger();
+    Set<String> replaced = new HashSet<>();
+    for (HttpResponse<String> answer :
+        Concurrently.run(
+            90, () -> post(next.getAndIncrement() % brokers.size(), "/v1/tokens", report))) {
+      replaced.add(accessToken(answer));
+    }
+    assertEquals(1, replaced.size(), "every reporter on every instance got the one new token");
+    String second = replaced.iterator().next();
+    assertNotEquals(first, second);
+    assertTrue(sim.accessTokenActive(second));
+    assertEquals(refreshes + 1, sim.tokenCalls("refresh_token"), "one refresh cluster-wide");
+
+    // reports of the new token within the interval refresh nothing, on any instance
+    String again = request + ",\"rejected_access_token\":\"" + second + "\"}";
+    for (int i = 0; i < brokers.size(); i++) {
+      assertEquals(second, accessToken(post(i, "/v1/tokens", again)));
+    }
+    assertEquals(refreshes + 1, sim.tokenCalls("refresh_token"));
+    assertEquals(0, sim.reuseDetections());
+    admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+  }
+
+  private static String accessToken(HttpResponse<String> answer) {
+    assertEquals(200, answer.statusCode(), answer.body());
+    return io.restassured.path.json.JsonPath.from(answer.body()).getString("access_token");
+  }
+
+  @Test
+  @Order(6)
   void productionLogsAreJsonLinesWithRequestIdsAndNoSecret() {
     for (BrokerProcess broker : brokers) {
       String output = broker.output();
@@ -285,7 +334,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -297,7 +346,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {
