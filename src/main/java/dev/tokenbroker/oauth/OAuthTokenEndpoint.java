@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Turns an RFC 6749 / RFC 8693 token request into the request {@link TokenService} serves for
  * {@code POST /v1/tokens}, so that both front doors share caching, single-flight refresh, rate
- * limits, audit and metrics, and turns its problems into RFC 6749 errors.
+ * limits, audit and metrics ({@link OAuthErrors} turns its problems into RFC 6749 errors).
  */
 @ApplicationScoped
 public class OAuthTokenEndpoint {
@@ -29,19 +29,16 @@ public class OAuthTokenEndpoint {
   private final CallerRateLimiter rateLimiter;
   private final ProviderRegistry providers;
   private final SubjectTokens subjects;
-  private final OAuthErrors errors;
 
   public OAuthTokenEndpoint(
       TokenService tokens,
       CallerRateLimiter rateLimiter,
       ProviderRegistry providers,
-      SubjectTokens subjects,
-      OAuthErrors errors) {
+      SubjectTokens subjects) {
     this.tokens = tokens;
     this.rateLimiter = rateLimiter;
     this.providers = providers;
     this.subjects = subjects;
-    this.errors = errors;
   }
 
   public OAuthTokenResponse token(AuthenticatedCaller caller, TokenEndpointForm form) {
@@ -81,13 +78,9 @@ public class OAuthTokenEndpoint {
       }
       subject = null;
     }
-    TokenResponse token;
-    try {
-      rateLimiter.admitTokenRequest(caller);
-      token = tokens.issue(caller, new TokenRequest(provider.id(), subject, scopes, null, null));
-    } catch (RuntimeException e) {
-      throw errors.translate(e);
-    }
+    rateLimiter.admitTokenRequest(caller);
+    TokenResponse token =
+        tokens.issue(caller, new TokenRequest(provider.id(), subject, scopes, null, null));
     return new OAuthTokenResponse(
         token.accessToken(),
         exchange ? SubjectTokens.ACCESS_TOKEN_TYPE : null,

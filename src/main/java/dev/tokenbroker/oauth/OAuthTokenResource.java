@@ -25,10 +25,13 @@ public class OAuthTokenResource {
 
   private final OAuthClientAuthenticator clients;
   private final OAuthTokenEndpoint endpoint;
+  private final OAuthErrors errors;
 
-  public OAuthTokenResource(OAuthClientAuthenticator clients, OAuthTokenEndpoint endpoint) {
+  public OAuthTokenResource(
+      OAuthClientAuthenticator clients, OAuthTokenEndpoint endpoint, OAuthErrors errors) {
     this.clients = clients;
     this.endpoint = endpoint;
+    this.errors = errors;
   }
 
   @POST
@@ -39,9 +42,14 @@ public class OAuthTokenResource {
   public OAuthTokenResponse token(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       MultivaluedMap<String, String> parameters) {
-    TokenEndpointForm form = TokenEndpointForm.of(parameters);
-    AuthenticatedCaller caller = clients.authenticate(authorization, form);
-    MDC.put(RequestIds.CALLER_MDC_KEY, caller.id());
-    return endpoint.token(caller, form);
+    try {
+      TokenEndpointForm form = TokenEndpointForm.of(parameters);
+      AuthenticatedCaller caller = clients.authenticate(authorization, form);
+      MDC.put(RequestIds.CALLER_MDC_KEY, caller.id());
+      return endpoint.token(caller, form);
+    } catch (RuntimeException e) {
+      // also the database or Vault failing under the client's key lookup or the provider's
+      throw errors.translate(e);
+    }
   }
 }

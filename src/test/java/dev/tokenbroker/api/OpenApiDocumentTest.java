@@ -63,6 +63,11 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void swaggerUiIsServedInTestMode() {
+    given().get("/q/swagger-ui/").then().statusCode(200);
+  }
+
+  @Test
   void everyContractPathAndMethodIsDocumented() {
     Map<String, Map<String, Object>> paths =
         given().get("/q/openapi?format=json").then().statusCode(200).extract().path("paths");
