@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,12 +63,12 @@ public class CiphertextRewrapper {
 
   /** What one run did. */
   public record Report(
-      String backend,
-      int activeKeyVersion,
-      long rewrapped,
-      long skipped,
-      long failed,
-      long remaining) {}
+      @Schema(examples = "local") String backend,
+      @Schema(examples = "2") int activeKeyVersion,
+      @Schema(examples = "1200") long rewrapped,
+      @Schema(examples = "0") long skipped,
+      @Schema(examples = "0") long failed,
+      @Schema(examples = "0") long remaining) {}
 
   /** Re-wraps everything on older key versions now. */
   public Report rewrapAll() {

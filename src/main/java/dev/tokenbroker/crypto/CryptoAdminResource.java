@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.OptionalInt;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,10 +36,14 @@ public class CryptoAdminResource {
   }
 
   /** The backend, its active key version and how many ciphertexts an older version sealed. */
-  public record Status(String backend, int activeKeyVersion, long ciphertextsOnOldKeys) {}
+  public record Status(
+      @Schema(examples = "local") String backend,
+      @Schema(examples = "2") int activeKeyVersion,
+      @Schema(examples = "0") long ciphertextsOnOldKeys) {}
 
   /** Body of the re-wrap request; {@code rotate_key} only for vault-transit. */
-  public record RewrapRequest(Boolean rotateKey) {}
+  public record RewrapRequest(
+      @Schema(examples = "true", defaultValue = "false") Boolean rotateKey) {}
 
   @GET
   public Status status() {
