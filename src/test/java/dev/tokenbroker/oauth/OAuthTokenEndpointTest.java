@@ -289,27 +289,7 @@ class OAuthTokenEndpointTest {
   }
 
   private Map<String, Object> consumer(String providerId) {
-    return admin()
-        .body(
-            Map.of(
-                "name",
-                unique("svc"),
-                "role",
-                "consumer",
-                "allow",
-                List.of(
-                    Map.of(
-                        "provider_id",
-                        providerId,
-                        "subjects",
-                        List.of("*"),
-                        "scopes",
-                        List.of("*")))))
-        .post("/v1/callers")
-        .then()
-        .statusCode(201)
-        .extract()
-        .as(Map.class);
+    return Api.createCaller(Api.consumerBody(unique("svc"), providerId, List.of("*")));
   }
 
   private Response exchange(String subjectToken, String type) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.InjectIssuers;
 import dev.tokenbroker.support.SecretLeakGuard;
@@ -47,19 +48,10 @@ class ServiceAccountCallerTest {
     subject = unique("learner");
     Flows.importGrant(provider, subject, sim.issueRefreshTokenFor("r:profile"));
     account = "system:serviceaccount:apps:" + unique("issuer");
+    Map<String, Object> caller = Api.consumerBody(unique("svc"), provider, List.of("*"));
+    caller.put("service_accounts", List.of(account));
     admin()
-        .body(
-            Map.of(
-                "name",
-                unique("svc"),
-                "role",
-                "consumer",
-                "allow",
-                List.of(
-                    Map.of(
-                        "provider_id", provider, "subjects", List.of("*"), "scopes", List.of("*"))),
-                "service_accounts",
-                List.of(account)))
+        .body(caller)
         .post("/v1/callers")
         .then()
         .statusCode(201)

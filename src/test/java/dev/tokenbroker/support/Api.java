@@ -25,21 +25,25 @@ public final class Api {
 
   /** Creates a consumer with one allow rule and returns its API key. */
   public static String consumer(String name, String providerId, List<String> scopes) {
-    return admin()
-        .body(
-            Map.of(
-                "name",
-                name,
-                "role",
-                "consumer",
-                "allow",
-                List.of(
-                    Map.of("provider_id", providerId, "subjects", List.of("*"), "scopes", scopes))))
-        .post("/v1/callers")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("api_key");
+    return (String) createCaller(consumerBody(name, providerId, scopes)).get("api_key");
+  }
+
+  /** A consumer with one allow rule for any subject, mutable for variations. */
+  public static Map<String, Object> consumerBody(
+      String name, String providerId, List<String> scopes) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("name", name);
+    body.put("role", "consumer");
+    body.put(
+        "allow",
+        List.of(Map.of("provider_id", providerId, "subjects", List.of("*"), "scopes", scopes)));
+    return body;
+  }
+
+  /** Creates a caller and returns the reply: its id, its first API key and the rest. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> createCaller(Map<String, Object> body) {
+    return admin().body(body).post("/v1/callers").then().statusCode(201).extract().as(Map.class);
   }
 
   /** A valid generic authorization_code provider definition, mutable for variations. */
