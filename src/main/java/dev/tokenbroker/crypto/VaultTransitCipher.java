@@ -9,8 +9,10 @@ import io.quarkus.vault.transit.EncryptionRequest;
 import io.quarkus.vault.transit.RewrappingRequest;
 import io.quarkus.vault.transit.TransitContext;
 import io.quarkus.vault.transit.VaultTransitKeyDetail;
+import io.smallrye.faulttolerance.api.Guard;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,6 +30,21 @@ public final class VaultTransitCipher implements SecretCipher {
   private final VaultTransitSecretEngine transit;
   private final String keyName;
   private final LoadingCache<String, Integer> latestVersion;
+
+  /**
+   * One more try of a call that Vault never answered and that did not time out: a pooled keep-alive
+   * connection Vault closed just as the call went out. Every Transit call here but a key rotation
+   * gives the same result when repeated.
+   */
+  private final Guard retryUnanswered =
+      Guard.create()
+          .withDescription("vault transit")
+          .withRetry()
+          .maxRetries(1)
+          .delay(50, ChronoUnit.MILLIS)
+          .whenException(VaultTransitCipher::unansweredWithoutTimeout)
+          .done()
+          .build();
 
   public VaultTransitCipher(VaultTransitSecretEngine transit, String keyName) {
     this.transit = transit;
@@ -116,7 +133,7 @@ public final class VaultTransitCipher implements SecretCipher {
   /** Rotates the Transit key (a new version seals from now on); old versions still decrypt. */
   @Override
   public java.util.OptionalInt rotateKey() {
-    call(
+    once(
         "rotate key",
         () -> {
           transit.rotateKey(keyName);
@@ -155,6 +172,27 @@ public final class VaultTransitCipher implements SecretCipher {
   }
 
   private <T> T call(String operation, Supplier<T> action) {
+    return once(operation, () -> retryUnanswered.get(action, untyped()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Class<T> untyped() {
+    return (Class<T>) Object.class;
+  }
+
+  private static boolean unansweredWithoutTimeout(Throwable failure) {
+    if (CryptoUnavailableException.vaultStatus(failure) != null) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().contains("Timeout")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private <T> T once(String operation, Supplier<T> action) {
     try {
       return action.get();
     } catch (CryptoException e) {

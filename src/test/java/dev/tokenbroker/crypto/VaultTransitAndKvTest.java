@@ -219,6 +219,31 @@ class VaultTransitAndKvTest {
     assertTrue(vault.unknownPaths().isEmpty(), "unexpected Vault calls: " + vault.unknownPaths());
   }
 
+  @Test
+  void aTransitCallDroppedWithoutAnAnswerIsRepeatedOnceThenReportedUnavailable() {
+    String provider = unique("dropped");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    String location = Flows.authorize(provider, Api.ADMIN_KEY, "drop-user", List.of("r:profile"));
+    String grantId = Flows.queryParam(location, "grant_id");
+
+    int dropped = vault.calls("dropped");
+    vault.dropNextTransitCalls(1);
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(dropped + 1, vault.calls("dropped"), "the first call was dropped");
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+
+    vault.dropNextTransitCalls(2);
+    admin()
+        .post("/v1/grants/" + grantId + "/refresh")
+        .then()
+        .statusCode(503)
+        .body("code", equalTo("crypto_unavailable"));
+    assertEquals(dropped + 3, vault.calls("dropped"), "one repetition, not more");
+    assertEquals(1, sim.tokenCalls("refresh_token"), "no refresh without the refresh token");
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+    assertEquals(0, sim.reuseDetections());
+  }
+
   private String column(String sql, String id) {
     return QuarkusTransaction.requiringNew()
         .call(() -> (String) em.createNativeQuery(sql).setParameter(1, id).getSingleResult());

@@ -604,6 +604,12 @@ class AuthorizationCodeFlowTest {
     if (scopes != null) {
       body.put("scopes", scopes);
     }
-    return as(consumer).body(body).post("/v1/tokens").then().statusCode(status);
+    return as(consumer)
+        .body(body)
+        .post("/v1/tokens")
+        .then()
+        .log()
+        .ifValidationFails()
+        .statusCode(status);
   }
 }

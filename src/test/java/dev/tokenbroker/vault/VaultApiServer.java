@@ -48,6 +48,7 @@ public final class VaultApiServer implements AutoCloseable {
   private final List<String> unknownPaths =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile boolean down;
+  private final AtomicInteger dropTransit = new AtomicInteger();
 
   public VaultApiServer(String token) {
     this.token = token;
@@ -77,6 +78,14 @@ public final class VaultApiServer implements AutoCloseable {
   /** Whether the server answers at all; while down, every connection is refused (503 here). */
   public void down(boolean down) {
     this.down = down;
+  }
+
+  /**
+   * The next {@code count} Transit calls are read and then dropped: the connection closes without
+   * an answer, as a keep-alive connection the server closed under a request.
+   */
+  public void dropNextTransitCalls(int count) {
+    dropTransit.set(count);
   }
 
   /** The current plaintext fields of a KV v2 secret, or null when absent or deleted. */
@@ -123,6 +132,10 @@ public final class VaultApiServer implements AutoCloseable {
         return;
       }
       byte[] raw = exchange.getRequestBody().readAllBytes();
+      if (path.startsWith("transit/") && dropTransit.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        count("dropped");
+        return;
+      }
       JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
       String[] parts = path.split("/");
       if (path.startsWith("auth/token/lookup-self")) {
