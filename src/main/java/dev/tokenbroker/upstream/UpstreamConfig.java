@@ -22,6 +22,15 @@ public interface UpstreamConfig {
   @WithDefault("12s")
   Duration maxRateWait();
 
+  /**
+   * How long a replica trusts its last read of a Retry-After hold of a provider without a minimum
+   * interval: a hold another replica recorded applies here within this, and token requests to such
+   * providers read nothing from the database in between. A hold this replica records applies at
+   * once.
+   */
+  @WithDefault("1s")
+  Duration holdRecheck();
+
   /** Lifetime assumed when a provider returns no {@code expires_in}. */
   @WithDefault("1h")
   Duration assumedTokenLifetime();

@@ -1,6 +1,8 @@
 package dev.tokenbroker.upstream;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenbroker.ops.SqlTimes;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -9,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Cluster-wide pacing of token requests per client at a token endpoint (DESIGN §3.5, {@link
@@ -21,6 +24,12 @@ public class UpstreamRateGuard {
   private final EntityManager em;
   private final Clock clock;
   private final UpstreamConfig config;
+
+  /** Per key of a provider without an interval: its hold as last read, and when it was read. */
+  private final ConcurrentMap<String, Hold> holds =
+      Caffeine.newBuilder().maximumSize(10_000).<String, Hold>build().asMap();
+
+  private record Hold(Instant until, Instant readAt) {}
 
   public UpstreamRateGuard(EntityManager em, Clock clock, UpstreamConfig config) {
     this.em = em;
@@ -52,16 +61,31 @@ public class UpstreamRateGuard {
    * request in flight at a time, cluster-wide, and {@link #answered} opens the next slot one
    * interval after the answer, since the provider counts from when it handled the request.
    */
-  @Transactional
   public Optional<Busy> tryAcquire(String key, int intervalSeconds) {
     Instant now = clock.instant();
     if (intervalSeconds <= 0) {
-      // no pacing, only a Retry-After hold to honor: a read suffices and takes no row lock
-      return state(key)
-          .map(row -> SqlTimes.toInstant(row[0]))
-          .filter(next -> next.isAfter(now))
-          .map(next -> new Busy(Duration.between(now, next), false));
+      // no pacing, only a Retry-After hold to honor: its last read will do for a while
+      Instant next = hold(key, now);
+      return next.isAfter(now)
+          ? Optional.of(new Busy(Duration.between(now, next), false))
+          : Optional.empty();
     }
+    return QuarkusTransaction.joiningExisting().call(() -> takeSlot(key, intervalSeconds, now));
+  }
+
+  private Instant hold(String key, Instant now) {
+    Hold known = holds.get(key);
+    if (known != null && now.isBefore(known.readAt().plus(config.holdRecheck()))) {
+      return known.until();
+    }
+    Instant until =
+        QuarkusTransaction.joiningExisting()
+            .call(() -> state(key).map(row -> SqlTimes.toInstant(row[0])).orElse(Instant.EPOCH));
+    holds.put(key, new Hold(until, now));
+    return until;
+  }
+
+  private Optional<Busy> takeSlot(String key, int intervalSeconds, Instant now) {
     int taken =
         em.createNativeQuery(
                 "update token_endpoint_pacing set next_allowed_at = ?1, in_flight_until = ?2"
@@ -82,7 +106,7 @@ public class UpstreamRateGuard {
       } catch (RuntimeException createdByAnother) {
         // another replica or thread created it first
       }
-      return tryAcquire(key, intervalSeconds);
+      return takeSlot(key, intervalSeconds, clock.instant());
     }
     Instant next = SqlTimes.toInstant(state.get()[0]);
     Instant inFlightUntil = state.get()[1] == null ? null : SqlTimes.toInstant(state.get()[1]);
@@ -146,5 +170,9 @@ public class UpstreamRateGuard {
         .setParameter(1, Timestamp.from(until))
         .setParameter(2, key)
         .executeUpdate();
+    holds.merge(
+        key,
+        new Hold(until, clock.instant()),
+        (known, held) -> known.until().isAfter(until) ? known : held);
   }
 }

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.PostgresProfile;
+import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class UpstreamRateGuardTest {
 
   @Inject UpstreamRateGuard guard;
+  @Inject UpstreamConfig config;
+  @Inject EntityManager em;
 
   @Test
   void oneRequestInFlightThenTheNextSlotOpensOneIntervalAfterTheAnswer() {
@@ -67,6 +71,25 @@ class UpstreamRateGuardTest {
     List<Optional<UpstreamRateGuard.Busy>> results =
         Concurrently.run(50, () -> guard.tryAcquire(provider, 10));
     assertEquals(1, results.stream().filter(Optional::isEmpty).count());
+  }
+
+  @Test
+  void anotherReplicasHoldAppliesOnceItsLastReadIsOlderThanTheRecheckInterval() {
+    String provider = unique("recheck");
+    provider(provider);
+    SettableClock clock = new SettableClock(Instant.now());
+    UpstreamRateGuard otherReplica = new UpstreamRateGuard(em, clock, config);
+    assertTrue(otherReplica.tryAcquire(provider, 0).isEmpty(), "no hold yet");
+
+    guard.holdUntil(provider, Instant.now().plusSeconds(60));
+    assertTrue(guard.tryAcquire(provider, 0).isPresent(), "the replica that recorded it holds");
+    assertTrue(
+        otherReplica.tryAcquire(provider, 0).isEmpty(),
+        "the other replica goes by its read of less than " + config.holdRecheck() + " ago");
+
+    clock.advance(config.holdRecheck());
+    Duration held = otherReplica.tryAcquire(provider, 0).orElseThrow().opensIn();
+    assertTrue(held.compareTo(Duration.ofSeconds(50)) > 0, "held for " + held);
   }
 
   /** Registers the provider through the API, which creates its guard row. */
