@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
-import org.hibernate.query.Query;
 
 /**
  * Every query on {@code oauth_grant}: lookups, the refresh lease and its attempt record (DESIGN
@@ -35,13 +34,16 @@ public class GrantStore {
   private final EntityManager em;
   private final Clock clock;
   private final ChangeAnnouncer announcer;
+  private final RefreshStatements refreshStatements;
 
   public GrantStore(
       EntityManager em,
       Clock clock,
       Event<GrantStatusChanged> statusChanged,
-      ChangeAnnouncer announcer) {
+      ChangeAnnouncer announcer,
+      RefreshStatements refreshStatements) {
     this.em = em;
+    this.refreshStatements = refreshStatements;
     this.clock = clock;
     this.statusChanged = statusChanged;
     this.announcer = announcer;
@@ -69,7 +71,6 @@ public class GrantStore {
    * {@code holderIsDead}: the caller holds the grant's {@link RefreshLocks} lock, which proves that
    * whoever the lease row names is gone, so an unexpired lease is taken too.
    */
-  @Transactional
   public Optional<GrantLease> tryLease(
       String grantId,
       String owner,
@@ -77,25 +78,16 @@ public class GrantStore {
       boolean holderIsDead,
       Consumer<GrantLease> ended) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    int taken =
-        em.createNamedQuery(holderIsDead ? GrantEntity.LEASE_FROM_DEAD_HOLDER : GrantEntity.LEASE)
-            .unwrap(Query.class)
-            .setParameter("owner", owner)
-            .setParameter("claimant", claimant(owner))
-            .setParameter("until", now.plus(duration), Instant.class)
-            .setParameter("id", grantId)
-            .setParameter("now", now, Instant.class)
-            .executeUpdate();
-    if (taken != 1) {
-      return Optional.empty();
-    }
-    GrantEntity grant = em.find(GrantEntity.class, grantId);
-    boolean inherited =
-        grant.attemptStartedAt != null
-            && !grant.attemptStartedAt.equals(now)
-            && Long.valueOf(grant.refreshTokenGeneration).equals(grant.attemptGeneration);
-    em.detach(grant);
-    return Optional.of(new GrantLease(this, grant, owner, inherited, ended));
+    return refreshStatements
+        .takeLease(grantId, owner, claimant(owner), now.plus(duration), now, holderIsDead)
+        .map(
+            grant -> {
+              boolean inherited =
+                  grant.attemptStartedAt != null
+                      && !grant.attemptStartedAt.equals(now)
+                      && Long.valueOf(grant.refreshTokenGeneration).equals(grant.attemptGeneration);
+              return new GrantLease(this, grant, owner, inherited, ended);
+            });
   }
 
   /** How a claim of {@code owner}'s scheduler names its holder in the lease columns. */
@@ -140,26 +132,8 @@ public class GrantStore {
    * nobody wrote the grant since {@code expectedVersion} was read. False when the grant changed or
    * is gone. A rotated refresh token starts a new generation.
    */
-  @Transactional
   public boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens) {
-    boolean rotated = tokens.refreshTokenCiphertext() != null;
-    Query<?> update =
-        em.createNamedQuery(
-                rotated ? GrantEntity.STORE_REFRESHED_ROTATED : GrantEntity.STORE_REFRESHED)
-            .unwrap(Query.class)
-            .setParameter("access", tokens.accessTokenCiphertext(), String.class)
-            .setParameter("scope", tokens.accessTokenScope(), String.class)
-            .setParameter("issued", tokens.issuedAt(), Instant.class)
-            .setParameter("expires", tokens.expiresAt(), Instant.class)
-            .setParameter("next", tokens.nextRefreshAt(), Instant.class)
-            .setParameter("active", GrantStatus.ACTIVE.name())
-            .setParameter("now", clock.instant(), Instant.class)
-            .setParameter("id", grantId)
-            .setParameter("version", expectedVersion);
-    if (rotated) {
-      update.setParameter("refresh", tokens.refreshTokenCiphertext(), String.class);
-    }
-    return update.executeUpdate() == 1;
+    return refreshStatements.storeRefreshed(grantId, expectedVersion, tokens, clock.instant());
   }
 
   /**
