@@ -181,7 +181,8 @@ public final class VaultTransitCipher implements SecretCipher {
   }
 
   private static boolean unansweredWithoutTimeout(Throwable failure) {
-    if (CryptoUnavailableException.vaultStatus(failure) != null) {
+    if (failure instanceof CryptoException
+        || CryptoUnavailableException.vaultStatus(failure) != null) {
       return false;
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
