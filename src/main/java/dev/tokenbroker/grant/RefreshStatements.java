@@ -50,6 +50,14 @@ class RefreshStatements {
 
   private static final String UNCHANGED_SINCE_READ = " where id = ? and version = ?";
 
+  private static final String STORE_REFRESHED = STORE_TOKENS + UNCHANGED_SINCE_READ;
+
+  /** A rotated refresh token starts a new generation. */
+  private static final String STORE_REFRESHED_ROTATED =
+      STORE_TOKENS
+          + ", refresh_token_ct = ?, refresh_token_generation = refresh_token_generation + 1"
+          + UNCHANGED_SINCE_READ;
+
   private final DataSource dataSource;
   private final String takeLease;
   private final String takeLeaseFromDeadHolder;
@@ -100,14 +108,9 @@ class RefreshStatements {
   /** Stores refreshed tokens and ends the lease if the row is still at {@code expectedVersion}. */
   boolean storeRefreshed(String grantId, long expectedVersion, TokenWrite tokens, Instant now) {
     boolean rotated = tokens.refreshTokenCiphertext() != null;
-    String sql =
-        STORE_TOKENS
-            + (rotated
-                ? ", refresh_token_ct = ?, refresh_token_generation = refresh_token_generation + 1"
-                : "")
-            + UNCHANGED_SINCE_READ;
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+        PreparedStatement statement =
+            connection.prepareStatement(rotated ? STORE_REFRESHED_ROTATED : STORE_REFRESHED)) {
       int i = 1;
       statement.setString(i++, tokens.accessTokenCiphertext());
       statement.setString(i++, tokens.accessTokenScope());

@@ -102,9 +102,6 @@ public class TokenRequestPacer {
   }
 
   private void answered(ProviderSettings provider) {
-    if (provider.minTokenRequestIntervalSeconds() <= 0) {
-      return;
-    }
     try {
       guard.answered(keys.get(provider), provider.minTokenRequestIntervalSeconds());
     } catch (RuntimeException e) {

@@ -121,19 +121,21 @@ public class UpstreamRateGuard {
    * The request that took the slot was answered, or gave up: no request is in flight any more, and
    * the next slot opens one interval from now (or later, under a Retry-After hold).
    */
-  @Transactional
   public void answered(String key, int intervalSeconds) {
     if (intervalSeconds <= 0) {
       return;
     }
     Instant next = clock.instant().plusSeconds(intervalSeconds);
-    em.createNativeQuery(
-            "update token_endpoint_pacing set in_flight_until = null, next_allowed_at ="
-                + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
-                + " where pacing_key = ?2")
-        .setParameter(1, Timestamp.from(next))
-        .setParameter(2, key)
-        .executeUpdate();
+    QuarkusTransaction.joiningExisting()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "update token_endpoint_pacing set in_flight_until = null, next_allowed_at ="
+                            + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
+                            + " where pacing_key = ?2")
+                    .setParameter(1, Timestamp.from(next))
+                    .setParameter(2, key)
+                    .executeUpdate());
   }
 
   /**

@@ -86,8 +86,7 @@ class VaultTransitAndKvTest {
   void tokensAreSealedByTransitBoundToTheirRow() {
     String provider = unique("transit");
     Flows.registerCodeProvider(provider, sim, Map.of());
-    String location = Flows.authorize(provider, Api.ADMIN_KEY, "vault-user", List.of("r:profile"));
-    String grantId = Flows.queryParam(location, "grant_id");
+    String grantId = Flows.authorizedGrant(provider, "vault-user");
     String refresh = column("select refresh_token_ct from oauth_grant where id = ?1", grantId);
     assertTrue(refresh.startsWith("vault:v1:"), refresh);
     for (String secret : sim.issuedSecrets()) {
@@ -132,8 +131,7 @@ class VaultTransitAndKvTest {
     Flows.registerCodeProvider(provider, sim, Map.of());
     List<String> grants = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      String location = Flows.authorize(provider, Api.ADMIN_KEY, "rot-" + i, List.of("r:profile"));
-      grants.add(Flows.queryParam(location, "grant_id"));
+      grants.add(Flows.authorizedGrant(provider, "rot-" + i));
     }
     int version = cipher.activeKeyVersion();
     vault.rotateTransitKey(VaultResource.TRANSIT_KEY);
@@ -180,8 +178,7 @@ class VaultTransitAndKvTest {
     String provider = unique("down");
     Flows.registerCodeProvider(provider, sim, Map.of());
     String consumer = Api.consumer(unique("svc"), provider, List.of("*"));
-    String location = Flows.authorize(provider, Api.ADMIN_KEY, "down-user", List.of("r:profile"));
-    String grantId = Flows.queryParam(location, "grant_id");
+    String grantId = Flows.authorizedGrant(provider, "down-user");
     String token =
         as(consumer)
             .body(Map.of("provider_id", provider, "subject", "down-user"))
@@ -223,8 +220,7 @@ class VaultTransitAndKvTest {
   void aTransitCallDroppedWithoutAnAnswerIsRepeatedOnceThenReportedUnavailable() {
     String provider = unique("dropped");
     Flows.registerCodeProvider(provider, sim, Map.of());
-    String location = Flows.authorize(provider, Api.ADMIN_KEY, "drop-user", List.of("r:profile"));
-    String grantId = Flows.queryParam(location, "grant_id");
+    String grantId = Flows.authorizedGrant(provider, "drop-user");
 
     int dropped = vault.calls("dropped");
     vault.dropNextTransitCalls(1);

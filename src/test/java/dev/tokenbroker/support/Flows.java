@@ -99,6 +99,12 @@ public final class Flows {
     return callbackLocation(callback);
   }
 
+  /** Authorizes {@code subject} for {@code r:profile} as the admin; returns the new grant's id. */
+  public static String authorizedGrant(String providerId, String subject) {
+    return queryParam(
+        authorize(providerId, Api.ADMIN_KEY, subject, List.of("r:profile")), "grant_id");
+  }
+
   /** GETs the authorization URL at the simulator and returns where it sends the browser. */
   public static String followAuthorization(String authorizationUrl) {
     return given()
