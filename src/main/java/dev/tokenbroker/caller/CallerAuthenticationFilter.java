@@ -2,19 +2,27 @@ package dev.tokenbroker.caller;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.RequestIds;
+import dev.tokenbroker.api.WorkerThreads;
+import io.quarkus.runtime.BlockingOperationControl;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.lang.annotation.Annotation;
+import java.util.Optional;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Authenticates every {@code /v1} request and denies consumers by default: only endpoints marked
- * {@link ConsumerAccess} admit them.
+ * {@link ConsumerAccess} admit them. On the event loop (the token endpoint) a caller known in
+ * memory is authenticated there; one that needs a database read is authenticated on a worker.
  */
 public class CallerAuthenticationFilter {
+
+  private static final String CALLER = AuthenticatedCaller.class.getName();
+  private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
   private final CallerAuthenticator authenticator;
   private final CurrentCaller current;
@@ -25,14 +33,33 @@ public class CallerAuthenticationFilter {
   }
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-  public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
+  public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource) {
     if (resource.getResourceClass() == null
         || !resource.getResourceClass().getPackageName().startsWith("dev.tokenbroker")
         || marked(resource, PublicEndpoint.class)) {
+      return DONE;
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (BlockingOperationControl.isBlockingAllowed()) {
+      request.setProperty(CALLER, authenticator.authenticate(header));
+      return DONE;
+    }
+    Optional<AuthenticatedCaller> known = authenticator.authenticateFromMemory(header);
+    if (known.isPresent()) {
+      request.setProperty(CALLER, known.get());
+      return DONE;
+    }
+    return WorkerThreads.call(() -> authenticator.authenticate(header))
+        .invoke(caller -> request.setProperty(CALLER, caller))
+        .replaceWithVoid();
+  }
+
+  /** Makes the authenticated caller the request's, and checks its role against the endpoint. */
+  @ServerRequestFilter(priority = Priorities.AUTHENTICATION + 1)
+  public void admit(ContainerRequestContext request, ResourceInfo resource) {
+    if (!(request.getProperty(CALLER) instanceof AuthenticatedCaller caller)) {
       return;
     }
-    AuthenticatedCaller caller =
-        authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     current.set(caller);
     MDC.put(RequestIds.CALLER_MDC_KEY, caller.id());
     if (!caller.isAdmin() && !marked(resource, ConsumerAccess.class)) {

@@ -102,6 +102,31 @@ public class CallerAuthenticator {
     if (entry == null) {
       throw invalid();
     }
+    return checked(presented, entry);
+  }
+
+  /**
+   * The caller when memory alone decides it; empty when an API key must first be read from the
+   * database or a JWT verified. A header that can never authenticate is 401 here already.
+   */
+  public Optional<AuthenticatedCaller> authenticateFromMemory(String authorizationHeader) {
+    String credential = bearer(authorizationHeader);
+    if (serviceAccounts != null
+        && serviceAccounts.enabled()
+        && JwtVerifier.looksLikeJwt(credential)) {
+      return Optional.empty();
+    }
+    Optional<AuthenticatedCaller> admin = bootstrap.match(credential);
+    if (admin.isPresent()) {
+      return admin;
+    }
+    ApiKeys.Presented presented =
+        ApiKeys.parse(credential).orElseThrow(CallerAuthenticator::invalid);
+    KnownKey entry = known.getIfPresent(presented.keyId());
+    return entry == null ? Optional.empty() : Optional.of(checked(presented, entry));
+  }
+
+  private static AuthenticatedCaller checked(ApiKeys.Presented presented, KnownKey entry) {
     if (!ApiKeys.secretMatches(presented.secret(), entry.secretHash())) {
       throw invalid();
     }

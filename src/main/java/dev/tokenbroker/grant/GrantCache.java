@@ -48,6 +48,11 @@ public class GrantCache {
         bySubject.get(key(providerId, subject), k -> loader.get().orElse(null)));
   }
 
+  /** The grant if it is in memory now; empty says nothing about the database. */
+  public Optional<GrantSnapshot> findCached(String providerId, String subject) {
+    return Optional.ofNullable(bySubject.getIfPresent(key(providerId, subject)));
+  }
+
   public void put(GrantSnapshot grant) {
     bySubject.put(key(grant.providerId(), grant.subject()), grant);
   }

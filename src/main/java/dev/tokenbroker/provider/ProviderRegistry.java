@@ -45,6 +45,11 @@ public class ProviderRegistry {
     return Optional.ofNullable(cache.get(providerId));
   }
 
+  /** The provider if it is in memory now; empty says nothing about the database. */
+  public Optional<ProviderSettings> findCached(String providerId) {
+    return Optional.ofNullable(cache.getIfPresent(providerId));
+  }
+
   /** The provider, or 404 {@code provider_not_found}. */
   public ProviderSettings require(String providerId) {
     return find(providerId)

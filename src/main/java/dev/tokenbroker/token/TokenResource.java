@@ -1,8 +1,12 @@
 package dev.tokenbroker.token;
 
+import dev.tokenbroker.api.WorkerThreads;
+import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.CallerRateLimiter;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -12,7 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
-/** {@code POST /v1/tokens} (DESIGN §4 Tokens). */
+/**
+ * {@code POST /v1/tokens} (DESIGN §4 Tokens). Runs on the event loop: a token served from memory is
+ * answered there, anything that needs the database or the upstream moves to a worker.
+ */
 @Path("/v1/tokens")
 @ConsumerAccess
 public class TokenResource {
@@ -32,8 +39,13 @@ public class TokenResource {
   @Produces(MediaType.APPLICATION_JSON)
   @ResponseHeader(name = "Cache-Control", value = "no-store")
   @ResponseHeader(name = "Pragma", value = "no-cache")
-  public TokenResponse issue(@NotNull @Valid TokenRequest body) {
-    rateLimiter.admitTokenRequest(caller.get());
-    return tokens.issue(caller.get(), body);
+  @NonBlocking
+  public Uni<TokenResponse> issue(@NotNull @Valid TokenRequest body) {
+    AuthenticatedCaller who = caller.get();
+    rateLimiter.admitTokenRequest(who);
+    return tokens
+        .issueFromMemory(who, body)
+        .map(served -> Uni.createFrom().item(served))
+        .orElseGet(() -> WorkerThreads.call(() -> tokens.issue(who, body)));
   }
 }

@@ -66,10 +66,33 @@ public class TokenService {
 
   /** Serves a token and counts the outcome per provider. */
   public TokenResponse issue(AuthenticatedCaller caller, TokenRequest request) {
-    Optional<ProviderSettings> provider = providers.find(request.providerId());
+    return counted(caller, request, providers.find(request.providerId()), false);
+  }
+
+  /**
+   * Serves a token from memory alone (no database, no upstream, no blocking), or empty when serving
+   * it needs more; then {@link #issue} does, on a thread that may block.
+   */
+  public Optional<TokenResponse> issueFromMemory(AuthenticatedCaller caller, TokenRequest request) {
+    Optional<ProviderSettings> provider = providers.findCached(request.providerId());
+    if (provider.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(counted(caller, request, provider, true));
+  }
+
+  /** The response, or null when memory alone cannot answer and {@code memoryOnly} is set. */
+  private TokenResponse counted(
+      AuthenticatedCaller caller,
+      TokenRequest request,
+      Optional<ProviderSettings> provider,
+      boolean memoryOnly) {
     String tag = provider.map(ProviderSettings::id).orElse("unknown");
     try {
-      TokenResponse response = serve(caller, request, provider);
+      TokenResponse response = serve(caller, request, provider, memoryOnly);
+      if (response == null) {
+        return null;
+      }
       metrics.tokenRequest(tag, "issued");
       audit.recordIssued(request.providerId(), response.grantId(), request.subject());
       return response;
@@ -84,7 +107,10 @@ public class TokenService {
   }
 
   private TokenResponse serve(
-      AuthenticatedCaller caller, TokenRequest request, Optional<ProviderSettings> known) {
+      AuthenticatedCaller caller,
+      TokenRequest request,
+      Optional<ProviderSettings> known,
+      boolean memoryOnly) {
     List<String> requested = request.scopes() == null ? null : List.copyOf(request.scopes());
     if (requested != null && !requested.stream().allMatch(Scopes::isValidToken)) {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");
@@ -97,7 +123,12 @@ public class TokenService {
     if (!caller.mayUse(provider.id(), subject, requested == null ? List.of() : requested)) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    GrantSnapshot grant = grant(provider, subject).orElseThrow(() -> noGrant(provider.id()));
+    Optional<GrantSnapshot> found =
+        memoryOnly ? cache.findCached(provider.id(), subject) : grant(provider, subject);
+    if (found.isEmpty() && memoryOnly) {
+      return null;
+    }
+    GrantSnapshot grant = found.orElseThrow(() -> noGrant(provider.id()));
     if (grant.status() != GrantStatus.ACTIVE) {
       throw RefreshFailures.reauthorizationRequired(grant.id());
     }
@@ -114,6 +145,12 @@ public class TokenService {
     }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
+    boolean fresh =
+        !grant.hasAccessToken(request.rejectedAccessToken())
+            && grant.satisfies(clock.instant(), minValidity);
+    if (!fresh && memoryOnly) {
+      return null;
+    }
     if (grant.hasAccessToken(request.rejectedAccessToken())) {
       grant = refresher.refreshRejected(grant.id(), request.rejectedAccessToken(), minValidity);
     } else if (!grant.satisfies(clock.instant(), minValidity)) {

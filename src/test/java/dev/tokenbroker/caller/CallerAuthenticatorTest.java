@@ -127,6 +127,25 @@ class CallerAuthenticatorTest {
     assertThrows(IllegalStateException.class, () -> new BootstrapAdminKey(config("short")));
   }
 
+  @Test
+  void fromMemoryAKeyNotSeenYetIsLeftForADatabaseReadAndAKnownOneIsCheckedThere() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    assertEquals(Optional.empty(), authenticator.authenticateFromMemory("Bearer " + key.apiKey()));
+    assertEquals(0, lookups.get(), "memory alone never reads the database");
+    authenticator.authenticate("Bearer " + key.apiKey());
+    assertEquals(
+        Optional.of(ALICE), authenticator.authenticateFromMemory("Bearer " + key.apiKey()));
+    String last = key.apiKey().endsWith("x") ? "y" : "x";
+    String wrongSecret = key.apiKey().substring(0, key.apiKey().length() - 1) + last;
+    assertThrows(
+        ApiException.class, () -> authenticator.authenticateFromMemory("Bearer " + wrongSecret));
+    assertThrows(ApiException.class, () -> authenticator.authenticateFromMemory("Basic abc"));
+    assertEquals(
+        "bootstrap-admin",
+        authenticator.authenticateFromMemory("Bearer " + BOOTSTRAP).orElseThrow().id());
+    assertEquals(1, lookups.get());
+  }
+
   private ApiKeys.Issued storeKey(AuthenticatedCaller caller) {
     ApiKeys.Issued key = ApiKeys.issue();
     stored.put(key.keyId(), CallerAuthenticator.KnownKey.of(key.secretSha256(), caller));

@@ -72,6 +72,11 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Waits until {@code /q/health/ready} answers 200. */
   public BrokerProcess awaitReady(Duration timeout) throws InterruptedException {
+    return awaitReady(timeout, Duration.ofMillis(200));
+  }
+
+  /** As {@link #awaitReady(Duration)}, asking every {@code poll}. */
+  public BrokerProcess awaitReady(Duration timeout, Duration poll) throws InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -89,7 +94,7 @@ public final class BrokerProcess implements AutoCloseable {
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(200);
+      Thread.sleep(poll.toMillis());
     }
     throw new IllegalStateException("Broker not ready in " + timeout + "; see " + log);
   }

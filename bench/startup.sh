@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Start to ready and RSS of the packaged jar on PostgreSQL (StartupBenchmark through failsafe).
+# Usage: bench/startup.sh [JVM options, quoted as one argument]
+#   bench/startup.sh "$(cat deploy/jvm-options)"   # the recommended flags
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -B -q -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=StartupBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Dbench.jvm="${1:-}" -Dspotless.check.skip=true 2>&1 | grep -E '^BENCH|ERROR|FAIL' || true

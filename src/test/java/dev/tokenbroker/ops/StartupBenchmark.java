@@ -1,0 +1,182 @@
+package dev.tokenbroker.ops;
+
+import static io.restassured.RestAssured.given;
+
+import dev.tokenbroker.support.BrokerProcess;
+import io.restassured.http.ContentType;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start to ready and memory of the packaged jar on PostgreSQL (issue 14, P4): one start that
+ * migrates an empty database, then timed restarts (process launch to the first 200 of {@code
+ * /q/health/ready}), idle RSS, and RSS while clients ask for cached tokens. JVM options come from
+ * {@code bench.jvm}. Not part of the suite; {@code bench/startup.sh} runs it.
+ */
+class StartupBenchmark {
+
+  private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdefghijklmno";
+
+  private final int restarts = Integer.getInteger("bench.restarts", 5);
+  private final int clients = Integer.getInteger("bench.clients", 32);
+  private final int loadSeconds = Integer.getInteger("bench.load-seconds", 30);
+
+  @Test
+  void startToReadyAndResidentMemory() throws Exception {
+    List<String> jvm =
+        List.of(System.getProperty("bench.jvm", "").split(" ")).stream()
+            .filter(s -> !s.isBlank())
+            .toList();
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      Map<String, String> env = environment(postgres);
+      try (BrokerProcess migrating = BrokerProcess.start("startup", env, jvm)) {
+        migrating.awaitReady(Duration.ofSeconds(120));
+      }
+      List<Long> readyMillis = new ArrayList<>();
+      for (int i = 1; i <= restarts; i++) {
+        long launched = System.nanoTime();
+        try (BrokerProcess broker = BrokerProcess.start("startup", env, jvm)) {
+          broker.awaitReady(Duration.ofSeconds(60), Duration.ofMillis(5));
+          readyMillis.add((System.nanoTime() - launched) / 1_000_000);
+          if (i == restarts) {
+            measureMemory(broker, jvm, readyMillis);
+          }
+        }
+      }
+    }
+  }
+
+  private void measureMemory(BrokerProcess broker, List<String> jvm, List<Long> readyMillis)
+      throws Exception {
+    long rssReady = broker.rssMebibytes();
+    Thread.sleep(10_000);
+    long rssIdle = broker.rssMebibytes();
+    String consumerKey = cachedTokenFor(broker);
+    AtomicLong served = new AtomicLong();
+    long peak = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long end = System.nanoTime() + Duration.ofSeconds(loadSeconds).toNanos();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(broker.baseUrl() + "/v1/tokens"))
+            .header("Authorization", "Bearer " + consumerKey)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"provider_id\": \"bench\", \"subject\": \"user-1\"}"))
+            .build();
+    List<Future<?>> running = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      running.add(
+          pool.submit(
+              () -> {
+                while (System.nanoTime() < end) {
+                  if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()
+                      == 200) {
+                    served.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    while (System.nanoTime() < end) {
+      Thread.sleep(200);
+      peak = Math.max(peak, broker.rssMebibytes());
+    }
+    for (Future<?> client : running) {
+      client.get();
+    }
+    pool.shutdown();
+    System.out.printf(
+        "%nBENCH JVM options: %s%n"
+            + "BENCH start to ready (ms), restart 1..%d on a migrated database: %s%n"
+            + "BENCH RSS %d MiB at ready, %d MiB idle 10 s later, %d MiB peak under load"
+            + " (%d clients, %d s, %,d cached tokens served)%n",
+        jvm.isEmpty() ? "(none)" : String.join(" ", jvm),
+        restarts,
+        readyMillis,
+        rssReady,
+        rssIdle,
+        peak,
+        clients,
+        loadSeconds,
+        served.get());
+  }
+
+  /** A provider, a grant holding a valid access token, and a consumer allowed to read it. */
+  private static String cachedTokenFor(BrokerProcess broker) {
+    admin(broker)
+        .body(
+            Map.of(
+                "grant_type", "authorization_code",
+                "authorization_url", "https://idp.example.test/authorize",
+                "token_url", "https://idp.example.test/token",
+                "client_id", "bench",
+                "client_secret", "bench-secret"))
+        .put("/v1/providers/bench")
+        .then()
+        .statusCode(201);
+    admin(broker)
+        .body(
+            Map.of(
+                "subject", "user-1",
+                "refresh_token", "rt",
+                "scopes", List.of("read"),
+                "access_token", "at-bench",
+                "expires_in", 86400))
+        .post("/v1/providers/bench/grants")
+        .then()
+        .statusCode(201);
+    return admin(broker)
+        .body(
+            Map.of(
+                "name",
+                "bench",
+                "role",
+                "consumer",
+                "allow",
+                List.of(
+                    Map.of(
+                        "provider_id", "bench", "subjects", List.of("*"), "scopes", List.of("*")))))
+        .post("/v1/callers")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("api_key");
+  }
+
+  private static io.restassured.specification.RequestSpecification admin(BrokerProcess broker) {
+    return given()
+        .baseUri(broker.baseUrl())
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .contentType(ContentType.JSON);
+  }
+
+  private static Map<String, String> environment(EmbeddedPostgres postgres) {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Map<String, String> env = new HashMap<>();
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
+    env.put("BROKER_RATE_LIMIT_ENABLED", "false");
+    return env;
+  }
+}
