@@ -3,6 +3,7 @@ package dev.tokenbroker.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -22,10 +23,12 @@ public class RequestIds {
   @ServerRequestFilter(preMatching = true)
   public void assign(ContainerRequestContext request) {
     String incoming = request.getHeaderString(HEADER);
+    // unique, not secret: no SecureRandom (and its lock) per request
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     String id =
         incoming != null && SANE.matcher(incoming).matches()
             ? incoming
-            : UUID.randomUUID().toString();
+            : new UUID(random.nextLong(), random.nextLong()).toString();
     request.setProperty(MDC_KEY, id);
     MDC.put(MDC_KEY, id);
   }

@@ -23,6 +23,10 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class GrantCache {
 
+  // Caffeine node, record header and references, list header, two Instants
+  private static final int ENTRY_OVERHEAD = 96 + 56 + 24 + 2 * 24;
+  private static final int REFERENCE = 8;
+
   private final GrantStore store;
   private final GrantSecrets secrets;
   private final LoadingCache<String, GrantSnapshot> bySubject;
@@ -32,7 +36,8 @@ public class GrantCache {
     this.secrets = secrets;
     this.bySubject =
         Caffeine.newBuilder()
-            .maximumSize(200_000)
+            .maximumWeight(config.grantCacheMemory().asLongValue())
+            .weigher((String key, GrantSnapshot grant) -> footprint(key, grant))
             .refreshAfterWrite(config.revalidateEvery())
             .expireAfterWrite(config.maxStaleness())
             .build(new Revalidating());
@@ -76,6 +81,23 @@ public class GrantCache {
 
   public void evictProvider(String providerId) {
     bySubject.asMap().keySet().removeIf(k -> k.startsWith(providerId + "\n"));
+  }
+
+  /**
+   * Estimated heap bytes of a cached grant: the entry, its key, strings (Latin-1, as ids and tokens
+   * are), scopes and instants. An estimate, not a measurement; it errs on the large side.
+   */
+  static int footprint(String key, GrantSnapshot grant) {
+    int bytes = ENTRY_OVERHEAD + text(key) + text(grant.id()) + text(grant.providerId());
+    bytes += text(grant.subject()) + text(grant.accessToken()) + text(grant.accessTokenScope());
+    for (String scope : grant.scopes()) {
+      bytes += REFERENCE + text(scope);
+    }
+    return bytes;
+  }
+
+  private static int text(String value) {
+    return value == null ? 0 : 24 + 16 + value.length();
   }
 
   private static String key(String providerId, String subject) {

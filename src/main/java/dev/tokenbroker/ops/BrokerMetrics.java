@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service's own meters (DESIGN §4 Operations). Tags carry provider ids, grant types and
@@ -14,6 +16,9 @@ import java.time.Duration;
 public class BrokerMetrics {
 
   private final MeterRegistry registry;
+  // the hot path's counters, found without building a meter id per request; the keys are as
+  // bounded as the tags (provider ids and problem codes)
+  private final Map<String, Counter> tokenRequests = new ConcurrentHashMap<>();
 
   public BrokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -21,11 +26,15 @@ public class BrokerMetrics {
 
   /** {@code broker_token_requests_total{provider,outcome}}. */
   public void tokenRequest(String provider, String outcome) {
-    Counter.builder("broker.token.requests")
-        .description("POST /v1/tokens by outcome")
-        .tag("provider", provider)
-        .tag("outcome", outcome)
-        .register(registry)
+    tokenRequests
+        .computeIfAbsent(
+            provider + "\n" + outcome,
+            key ->
+                Counter.builder("broker.token.requests")
+                    .description("POST /v1/tokens by outcome")
+                    .tag("provider", provider)
+                    .tag("outcome", outcome)
+                    .register(registry))
         .increment();
   }
 

@@ -1,5 +1,6 @@
 package dev.tokenbroker.ops;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -22,4 +23,11 @@ public interface CacheConfig {
    */
   @WithDefault("1h")
   Duration maxStaleness();
+
+  /**
+   * Heap the grant cache may take, by the estimated footprint of each grant (its ids, scopes and
+   * access token); beyond it the least used grants are evicted and read again when asked for.
+   */
+  @WithDefault("64M")
+  MemorySize grantCacheMemory();
 }

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Start to ready and memory of the packaged jar on PostgreSQL (issue 14, P4): one start that
  * migrates an empty database, then timed restarts (process launch to the first 200 of {@code
  * /q/health/ready}), idle RSS, and RSS while clients ask for cached tokens. JVM options come from
- * {@code bench.jvm}. Not part of the suite; {@code bench/startup.sh} runs it.
+ * {@code bench.jvm}; with {@code bench.appcds=true} the first start records an AppCDS archive that
+ * the restarts use. Not part of the suite; {@code bench/startup.sh} runs it.
  */
 class StartupBenchmark {
 
@@ -42,9 +45,17 @@ class StartupBenchmark {
         List.of(System.getProperty("bench.jvm", "").split(" ")).stream()
             .filter(s -> !s.isBlank())
             .toList();
+    List<String> training = jvm;
+    if (Boolean.getBoolean("bench.appcds")) {
+      // a dynamic AppCDS archive of the classes the first start loaded (JDK 13+), used after it
+      Path archive = Path.of("target", "startup-app-cds.jsa").toAbsolutePath();
+      Files.deleteIfExists(archive);
+      training = with(jvm, "-XX:ArchiveClassesAtExit=" + archive);
+      jvm = with(jvm, "-XX:SharedArchiveFile=" + archive);
+    }
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       Map<String, String> env = environment(postgres);
-      try (BrokerProcess migrating = BrokerProcess.start("startup", env, jvm)) {
+      try (BrokerProcess migrating = BrokerProcess.start("startup", env, training)) {
         migrating.awaitReady(Duration.ofSeconds(120));
       }
       List<Long> readyMillis = new ArrayList<>();
@@ -59,6 +70,12 @@ class StartupBenchmark {
         }
       }
     }
+  }
+
+  private static List<String> with(List<String> options, String option) {
+    List<String> all = new ArrayList<>(options);
+    all.add(option);
+    return all;
   }
 
   private void measureMemory(BrokerProcess broker, List<String> jvm, List<Long> readyMillis)
