@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -65,6 +66,24 @@ class KubernetesManifestsTest {
             "serviceAccountName: token-broker")) {
       assertTrue(manifests.contains(required), kustomization + " lacks " + required);
     }
+  }
+
+  @Test
+  void theConfigMapRunsTheJvmWithTheRecommendedOptions() throws IOException {
+    String configMap = Files.readString(Path.of("deploy", "kubernetes", "base", "configmap.yaml"));
+    String append = line(configMap, "JAVA_OPTS_APPEND:");
+    String collector = line(configMap, "GC_CONTAINER_OPTIONS:");
+    for (String option : Files.readString(Path.of("deploy", "jvm-options")).trim().split("\\s+")) {
+      if (option.startsWith("-XX:+Use") && option.endsWith("GC")) {
+        assertTrue(collector.contains(option), "GC_CONTAINER_OPTIONS lacks " + option);
+      } else {
+        assertTrue(append.contains(option), "JAVA_OPTS_APPEND lacks " + option);
+      }
+    }
+  }
+
+  private static String line(String text, String key) {
+    return text.lines().filter(l -> l.strip().startsWith(key)).findFirst().orElse("");
   }
 
   private static void installValidator() throws Exception {

@@ -59,13 +59,15 @@ class StartupBenchmark {
         migrating.awaitReady(Duration.ofSeconds(120));
       }
       List<Long> readyMillis = new ArrayList<>();
+      List<Long> cpuMillis = new ArrayList<>();
       for (int i = 1; i <= restarts; i++) {
         long launched = System.nanoTime();
         try (BrokerProcess broker = BrokerProcess.start("startup", env, jvm)) {
           broker.awaitReady(Duration.ofSeconds(60), Duration.ofMillis(5));
           readyMillis.add((System.nanoTime() - launched) / 1_000_000);
+          cpuMillis.add(broker.cpuMillis());
           if (i == restarts) {
-            measureMemory(broker, jvm, readyMillis);
+            measureMemory(broker, jvm, readyMillis, cpuMillis);
           }
         }
       }
@@ -78,7 +80,8 @@ class StartupBenchmark {
     return all;
   }
 
-  private void measureMemory(BrokerProcess broker, List<String> jvm, List<Long> readyMillis)
+  private void measureMemory(
+      BrokerProcess broker, List<String> jvm, List<Long> readyMillis, List<Long> cpuMillis)
       throws Exception {
     long rssReady = broker.rssMebibytes();
     Thread.sleep(10_000);
@@ -122,11 +125,13 @@ class StartupBenchmark {
     System.out.printf(
         "%nBENCH JVM options: %s%n"
             + "BENCH start to ready (ms), restart 1..%d on a migrated database: %s%n"
+            + "BENCH CPU used by then (ms, user + system): %s%n"
             + "BENCH RSS %d MiB at ready, %d MiB idle 10 s later, %d MiB peak under load"
             + " (%d clients, %d s, %,d cached tokens served)%n",
         jvm.isEmpty() ? "(none)" : String.join(" ", jvm),
         restarts,
         readyMillis,
+        cpuMillis,
         rssReady,
         rssIdle,
         peak,
