@@ -16,9 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class BrokerMetrics {
 
   private final MeterRegistry registry;
-  // the hot path's counters, found without building a meter id per request; the keys are as
-  // bounded as the tags (provider ids and problem codes)
+  // meters of every token request and refresh, found without building a meter id each time; the
+  // keys are as bounded as the tags (provider ids, grant types and outcome codes)
   private final Map<String, Counter> tokenRequests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> upstreamRequests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
 
   public BrokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,21 +45,29 @@ public class BrokerMetrics {
    * {@code broker_upstream_request_seconds}.
    */
   public void upstreamRequest(String provider, String grantType, String outcome, Duration took) {
-    Counter.builder("broker.upstream.requests")
-        .description("Token endpoint calls by outcome")
-        .tag("provider", provider)
-        .tag("grant_type", grantType)
-        .tag("outcome", outcome)
-        .register(registry)
+    upstreamRequests
+        .computeIfAbsent(
+            provider + "\n" + grantType + "\n" + outcome,
+            key ->
+                Counter.builder("broker.upstream.requests")
+                    .description("Token endpoint calls by outcome")
+                    .tag("provider", provider)
+                    .tag("grant_type", grantType)
+                    .tag("outcome", outcome)
+                    .register(registry))
         .increment();
-    Timer.builder("broker.upstream.request")
-        .description("Token endpoint call latency")
-        .tag("provider", provider)
-        .tag("grant_type", grantType)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(5))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
+    upstreamLatency
+        .computeIfAbsent(
+            provider + "\n" + grantType,
+            key ->
+                Timer.builder("broker.upstream.request")
+                    .description("Token endpoint call latency")
+                    .tag("provider", provider)
+                    .tag("grant_type", grantType)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry))
         .record(took);
   }
 
