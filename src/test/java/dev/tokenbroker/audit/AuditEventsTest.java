@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -198,6 +199,41 @@ class AuditEventsTest {
                                 .getSingleResult())
                         .longValue());
     assertEquals(0, left);
+  }
+
+  @Test
+  void tokensServedFromMemoryOnTheEventLoopCarryTheirRequestIdAndCaller() {
+    sim.reset();
+    String provider = unique("memory");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    String consumerKey = Api.consumer(unique("svc"), provider, List.of("*"));
+    String consumerId =
+        JsonPath.from(admin().get("/v1/callers").asString())
+            .getString("items.find { it.allow[0]?.provider_id == '" + provider + "' }.id");
+    Flows.authorize(provider, Api.ADMIN_KEY, "cached-user", List.of("r:profile"));
+    List<String> requestIds = List.of("first-token-request", "second-token-request");
+    for (String requestId : requestIds) {
+      as(consumerKey)
+          .header("X-Request-Id", requestId)
+          .body(Map.of("provider_id", provider, "subject", "cached-user"))
+          .post("/v1/tokens")
+          .then()
+          .statusCode(200)
+          .header("X-Request-Id", requestId);
+    }
+    assertEquals(0, sim.tokenCalls("refresh_token"), "both served from the cached grant");
+
+    List<Map<String, Object>> issued =
+        awaitEvents(provider, 5).stream()
+            .filter(e -> "token.issued".equals(e.get("action")))
+            .toList();
+    assertEquals(
+        Set.copyOf(requestIds),
+        issued.stream().map(e -> e.get("request_id")).collect(Collectors.toSet()));
+    for (Map<String, Object> event : issued) {
+      assertEquals(consumerId, event.get("actor"), "caller of " + event);
+      assertEquals("success", event.get("outcome"));
+    }
   }
 
   private static List<Map<String, Object>> awaitEvents(String provider, int atLeast) {
