@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
@@ -75,9 +76,7 @@ public class CallerAuthenticator {
    */
   public AuthenticatedCaller authenticate(String authorizationHeader) {
     String credential = bearer(authorizationHeader);
-    if (serviceAccounts != null
-        && serviceAccounts.enabled()
-        && JwtVerifier.looksLikeJwt(credential)) {
+    if (isServiceAccountJwt(credential)) {
       return serviceAccounts.authenticate(credential);
     }
     return authenticateApiKey(credential);
@@ -93,16 +92,7 @@ public class CallerAuthenticator {
 
   /** The caller of an API key (or the bootstrap admin key), or 401. */
   public AuthenticatedCaller authenticateApiKey(String key) {
-    Optional<AuthenticatedCaller> admin = bootstrap.match(key);
-    if (admin.isPresent()) {
-      return admin.get();
-    }
-    ApiKeys.Presented presented = ApiKeys.parse(key).orElseThrow(CallerAuthenticator::invalid);
-    KnownKey entry = known.get(presented.keyId());
-    if (entry == null) {
-      throw invalid();
-    }
-    return checked(presented, entry);
+    return apiKeyCaller(key, known::get).orElseThrow(CallerAuthenticator::invalid);
   }
 
   /**
@@ -111,18 +101,30 @@ public class CallerAuthenticator {
    */
   public Optional<AuthenticatedCaller> authenticateFromMemory(String authorizationHeader) {
     String credential = bearer(authorizationHeader);
-    if (serviceAccounts != null
-        && serviceAccounts.enabled()
-        && JwtVerifier.looksLikeJwt(credential)) {
+    if (isServiceAccountJwt(credential)) {
       return Optional.empty();
     }
-    Optional<AuthenticatedCaller> admin = bootstrap.match(credential);
+    return apiKeyCaller(credential, known::getIfPresent);
+  }
+
+  private boolean isServiceAccountJwt(String credential) {
+    return serviceAccounts != null
+        && serviceAccounts.enabled()
+        && JwtVerifier.looksLikeJwt(credential);
+  }
+
+  /**
+   * The caller of an API key whose entry {@code lookup} finds (null: none found), the bootstrap
+   * admin key's, or 401 for a malformed key or a wrong secret.
+   */
+  private Optional<AuthenticatedCaller> apiKeyCaller(
+      String key, Function<String, KnownKey> lookup) {
+    Optional<AuthenticatedCaller> admin = bootstrap.match(key);
     if (admin.isPresent()) {
       return admin;
     }
-    ApiKeys.Presented presented =
-        ApiKeys.parse(credential).orElseThrow(CallerAuthenticator::invalid);
-    KnownKey entry = known.getIfPresent(presented.keyId());
+    ApiKeys.Presented presented = ApiKeys.parse(key).orElseThrow(CallerAuthenticator::invalid);
+    KnownKey entry = lookup.apply(presented.keyId());
     return entry == null ? Optional.empty() : Optional.of(checked(presented, entry));
   }
 

@@ -145,15 +145,14 @@ public class TokenService {
     }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
-    boolean fresh =
-        !grant.hasAccessToken(request.rejectedAccessToken())
-            && grant.satisfies(clock.instant(), minValidity);
+    boolean rejected = grant.hasAccessToken(request.rejectedAccessToken());
+    boolean fresh = !rejected && grant.satisfies(clock.instant(), minValidity);
     if (!fresh && memoryOnly) {
       return null;
     }
-    if (grant.hasAccessToken(request.rejectedAccessToken())) {
+    if (rejected) {
       grant = refresher.refreshRejected(grant.id(), request.rejectedAccessToken(), minValidity);
-    } else if (!grant.satisfies(clock.instant(), minValidity)) {
+    } else if (!fresh) {
       grant = refresher.refresh(grant.id(), minValidity, false);
     }
     return response(grant);

@@ -48,9 +48,7 @@ class AuditEventsTest {
     String provider = unique("audited");
     Flows.registerCodeProvider(provider, sim, Map.of());
     String consumerKey = Api.consumer(unique("svc"), provider, List.of("*"));
-    String consumerId =
-        JsonPath.from(admin().get("/v1/callers").asString())
-            .getString("items.find { it.allow[0]?.provider_id == '" + provider + "' }.id");
+    String consumerId = consumerAllowedAt(provider);
     String location = Flows.authorize(provider, Api.ADMIN_KEY, "audit-user", List.of("r:profile"));
     String grantId = Flows.queryParam(location, "grant_id");
     as(consumerKey)
@@ -207,9 +205,7 @@ class AuditEventsTest {
     String provider = unique("memory");
     Flows.registerCodeProvider(provider, sim, Map.of());
     String consumerKey = Api.consumer(unique("svc"), provider, List.of("*"));
-    String consumerId =
-        JsonPath.from(admin().get("/v1/callers").asString())
-            .getString("items.find { it.allow[0]?.provider_id == '" + provider + "' }.id");
+    String consumerId = consumerAllowedAt(provider);
     Flows.authorize(provider, Api.ADMIN_KEY, "cached-user", List.of("r:profile"));
     List<String> requestIds = List.of("first-token-request", "second-token-request");
     for (String requestId : requestIds) {
@@ -234,6 +230,12 @@ class AuditEventsTest {
       assertEquals(consumerId, event.get("actor"), "caller of " + event);
       assertEquals("success", event.get("outcome"));
     }
+  }
+
+  /** The id of the caller whose first allow rule names the provider. */
+  private static String consumerAllowedAt(String provider) {
+    return JsonPath.from(admin().get("/v1/callers").asString())
+        .getString("items.find { it.allow[0]?.provider_id == '" + provider + "' }.id");
   }
 
   private static List<Map<String, Object>> awaitEvents(String provider, int atLeast) {

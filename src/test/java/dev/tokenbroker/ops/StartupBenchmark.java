@@ -41,10 +41,7 @@ class StartupBenchmark {
 
   @Test
   void startToReadyAndResidentMemory() throws Exception {
-    List<String> jvm =
-        List.of(System.getProperty("bench.jvm", "").split(" ")).stream()
-            .filter(s -> !s.isBlank())
-            .toList();
+    List<String> jvm = BrokerProcess.jvmOptions(System.getProperty("bench.jvm", ""));
     List<String> training = jvm;
     if (Boolean.getBoolean("bench.appcds")) {
       // a dynamic AppCDS archive of the classes the first start loaded (JDK 13+), used after it

@@ -76,10 +76,7 @@ class RefreshThroughputBenchmark {
       env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
       env.put("BROKER_CRYPTO_LOCAL_KEYS", keyEntry);
       env.put("BROKER_REFRESH_PROACTIVE_CONCURRENCY", String.valueOf(inFlight));
-      List<String> jvm =
-          List.of(System.getProperty("bench.jvm", "").split(" ")).stream()
-              .filter(s -> !s.isBlank())
-              .toList();
+      List<String> jvm = BrokerProcess.jvmOptions(System.getProperty("bench.jvm", ""));
       try (BrokerProcess broker = BrokerProcess.start("bench", env, jvm)) {
         broker.awaitReady(Duration.ofSeconds(120));
         registerProvider(broker, sim);

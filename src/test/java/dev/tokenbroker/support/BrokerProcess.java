@@ -57,6 +57,11 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
+  /** JVM options given as one line (a benchmark's {@code -Dbench.jvm="..."}), split at spaces. */
+  public static List<String> jvmOptions(String line) {
+    return List.of(line.split(" ")).stream().filter(option -> !option.isBlank()).toList();
+  }
+
   private static List<String> command(String java, List<String> jvm, Path jar) {
     List<String> command = new java.util.ArrayList<>();
     command.add(java);
