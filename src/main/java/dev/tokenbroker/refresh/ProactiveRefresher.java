@@ -4,6 +4,7 @@ import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -167,6 +168,11 @@ public class ProactiveRefresher {
   /** Grants this replica refreshed proactively since start. */
   public int refreshedCount() {
     return refreshed.get();
+  }
+
+  /** The first scan runs at start, not at the scheduler's first tick, so readiness is not late. */
+  void scanAtStart(@Observes StartupEvent event) {
+    refills.execute(this::scan);
   }
 
   void stop(@Observes ShutdownEvent event) {

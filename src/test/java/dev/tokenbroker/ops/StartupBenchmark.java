@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * Start to ready and memory of the packaged jar on PostgreSQL (issue 14, P4): one start that
  * migrates an empty database, then timed restarts (process launch to the first 200 of {@code
  * /q/health/ready}), idle RSS, and RSS while clients ask for cached tokens. JVM options come from
- * {@code bench.jvm}; with {@code bench.appcds=true} the first start records an AppCDS archive that
- * the restarts use. Not part of the suite; {@code bench/startup.sh} runs it.
+ * {@code bench.jvm}, the launcher from {@code bench.java} (default: this JVM's). With {@code
+ * bench.cache=appcds} or {@code aot} (JDK 25+) the first start records an AppCDS archive or an AOT
+ * cache that the restarts use. Not part of the suite; {@code bench/startup.sh} runs it.
  */
 class StartupBenchmark {
 
@@ -38,28 +39,40 @@ class StartupBenchmark {
   private final int restarts = Integer.getInteger("bench.restarts", 5);
   private final int clients = Integer.getInteger("bench.clients", 32);
   private final int loadSeconds = Integer.getInteger("bench.load-seconds", 30);
+  private final String launcher =
+      System.getProperty("bench.java", "").isBlank()
+          ? ProcessHandle.current().info().command().orElse("java")
+          : System.getProperty("bench.java");
 
   @Test
   void startToReadyAndResidentMemory() throws Exception {
     List<String> jvm = BrokerProcess.jvmOptions(System.getProperty("bench.jvm", ""));
     List<String> training = jvm;
-    if (Boolean.getBoolean("bench.appcds")) {
+    String cache = System.getProperty("bench.cache", "none");
+    if (cache.equals("appcds")) {
       // a dynamic AppCDS archive of the classes the first start loaded (JDK 13+), used after it
       Path archive = Path.of("target", "startup-app-cds.jsa").toAbsolutePath();
       Files.deleteIfExists(archive);
       training = with(jvm, "-XX:ArchiveClassesAtExit=" + archive);
       jvm = with(jvm, "-XX:SharedArchiveFile=" + archive);
+    } else if (cache.equals("aot")) {
+      // a JEP 483/515 AOT cache (JDK 25+) of the first start, assembled when it exits
+      Path archive = Path.of("target", "startup-app.aot").toAbsolutePath();
+      Files.deleteIfExists(archive);
+      training = with(jvm, "-XX:AOTCacheOutput=" + archive);
+      jvm = with(jvm, "-XX:AOTCache=" + archive);
     }
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       Map<String, String> env = environment(postgres);
-      try (BrokerProcess migrating = BrokerProcess.start("startup", env, training)) {
+      try (BrokerProcess migrating = BrokerProcess.start("startup", env, training, launcher)) {
         migrating.awaitReady(Duration.ofSeconds(120));
+        migrating.stop(Duration.ofSeconds(180));
       }
       List<Long> readyMillis = new ArrayList<>();
       List<Long> cpuMillis = new ArrayList<>();
       for (int i = 1; i <= restarts; i++) {
         long launched = System.nanoTime();
-        try (BrokerProcess broker = BrokerProcess.start("startup", env, jvm)) {
+        try (BrokerProcess broker = BrokerProcess.start("startup", env, jvm, launcher)) {
           broker.awaitReady(Duration.ofSeconds(60), Duration.ofMillis(5));
           readyMillis.add((System.nanoTime() - launched) / 1_000_000);
           cpuMillis.add(broker.cpuMillis());
@@ -120,11 +133,13 @@ class StartupBenchmark {
     }
     pool.shutdown();
     System.out.printf(
-        "%nBENCH JVM options: %s%n"
+        "%nBENCH java: %s%n"
+            + "BENCH JVM options: %s%n"
             + "BENCH start to ready (ms), restart 1..%d on a migrated database: %s%n"
             + "BENCH CPU used by then (ms, user + system): %s%n"
             + "BENCH RSS %d MiB at ready, %d MiB idle 10 s later, %d MiB peak under load"
             + " (%d clients, %d s, %,d cached tokens served)%n",
+        launcher,
         jvm.isEmpty() ? "(none)" : String.join(" ", jvm),
         restarts,
         readyMillis,

@@ -35,13 +35,18 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** As {@link #start(String, Map)}, with JVM options before {@code -jar}. */
   public static BrokerProcess start(String name, Map<String, String> env, List<String> jvm) {
+    return start(name, env, jvm, ProcessHandle.current().info().command().orElse("java"));
+  }
+
+  /** As {@link #start(String, Map, List)}, on the {@code java} launcher of another JDK. */
+  public static BrokerProcess start(
+      String name, Map<String, String> env, List<String> jvm, String java) {
     Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("Package the broker first: " + jar + " is missing");
     }
     int port = freePort();
     Path log = Path.of("target", "it-" + name + ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(command(java, jvm, jar))
             .redirectErrorStream(true)
@@ -151,9 +156,14 @@ public final class BrokerProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    stop(Duration.ofSeconds(20));
+  }
+
+  /** SIGTERM, then SIGKILL if the process has not ended within {@code grace}. */
+  public void stop(Duration grace) {
     process.destroy();
     try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {
