@@ -35,13 +35,13 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException invalidRequest(String field, String reason) {
+    return badField(ProblemCodes.INVALID_REQUEST, field, reason);
+  }
+
+  /** 400 with its own {@code code}, naming the offending field. */
+  public static ApiException badField(String code, String field, String reason) {
     return new ApiException(
-        400,
-        ProblemCodes.INVALID_REQUEST,
-        field + ": " + reason,
-        null,
-        List.of(new InvalidParam(field, reason)),
-        null);
+        400, code, field + ": " + reason, null, List.of(new InvalidParam(field, reason)), null);
   }
 
   public static ApiException forbidden(String detail) {

@@ -22,6 +22,9 @@ public final class ProblemCodes {
   public static final String REAUTHORIZATION_REQUIRED = "reauthorization_required";
   public static final String NO_REFRESH_TOKEN = "no_refresh_token";
   public static final String SCOPE_NOT_GRANTED = "scope_not_granted";
+  public static final String SCOPE_NOT_ALLOWED = "scope_not_allowed";
+  public static final String CLIENT_SECRET_REQUIRED = "client_secret_required";
+  public static final String URL_NOT_ALLOWED = "url_not_allowed";
   public static final String RATE_LIMITED = "rate_limited";
   public static final String UPSTREAM_REJECTED = "upstream_rejected";
   public static final String UPSTREAM_UNAVAILABLE = "upstream_unavailable";

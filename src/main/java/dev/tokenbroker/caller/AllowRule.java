@@ -24,13 +24,17 @@ public record AllowRule(
 
   /** True when this rule admits the provider, the subject and every one of the scopes. */
   public boolean permits(String provider, String subject, List<String> requestedScopes) {
-    if (!"*".equals(providerId) && !providerId.equals(provider)) {
-      return false;
-    }
-    if (subjects.stream().noneMatch(p -> Scopes.globMatches(p, subject))) {
-      return false;
-    }
-    return requestedScopes.stream()
-        .allMatch(s -> scopes.stream().anyMatch(p -> Scopes.patternCovers(p, s)));
+    return admits(provider, subject) && uncovered(requestedScopes).isEmpty();
+  }
+
+  /** True when this rule names the provider (or {@code *}) and its subjects match the subject. */
+  public boolean admits(String provider, String subject) {
+    return ("*".equals(providerId) || providerId.equals(provider))
+        && subjects.stream().anyMatch(p -> Scopes.globMatches(p, subject));
+  }
+
+  /** The scopes that none of this rule's scope patterns covers. */
+  public List<String> uncovered(List<String> requestedScopes) {
+    return Scopes.uncovered(requestedScopes, scopes);
   }
 }

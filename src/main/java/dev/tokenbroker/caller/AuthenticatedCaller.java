@@ -14,6 +14,26 @@ public record AuthenticatedCaller(String id, String name, Role role, List<AllowR
     return isAdmin() || allow.stream().anyMatch(r -> r.permits(providerId, subject, scopes));
   }
 
+  /**
+   * The scopes a token may not carry for this caller: empty when one rule covers all of them,
+   * otherwise the fewest left over by any rule that admits the provider and subject.
+   */
+  public List<String> scopesNotAllowed(String providerId, String subject, List<String> scopes) {
+    if (isAdmin()) {
+      return List.of();
+    }
+    List<String> fewest = scopes;
+    for (AllowRule rule : allow) {
+      if (rule.admits(providerId, subject)) {
+        List<String> excess = rule.uncovered(scopes);
+        if (excess.size() < fewest.size()) {
+          fewest = excess;
+        }
+      }
+    }
+    return fewest;
+  }
+
   /** Whether any rule names this provider, so the caller may at least learn a grant exists. */
   public boolean mayUseProvider(String providerId) {
     return isAdmin()

@@ -1,6 +1,7 @@
 package dev.tokenbroker.connection;
 
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.UpstreamUrls;
 import dev.tokenbroker.upstream.UpstreamConfig;
@@ -25,9 +26,11 @@ public class PlatformPing {
 
   private final UpstreamConfig config;
   private final HttpClient http;
+  private final OutboundPolicy outbound;
 
-  public PlatformPing(UpstreamConfig config) {
+  public PlatformPing(UpstreamConfig config, OutboundPolicy outbound) {
     this.config = config;
+    this.outbound = outbound;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(config.connectTimeout())
@@ -39,6 +42,10 @@ public class PlatformPing {
     URI uri =
         URI.create(obfBase(provider) + "/v2/client/" + pathSegment(provider.clientId()) + "/ping");
     long started = System.nanoTime();
+    if (outbound.urlProblem(uri.toString()).isPresent()) {
+      return ConnectionCheck.failed(
+          "ping", ProblemCodes.URL_NOT_ALLOWED, "the outbound policy refuses the ping URL", 0);
+    }
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(config.requestTimeout())

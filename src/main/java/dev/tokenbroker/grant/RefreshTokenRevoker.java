@@ -1,5 +1,6 @@
 package dev.tokenbroker.grant;
 
+import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.upstream.UpstreamException;
 import dev.tokenbroker.upstream.UpstreamTokenClient;
@@ -35,6 +36,11 @@ public class RefreshTokenRevoker {
           "Revocation of a refresh token of grant %s at %s failed (%s)",
           grantId, provider.id(), e.errorCode());
       return "upstream revocation failed: " + e.errorCode();
+    } catch (ApiException refused) {
+      LOG.warnf(
+          "Revocation of a refresh token of grant %s at %s not sent: %s",
+          grantId, provider.id(), refused.getMessage());
+      return "not revoked upstream: " + refused.code();
     }
   }
 }

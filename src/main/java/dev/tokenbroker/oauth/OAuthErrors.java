@@ -44,7 +44,7 @@ public class OAuthErrors {
           OAuthError.badRequest(OAuthError.INVALID_GRANT, e.getMessage());
       case ProblemCodes.REAUTHORIZATION_REQUIRED, ProblemCodes.NO_REFRESH_TOKEN ->
           OAuthError.badRequest(OAuthError.INVALID_GRANT, e.code() + ": " + e.getMessage());
-      case ProblemCodes.SCOPE_NOT_GRANTED ->
+      case ProblemCodes.SCOPE_NOT_GRANTED, ProblemCodes.SCOPE_NOT_ALLOWED ->
           OAuthError.badRequest(OAuthError.INVALID_SCOPE, e.getMessage());
       case ProblemCodes.RATE_LIMITED -> OAuthError.unavailable(429, e.getMessage(), retryAfter);
       default ->

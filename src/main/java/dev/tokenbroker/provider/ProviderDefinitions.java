@@ -2,7 +2,10 @@ package dev.tokenbroker.provider;
 
 import static dev.tokenbroker.api.ApiException.invalidRequest;
 
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.ops.BrokerConfig;
+import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +24,11 @@ public class ProviderDefinitions {
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]+");
 
   private final BrokerConfig config;
+  private final OutboundPolicy outbound;
 
-  public ProviderDefinitions(BrokerConfig config) {
+  public ProviderDefinitions(BrokerConfig config, OutboundPolicy outbound) {
     this.config = config;
+    this.outbound = outbound;
   }
 
   /** The checked definition; {@code secretKnown} says whether a client secret is stored. */
@@ -175,16 +180,24 @@ public class ProviderDefinitions {
     return requested;
   }
 
-  private static void requireEndpoint(String field, String url, boolean required) {
+  /**
+   * 400 naming {@code field} when {@code url} is missing but required, or when the outbound policy
+   * refuses it ({@code url_not_allowed}).
+   */
+  public void requireEndpoint(String field, String url, boolean required) {
     if (url == null) {
       if (required) {
         throw invalidRequest(field, "is required for this preset, region and grant type");
       }
       return;
     }
-    Optional<String> problem = UpstreamUrls.endpointProblem(url);
+    Optional<String> malformed = UpstreamUrls.syntaxProblem(url);
+    if (malformed.isPresent()) {
+      throw invalidRequest(field, malformed.get());
+    }
+    Optional<String> problem = outbound.urlProblem(url);
     if (problem.isPresent()) {
-      throw invalidRequest(field, problem.get());
+      throw ApiException.badField(ProblemCodes.URL_NOT_ALLOWED, field, problem.get());
     }
   }
 

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /** Registers, replaces, lists and removes upstream providers. */
@@ -72,6 +73,9 @@ public class ProviderService {
     boolean created = entity == null;
     ProviderDefinition def =
         definitions.resolve(id, body, !created && entity.clientSecretCiphertext != null);
+    if (!created && body.clientSecret() == null && entity.clientSecretCiphertext != null) {
+      requireSecretStaysWithItsEndpoints(entity, def);
+    }
     Instant now = clock.instant();
     if (created) {
       entity = new ProviderEntity();
@@ -123,6 +127,33 @@ public class ProviderService {
             .provider(id)
             .detail(body.clientSecret() != null ? "client secret set" : null));
     return new Upsert(ProviderView.of(entity), created);
+  }
+
+  /**
+   * DESIGN §6: a stored secret is only ever sent where it was given for. Moving the endpoints or
+   * the client it belongs to needs the secret again.
+   */
+  private static void requireSecretStaysWithItsEndpoints(
+      ProviderEntity stored, ProviderDefinition next) {
+    String moved = null;
+    if (!Objects.equals(stored.clientId, next.clientId())) {
+      moved = "client_id";
+    } else if (!Objects.equals(stored.tokenUrl, next.tokenUrl())) {
+      moved = "token_url";
+    } else if (!Objects.equals(stored.revocationUrl, next.revocationUrl())) {
+      moved = "revocation_url";
+    } else if (!Objects.equals(
+        UpstreamUrls.host(stored.authorizationUrl), UpstreamUrls.host(next.authorizationUrl()))) {
+      moved = "authorization_url";
+    }
+    if (moved != null) {
+      throw ApiException.badField(
+          ProblemCodes.CLIENT_SECRET_REQUIRED,
+          "client_secret",
+          "is required when "
+              + moved
+              + " changes: the stored secret is only sent where it was given for");
+    }
   }
 
   @Transactional

@@ -11,10 +11,10 @@ public final class UpstreamUrls {
   private UpstreamUrls() {}
 
   /**
-   * Why {@code value} is not acceptable as an endpoint that receives credentials, or empty when it
-   * is: absolute, no user info or fragment, and HTTPS unless it points at this machine.
+   * Why {@code value} is not even shaped like an endpoint URL, or empty: absolute http(s), no user
+   * info or fragment. Where it may point is {@code outbound.OutboundPolicy}'s to say.
    */
-  public static Optional<String> endpointProblem(String value) {
+  public static Optional<String> syntaxProblem(String value) {
     Optional<URI> uri = parse(value);
     if (uri.isEmpty()) {
       return Optional.of("must be an absolute http(s) URL");
@@ -22,9 +22,6 @@ public final class UpstreamUrls {
     URI u = uri.get();
     if (u.getRawUserInfo() != null || u.getRawFragment() != null) {
       return Optional.of("must not contain user info or a fragment");
-    }
-    if ("http".equals(u.getScheme()) && !isLoopback(u.getHost())) {
-      return Optional.of("must use https (plain http only for localhost)");
     }
     return Optional.empty();
   }
@@ -49,6 +46,13 @@ public final class UpstreamUrls {
     return Optional.empty();
   }
 
+  /** The lower-case host (and port) of a URL, or null for null or an unparsable URL. */
+  public static String host(String url) {
+    return parse(url)
+        .map(u -> u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() < 0 ? "" : ":" + u.getPort()))
+        .orElse(null);
+  }
+
   /** The URL without one trailing slash, so that paths can be appended to it. */
   public static String withoutTrailingSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -71,10 +75,5 @@ public final class UpstreamUrls {
     } catch (URISyntaxException e) {
       return Optional.empty();
     }
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
   }
 }

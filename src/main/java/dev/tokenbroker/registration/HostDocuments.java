@@ -99,7 +99,7 @@ class HostDocuments {
     if (!value.isTextual()) {
       throw invalidRequest(prefix + member, "must be a URL string");
     }
-    UpstreamUrls.endpointProblem(value.asText())
+    UpstreamUrls.syntaxProblem(value.asText())
         .ifPresent(
             problem -> {
               throw invalidRequest(prefix + member, problem);

@@ -2,7 +2,7 @@ package dev.tokenbroker.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokenbroker.provider.UpstreamUrls;
+import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -12,16 +12,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * JSON over HTTP with a badge host: bounded time and size, redirects followed only to URLs that may
- * receive credentials. Reports what came back; callers decide what an answer means.
+ * JSON over HTTP with a badge host: only where the outbound policy allows, bounded time and size,
+ * no redirect followed. Reports what came back; callers decide what an answer means.
  */
 @ApplicationScoped
 class HostHttp {
 
+  private static final Logger LOG = Logger.getLogger(HostHttp.class);
+
   static final int MAX_BODY_BYTES = 256 * 1024;
-  private static final int MAX_REDIRECTS = 3;
 
   /** One answer: its status and its body as JSON, empty when it had none or was not JSON. */
   record Answer(int status, Optional<JsonNode> body, String location) {}
@@ -36,10 +38,12 @@ class HostHttp {
   private final HttpClient http;
   private final ObjectMapper json;
   private final UpstreamConfig timeouts;
+  private final OutboundPolicy outbound;
 
-  HostHttp(ObjectMapper json, UpstreamConfig timeouts) {
+  HostHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound) {
     this.json = json;
     this.timeouts = timeouts;
+    this.outbound = outbound;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeouts.connectTimeout())
@@ -47,20 +51,9 @@ class HostHttp {
             .build();
   }
 
-  /** GET, following up to three redirects; a redirect elsewhere than https stops at the 3xx. */
+  /** GET; a 3xx is an answer like any other, its Location never visited. */
   Answer get(String url) throws Unreachable {
-    String current = url;
-    for (int hop = 0; ; hop++) {
-      Answer answer = send(request(current).GET().build());
-      if (answer.status() / 100 != 3 || answer.location() == null || hop == MAX_REDIRECTS) {
-        return answer;
-      }
-      String next = URI.create(current).resolve(answer.location()).toString();
-      if (UpstreamUrls.endpointProblem(next).isPresent()) {
-        return answer;
-      }
-      current = next;
-    }
+    return send(request(url).GET().build());
   }
 
   /** A JSON body sent with {@code method}, with a bearer token when one is given. */
@@ -79,7 +72,10 @@ class HostHttp {
     return send(request.build());
   }
 
-  private HttpRequest.Builder request(String url) {
+  private HttpRequest.Builder request(String url) throws Unreachable {
+    if (outbound.urlProblem(url).isPresent()) {
+      throw new Unreachable("refused by the outbound policy (broker.outbound.allowed-hosts)");
+    }
     return HttpRequest.newBuilder(URI.create(url))
         .timeout(timeouts.requestTimeout())
         .header("Accept", "application/json");
@@ -101,8 +97,9 @@ class HostHttp {
           parse(bytes),
           response.headers().firstValue("Location").orElse(null));
     } catch (IOException e) {
-      throw new Unreachable(
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      // which of refused, reset or timed out is not said: a detail that tells would scan ports
+      LOG.debugf("%s %s failed: %s", request.method(), request.uri().getHost(), e.toString());
+      throw new Unreachable("could not be reached or did not answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unreachable("interrupted");

@@ -45,7 +45,7 @@ record RegisteredClient(
       uri = uri != null ? uri : previous.registrationClientUri;
       token = token != null ? token : previous.registrationAccessToken;
     }
-    if (uri == null || token == null || UpstreamUrls.endpointProblem(uri).isPresent()) {
+    if (uri == null || token == null || UpstreamUrls.syntaxProblem(uri).isPresent()) {
       uri = null;
       token = null;
     }

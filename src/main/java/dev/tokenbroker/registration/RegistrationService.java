@@ -18,7 +18,6 @@ import dev.tokenbroker.provider.ProviderDefinitions;
 import dev.tokenbroker.provider.ProviderRequest;
 import dev.tokenbroker.provider.ProviderService;
 import dev.tokenbroker.provider.ProviderView;
-import dev.tokenbroker.provider.UpstreamUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
@@ -78,11 +77,7 @@ public class RegistrationService implements DynamicRegistration {
     if (body.discoveryUrl() == null) {
       throw invalidRequest("discovery_url", "is required for the " + body.preset() + " preset");
     }
-    UpstreamUrls.endpointProblem(body.discoveryUrl())
-        .ifPresent(
-            problem -> {
-              throw invalidRequest("discovery_url", problem);
-            });
+    definitions.requireEndpoint("discovery_url", body.discoveryUrl(), true);
     HostDocument host = documents.fetch(body.preset(), body.discoveryUrl());
     List<String> scopes = HostScopes.requested(body.preset(), body.scopes(), host);
     List<String> defaultScopes = body.defaultScopes() == null ? scopes : body.defaultScopes();

@@ -143,6 +143,7 @@ public class TokenService {
           ProblemCodes.SCOPE_NOT_GRANTED,
           "The grant does not cover " + String.join(" ", missing));
     }
+    requireServedScopeAllowed(caller, provider.id(), subject, grant);
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
     boolean rejected = grant.hasAccessToken(request.rejectedAccessToken());
@@ -155,7 +156,33 @@ public class TokenService {
     } else if (!fresh) {
       grant = refresher.refresh(grant.id(), minValidity, false);
     }
+    if (rejected || !fresh) {
+      requireServedScopeAllowed(caller, provider.id(), subject, grant);
+    }
     return response(grant);
+  }
+
+  /**
+   * DESIGN §6: a served token never carries a scope the caller's allow rules do not cover. The
+   * grant's token is the only one there is, so a wider token is refused, naming the excess.
+   */
+  private static void requireServedScopeAllowed(
+      AuthenticatedCaller caller, String providerId, String subject, GrantSnapshot grant) {
+    List<String> excess = caller.scopesNotAllowed(providerId, subject, servedScopes(grant));
+    if (!excess.isEmpty()) {
+      throw new ApiException(
+          403,
+          ProblemCodes.SCOPE_NOT_ALLOWED,
+          "The grant's access token also carries "
+              + Scopes.join(excess)
+              + ", which your allow rules do not cover");
+    }
+  }
+
+  private static List<String> servedScopes(GrantSnapshot grant) {
+    return grant.accessTokenScope() != null
+        ? Scopes.parse(grant.accessTokenScope())
+        : grant.scopes();
   }
 
   private Optional<GrantSnapshot> grant(ProviderSettings provider, String subject) {
@@ -210,8 +237,7 @@ public class TokenService {
   private TokenResponse response(GrantSnapshot grant) {
     Instant now = clock.instant();
     long expiresIn = Math.max(0, Duration.between(now, grant.accessTokenExpiresAt()).getSeconds());
-    String scope =
-        grant.accessTokenScope() != null ? grant.accessTokenScope() : Scopes.join(grant.scopes());
+    String scope = Scopes.join(servedScopes(grant));
     return new TokenResponse(
         grant.accessToken(), "Bearer", expiresIn, grant.accessTokenExpiresAt(), scope, grant.id());
   }

@@ -2,6 +2,7 @@ package dev.tokenbroker.upstream;
 
 import dev.tokenbroker.ops.BrokerMetrics;
 import dev.tokenbroker.ops.DaemonThreads;
+import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.provider.ClientAuthMethod;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderChanged;
@@ -44,6 +45,7 @@ public class UpstreamTokenClient {
   private final BrokerMetrics metrics;
   private final ProviderGuards guards;
   private final TokenRequestPacer pacer;
+  private final OutboundPolicy outbound;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
   private final ScheduledExecutorService retired =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("oidc-client-retirement"));
@@ -54,13 +56,15 @@ public class UpstreamTokenClient {
       Clock clock,
       BrokerMetrics metrics,
       ProviderGuards guards,
-      TokenRequestPacer pacer) {
+      TokenRequestPacer pacer,
+      OutboundPolicy outbound) {
     this.oidcClients = oidcClients;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     this.guards = guards;
     this.pacer = pacer;
+    this.outbound = outbound;
   }
 
   /** RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5 when there is one. */
@@ -104,6 +108,8 @@ public class UpstreamTokenClient {
     if (provider.revocationUrl() == null) {
       return false;
     }
+    outbound.requireAllowedAtCallTime(
+        "the revocation_url of provider " + provider.id(), provider.revocationUrl());
     try {
       return client(provider)
           .revokeAccessToken(refreshToken, Map.of("token_type_hint", "refresh_token"))
@@ -168,6 +174,8 @@ public class UpstreamTokenClient {
   }
 
   private OidcClient client(ProviderSettings provider) {
+    outbound.requireAllowedAtCallTime(
+        "the token_url of provider " + provider.id(), provider.tokenUrl());
     ProviderClient current = clients.get(provider.id());
     if (current != null && current.version() == provider.version()) {
       return current.client();
@@ -191,6 +199,8 @@ public class UpstreamTokenClient {
             .id("provider-" + provider.id() + "-v" + provider.version())
             .authServerUrl(provider.tokenUrl())
             .discoveryEnabled(false)
+            // a 3xx is a failed call: nothing, least of all the client secret, goes to Location
+            .followRedirects(false)
             .tokenPath(provider.tokenUrl())
             .clientId(provider.clientId())
             // one retry of a refused connection only: the request never reached the provider

@@ -1,7 +1,7 @@
 package dev.tokenbroker.webhook;
 
 import dev.tokenbroker.api.Ids;
-import dev.tokenbroker.provider.UpstreamUrls;
+import dev.tokenbroker.outbound.OutboundPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -49,7 +49,11 @@ public class WebhookSender {
   private final String owner = Ids.newId("sender");
 
   public WebhookSender(
-      EntityManager em, WebhookConfig config, Clock clock, MeterRegistry registry) {
+      EntityManager em,
+      WebhookConfig config,
+      Clock clock,
+      MeterRegistry registry,
+      OutboundPolicy outbound) {
     this.em = em;
     this.config = config;
     this.clock = clock;
@@ -59,11 +63,12 @@ public class WebhookSender {
             .connectTimeout(config.timeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    config.url().ifPresent(this::requireValid);
+    config.url().ifPresent(url -> requireValid(url, outbound));
   }
 
-  private void requireValid(String url) {
-    UpstreamUrls.endpointProblem(url)
+  private void requireValid(String url, OutboundPolicy outbound) {
+    outbound
+        .urlProblem(url)
         .ifPresent(
             problem -> {
               throw new IllegalStateException("broker.webhooks.url " + problem);

@@ -25,6 +25,54 @@ class ProviderApiTest {
   }
 
   @Test
+  void aStoredSecretDoesNotFollowItsEndpointsOrClientToANewPlace() {
+    String id = unique("idp");
+    admin().body(generic()).put("/v1/providers/" + id).then().statusCode(201);
+    Map<String, List<Object>> moves =
+        Map.of(
+            "token_url", List.of("token_url", "https://attacker.example.test/token"),
+            "revocation_url", List.of("revocation_url", "https://attacker.example.test/revoke"),
+            "authorization_url",
+                List.of("authorization_url", "https://attacker.example.test/authorize"),
+            "client_id", List.of("client_id", "someone-else"));
+    for (Map.Entry<String, List<Object>> move : moves.entrySet()) {
+      Map<String, Object> body = generic();
+      body.remove("client_secret");
+      body.put((String) move.getValue().get(0), move.getValue().get(1));
+      admin()
+          .body(body)
+          .put("/v1/providers/" + id)
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json")
+          .body("code", equalTo("client_secret_required"))
+          .body("invalid_params[0].name", equalTo("client_secret"))
+          .body("detail", containsString(move.getKey()));
+    }
+    admin()
+        .get("/v1/providers/" + id)
+        .then()
+        .body("token_url", equalTo("https://idp.example.test/token"))
+        .body("client_id", equalTo("broker-client"));
+
+    // the same path on the same host, other settings, or a new secret with the move: accepted
+    Map<String, Object> samePlace = generic();
+    samePlace.remove("client_secret");
+    samePlace.put("authorization_url", "https://idp.example.test/other/authorize");
+    samePlace.put("display_name", "Same place");
+    admin().body(samePlace).put("/v1/providers/" + id).then().statusCode(200);
+    Map<String, Object> withSecret = generic();
+    withSecret.put("token_url", "https://idp2.example.test/token");
+    withSecret.put("client_secret", "a-secret-given-for-idp2");
+    admin()
+        .body(withSecret)
+        .put("/v1/providers/" + id)
+        .then()
+        .statusCode(200)
+        .body("token_url", equalTo("https://idp2.example.test/token"));
+  }
+
+  @Test
   void putCreatesThenReplacesAndNeverReturnsTheSecret() {
     String id = unique("idp");
     admin()
@@ -141,13 +189,56 @@ class ProviderApiTest {
   }
 
   @Test
+  void urlsThatLeaveThePublicInternetAreRefusedNamingTheField() {
+    List<String> refused =
+        List.of(
+            "http://idp.example.test/token",
+            "http://127.evil.example/t",
+            "https://127.0.0.2/token",
+            "https://tokens.localhost/token",
+            "https://10.0.0.5/token",
+            "https://172.16.3.4/token",
+            "https://192.168.1.1/token",
+            "https://169.254.169.254/latest/meta-data/iam",
+            "https://100.64.0.1/token",
+            "https://0.0.0.0/token",
+            "https://224.0.0.1/token",
+            "https://[fe80::1]/token",
+            "https://[fd00::1]/token",
+            "https://[::ffff:10.0.0.5]/token",
+            "https://[::]/token");
+    for (String url : refused) {
+      for (String field : List.of("token_url", "revocation_url", "authorization_url")) {
+        admin()
+            .body(with(field, url))
+            .put("/v1/providers/" + unique("p"))
+            .then()
+            .statusCode(400)
+            .contentType("application/problem+json")
+            .body("code", equalTo("url_not_allowed"))
+            .body("invalid_params[0].name", equalTo(field));
+      }
+    }
+    // a public address, and the loopback addresses the test profile allows (127.0.0.1, ::1)
+    admin()
+        .body(with("token_url", "https://93.184.215.14/token"))
+        .put("/v1/providers/" + unique("p"))
+        .then()
+        .statusCode(201);
+    admin()
+        .body(with("token_url", "http://127.0.0.1:9/token"))
+        .put("/v1/providers/" + unique("p"))
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
   void invalidDefinitionsAreRejectedNamingTheField() {
     expectInvalid("Bad_Id", generic(), "provider_id");
     expectInvalid(unique("p"), with("preset", "nope"), "preset");
     expectInvalid(unique("p"), with("grant_type", "password"), "grant_type");
     expectInvalid(unique("p"), without("grant_type"), "grant_type");
     expectInvalid(unique("p"), with("token_url", "not a url"), "token_url");
-    expectInvalid(unique("p"), with("token_url", "http://idp.example.test/token"), "token_url");
     expectInvalid(
         unique("p"), with("token_url", "https://user:pw@idp.example.test/token"), "token_url");
     expectInvalid(unique("p"), with("token_url", "ftp://idp.example.test/token"), "token_url");

@@ -270,9 +270,10 @@ class DynamicRegistrationTest {
     invalid(
         put("open-badges-3", BadgeHost.OB3_PATH, Map.of("scopes", List.of("r:profile"))), "scopes");
     invalid(putAt("open-badges-3", null, Map.of()), "discovery_url");
-    invalid(
-        putAt("open-badges-3", "http://badges.example.test" + BadgeHost.OB3_PATH, Map.of()),
-        "discovery_url");
+    putAt("open-badges-3", "http://badges.example.test" + BadgeHost.OB3_PATH, Map.of())
+        .statusCode(400)
+        .body("code", equalTo("url_not_allowed"))
+        .body("invalid_params[0].name", equalTo("discovery_url"));
     Map<String, Object> generic = Flows.codeProvider(sim, Map.of());
     generic.put("discovery_url", sim.baseUrl() + BadgeHost.OB3_PATH);
     invalid(admin().body(generic).put("/v1/providers/" + provider).then(), "discovery_url");

@@ -108,6 +108,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile boolean issueRefreshTokens = true;
   private volatile boolean omitScope = false;
   private volatile boolean denyAuthorization = false;
+  private volatile String redirectLocation;
   private volatile long latencyMillis = 0;
   private volatile Platform platform = Platform.GENERIC;
   private volatile long minIssueIntervalMillis = 0;
@@ -189,6 +190,7 @@ public final class ProviderSimulator implements AutoCloseable {
     familyByRefreshToken.clear();
     accessTokens.clear();
     faults.clear();
+    redirectLocation = null;
     tokenCalls.clear();
     tokenCallMillis.clear();
     reuseDetections.set(0);
@@ -458,6 +460,9 @@ public final class ProviderSimulator implements AutoCloseable {
     String grantType = form.getOrDefault("grant_type", "");
     tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
     tokenCallMillis.add(System.currentTimeMillis());
+    if (redirected(exchange)) {
+      return;
+    }
     boolean refresh = "refresh_token".equals(grantType);
     if (refresh) {
       maxConcurrentRefreshes.accumulateAndGet(concurrentRefreshes.incrementAndGet(), Math::max);
@@ -469,6 +474,25 @@ public final class ProviderSimulator implements AutoCloseable {
         concurrentRefreshes.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * Makes the token and revocation endpoints answer {@code 303 See Other} to {@code location}, as a
+   * compromised or misconfigured server would to steer a client's credentials elsewhere.
+   */
+  public void redirectTo(String location) {
+    redirectLocation = location;
+  }
+
+  private boolean redirected(HttpExchange exchange) throws IOException {
+    String location = redirectLocation;
+    if (location == null) {
+      return false;
+    }
+    exchange.getResponseHeaders().add("Location", location);
+    exchange.sendResponseHeaders(303, -1);
+    exchange.close();
+    return true;
   }
 
   /** The token endpoint's answer, after the configured latency and any scripted fault. */
@@ -671,6 +695,9 @@ public final class ProviderSimulator implements AutoCloseable {
   private void revoke(HttpExchange exchange) throws IOException {
     Map<String, String> form =
         parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (redirected(exchange)) {
+      return;
+    }
     if (!clientAuthenticated(exchange, form)) {
       respond(exchange, 401, "{\"error\":\"invalid_client\"}");
       return;

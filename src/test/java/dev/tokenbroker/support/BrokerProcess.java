@@ -54,6 +54,8 @@ public final class BrokerProcess implements AutoCloseable {
     Map<String, String> environment = builder.environment();
     environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
     environment.put("BROKER_DATA_DIR", Path.of("target", "it-data-" + name).toString());
+    // the simulators listen on loopback, which the outbound policy refuses unless allowed
+    environment.put("BROKER_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1,localhost");
     environment.putAll(new HashMap<>(env));
     try {
       return new BrokerProcess(builder.start(), port, log);

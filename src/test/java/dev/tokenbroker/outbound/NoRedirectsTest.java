@@ -1,0 +1,95 @@
+package dev.tokenbroker.outbound;
+
+import static dev.tokenbroker.support.Api.admin;
+import static dev.tokenbroker.support.Api.as;
+import static dev.tokenbroker.support.Api.unique;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tokenbroker.simulator.InjectSimulator;
+import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.simulator.ProviderSimulatorResource;
+import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.SecretLeakGuard;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * DESIGN §6: no outbound call follows a redirect. A token or revocation endpoint that answers 303
+ * to another listener gets a failed call; the listener sees nothing, least of all the client secret
+ * in {@code Authorization: Basic}.
+ */
+@QuarkusTest
+@ExtendWith(SecretLeakGuard.class)
+@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+class NoRedirectsTest {
+
+  @InjectSimulator ProviderSimulator sim;
+
+  private HttpServer listener;
+  private final AtomicInteger seen = new AtomicInteger();
+  private String provider;
+
+  @BeforeEach
+  void listenerAndProvider() throws Exception {
+    sim.reset();
+    listener = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    listener.createContext(
+        "/",
+        exchange -> {
+          seen.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    listener.start();
+    provider = unique("redirecting");
+    Flows.registerCodeProvider(provider, sim, Map.of("client_auth_method", "client_secret_basic"));
+  }
+
+  @AfterEach
+  void stopListener() {
+    listener.stop(0);
+  }
+
+  private String listenerUrl() {
+    return "http://127.0.0.1:" + listener.getAddress().getPort() + "/steal";
+  }
+
+  @Test
+  void aRefreshAnswered303IsAFailedCallAndTheLocationSeesNothing() {
+    String subject = unique("learner");
+    Flows.importGrant(provider, subject, sim.issueRefreshTokenFor("r:profile"));
+    String consumer = Api.consumer(unique("svc"), provider, List.of("r:*"));
+    sim.redirectTo(listenerUrl());
+    as(consumer)
+        .body(Map.of("provider_id", provider, "subject", subject))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(502)
+        .contentType("application/problem+json")
+        .body("code", startsWith("upstream_"))
+        .body("access_token", equalTo(null));
+    assertEquals(1, sim.tokenCalls("refresh_token"), "the broker called the token endpoint");
+    assertEquals(0, seen.get(), "nothing was sent to the Location of the 303");
+  }
+
+  @Test
+  void aRevocationAnswered303IsNotFollowed() {
+    String grant = Flows.importGrant(provider, unique("learner"), sim.issueRefreshTokenFor("r:x"));
+    sim.redirectTo(listenerUrl());
+    admin().delete("/v1/grants/" + grant).then().statusCode(204);
+    assertEquals(0, seen.get(), "nothing was sent to the Location of the 303");
+    assertEquals(0, sim.revocations());
+  }
+}
