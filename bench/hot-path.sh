@@ -18,12 +18,13 @@ mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf -
 
 admin=bench-admin-key-0123456789abcdefghijklmnop
 port=18080
+management=18090
 BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
-QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port \
+QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
 QUARKUS_LOG_CONSOLE_LEVEL=WARN BROKER_RATE_LIMIT_ENABLED=false \
   java ${JAVA_OPTS:-} -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 120); do curl -sf "localhost:$port/q/health/ready" > /dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "localhost:$management/q/health/ready" > /dev/null && break; sleep 0.5; done
 
 api() { curl -sf -H "Authorization: Bearer $1" -H 'Content-Type: application/json' "${@:2}"; }
 api $admin -X PUT "localhost:$port/v1/providers/bench" -d '{"grant_type": "authorization_code",
@@ -42,9 +43,9 @@ wrk.body = '{"provider_id": "bench", "subject": "user-1", "min_validity_seconds"
 LUA
 api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "subject": "user-1"}' > /dev/null
 wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > /dev/null   # warm-up
-wrk -t2 -c"$connections" -d5s "http://localhost:$port/q/health/live" > /dev/null   # warm-up
-echo "== GET /q/health/live (the ceiling of this application), ${connections} connections, ${seconds} s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://localhost:$port/q/health/live" | tee "$work/health.txt"
+wrk -t2 -c"$connections" -d5s "http://localhost:$management/q/health/live" > /dev/null   # warm-up
+echo "== GET /q/health/live on the management port (the ceiling of this application), ${connections} connections, ${seconds} s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://localhost:$management/q/health/live" | tee "$work/health.txt"
 echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/tokens.txt"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
@@ -54,5 +55,5 @@ echo "== POST /v1/tokens, lighter load: ${light} connections, ${seconds} s"
 wrk -t1 -c"$light" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
 sleep 3   # let the audit trail catch up
 echo "== audit trail after the run (every token request is an audit event)"
-curl -sf "localhost:$port/q/metrics" | grep -E '^broker_audit_events_(buffered|dropped_total) '
+curl -sf "localhost:$management/q/metrics" | grep -E '^broker_audit_events_(buffered|dropped_total) '
 api $admin "localhost:$port/v1/audit-events?action=token.issued&limit=1" | head -c 300; echo

@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
+import dev.tokenbroker.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every error is problem+json with a code, and nothing leaks a stack trace. */
@@ -83,14 +85,22 @@ class ErrorContractTest {
   }
 
   @Test
-  void healthAndMetricsArePublic() {
-    given()
+  void healthMetricsAndTheDocumentAreOnTheManagementInterfaceOnly() {
+    Api.management()
         .get("/q/health/ready")
         .then()
         .statusCode(200)
         .body("checks.find { it.name == 'crypto' }.status", equalTo("UP"));
-    given().get("/q/health/live").then().statusCode(200);
-    given().get("/q/metrics").then().statusCode(200);
-    given().get("/q/openapi").then().statusCode(200);
+    Api.management().get("/q/health/live").then().statusCode(200);
+    Api.management().get("/q/metrics").then().statusCode(200);
+    Api.management().get("/q/openapi").then().statusCode(200);
+    for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi")) {
+      given()
+          .get(path)
+          .then()
+          .statusCode(404)
+          .contentType("application/problem+json")
+          .body(not(containsString("broker_")));
+    }
   }
 }

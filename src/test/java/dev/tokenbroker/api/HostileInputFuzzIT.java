@@ -1,7 +1,5 @@
 package dev.tokenbroker.api;
 
-import static io.restassured.RestAssured.given;
-
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.BrokerProcess;
 import io.restassured.RestAssured;
@@ -47,6 +45,7 @@ class HostileInputFuzzIT {
       broker.awaitReady(Duration.ofSeconds(60));
       int portBefore = RestAssured.port;
       RestAssured.port = Integer.parseInt(broker.baseUrl().replaceAll(".*:", ""));
+      Api.managementPort = broker.managementPort();
       try {
         long rssBefore = broker.rssMebibytes();
         long metricLinesBefore = metricLines();
@@ -59,14 +58,15 @@ class HostileInputFuzzIT {
             rssBefore, broker.rssMebibytes(), metricLinesBefore, metricLines());
         java.nio.file.Files.writeString(
             java.nio.file.Path.of("target", "fuzz-metrics.txt"),
-            given().get("/q/metrics").asString());
+            Api.management().get("/q/metrics").asString());
       } finally {
         RestAssured.port = portBefore;
+        Api.managementPort = 0;
       }
     }
   }
 
   private static long metricLines() {
-    return given().get("/q/metrics").asString().lines().count();
+    return Api.management().get("/q/metrics").asString().lines().count();
   }
 }

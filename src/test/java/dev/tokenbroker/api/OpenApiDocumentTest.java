@@ -1,6 +1,5 @@
 package dev.tokenbroker.api;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,7 +48,12 @@ class OpenApiDocumentTest {
   @Test
   void theCommittedDocumentIsTheServedOne() throws IOException {
     String served =
-        given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        dev.tokenbroker.support.Api.management()
+            .get("/q/openapi?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     ObjectMapper json = new ObjectMapper();
     Path committed = Path.of("docs", "openapi.json");
     JsonNode expected = Files.exists(committed) ? json.readTree(committed.toFile()) : null;
@@ -64,13 +68,18 @@ class OpenApiDocumentTest {
 
   @Test
   void swaggerUiIsServedInTestMode() {
-    given().get("/q/swagger-ui/").then().statusCode(200);
+    dev.tokenbroker.support.Api.management().get("/q/swagger-ui/").then().statusCode(200);
   }
 
   @Test
   void everyContractPathAndMethodIsDocumented() {
     Map<String, Map<String, Object>> paths =
-        given().get("/q/openapi?format=json").then().statusCode(200).extract().path("paths");
+        dev.tokenbroker.support.Api.management()
+            .get("/q/openapi?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("paths");
     Map<String, Set<String>> documented =
         paths.entrySet().stream()
             .collect(
@@ -91,7 +100,7 @@ class OpenApiDocumentTest {
     }
     assertEquals(
         "application/x-www-form-urlencoded",
-        given()
+        dev.tokenbroker.support.Api.management()
             .get("/q/openapi?format=json")
             .then()
             .extract()

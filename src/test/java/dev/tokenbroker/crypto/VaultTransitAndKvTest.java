@@ -3,7 +3,6 @@ package dev.tokenbroker.crypto;
 import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.as;
 import static dev.tokenbroker.support.Api.unique;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -135,7 +134,10 @@ class VaultTransitAndKvTest {
     }
     int version = cipher.activeKeyVersion();
     vault.rotateTransitKey(VaultResource.TRANSIT_KEY);
-    given().get("/q/health/ready").then().statusCode(200); // the probe re-reads the key
+    dev.tokenbroker.support.Api.management()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200); // the probe re-reads the key
 
     admin()
         .get("/v1/admin/crypto")
@@ -159,7 +161,8 @@ class VaultTransitAndKvTest {
       assertTrue(refresh.startsWith("vault:v" + (version + 1) + ":"), refresh);
       admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
     }
-    String metrics = given().get("/q/metrics").then().extract().asString();
+    String metrics =
+        dev.tokenbroker.support.Api.management().get("/q/metrics").then().extract().asString();
     assertTrue(metrics.contains("broker_crypto_ciphertexts_old_key 0.0"), "old-key gauge");
 
     int rotations = vault.calls("transit/rotate");
@@ -195,7 +198,7 @@ class VaultTransitAndKvTest {
         .then()
         .statusCode(200)
         .body("access_token", equalTo(token));
-    given()
+    dev.tokenbroker.support.Api.management()
         .get("/q/health/ready")
         .then()
         .statusCode(503)
@@ -210,7 +213,7 @@ class VaultTransitAndKvTest {
     assertEquals(0, sim.reuseDetections());
 
     vault.down(false);
-    given().get("/q/health/ready").then().statusCode(200);
+    dev.tokenbroker.support.Api.management().get("/q/health/ready").then().statusCode(200);
     admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
     assertEquals(0, sim.reuseDetections(), "no refresh token was reused");
     assertTrue(vault.unknownPaths().isEmpty(), "unexpected Vault calls: " + vault.unknownPaths());

@@ -62,6 +62,8 @@ class KubernetesManifestsTest {
             "path: /q/health/ready",
             "path: /q/health/live",
             "path: /q/metrics",
+            "port: management",
+            "containerPort: 9000",
             "name: token-broker-database",
             "serviceAccountName: token-broker")) {
       assertTrue(manifests.contains(required), kustomization + " lacks " + required);

@@ -3,7 +3,6 @@ package dev.tokenbroker.ops;
 import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.as;
 import static dev.tokenbroker.support.Api.unique;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +89,13 @@ class MetricsTest {
     gauges.update();
     providerGauges.update();
 
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        dev.tokenbroker.support.Api.management()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     assertEquals(
         5.0, value(metrics, "broker_token_requests_total", "outcome=\"issued\"", provider));
     assertEquals(

@@ -15,7 +15,6 @@ import dev.tokenbroker.support.PostgresSimulatorProfile;
 import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +90,7 @@ class InterruptedRefreshTest {
         .then()
         .body("status", equalTo("reauthorization_required"))
         .body("last_error.code", equalTo("refresh_interrupted"));
-    String metrics = RestAssured.get("/q/metrics").asString();
+    String metrics = dev.tokenbroker.support.Api.management().get("/q/metrics").asString();
     assertTrue(
         metrics.contains("broker_refresh_interrupted_total{provider=\"" + provider + "\"}"),
         "the interrupted-refresh counter names the provider");

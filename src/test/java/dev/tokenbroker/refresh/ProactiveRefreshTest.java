@@ -139,7 +139,7 @@ class ProactiveRefreshTest {
     String line = "broker_provider_credentials_rejected{provider=\"" + provider + "\"} 1.0";
     long deadline = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < deadline) {
-      if (io.restassured.RestAssured.get("/q/metrics").asString().contains(line)) {
+      if (dev.tokenbroker.support.Api.management().get("/q/metrics").asString().contains(line)) {
         return true;
       }
       Thread.sleep(500);

@@ -7,6 +7,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Request helpers for tests that drive the broker through its public HTTP API. */
 public final class Api {
@@ -14,6 +15,22 @@ public final class Api {
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
 
   private Api() {}
+
+  /**
+   * A request to the management interface (health, metrics, the OpenAPI document) of the broker
+   * under test.
+   */
+  public static RequestSpecification management() {
+    return given()
+        .port(
+            managementPort != 0
+                ? managementPort
+                : ConfigProvider.getConfig()
+                    .getValue("quarkus.management.test-port", Integer.class));
+  }
+
+  /** Set by tests that drive a packaged broker instead of the one {@code @QuarkusTest} starts. */
+  public static volatile int managementPort;
 
   public static RequestSpecification admin() {
     return as(ADMIN_KEY);

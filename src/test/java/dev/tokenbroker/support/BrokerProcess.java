@@ -20,11 +20,13 @@ public final class BrokerProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final int managementPort;
   private final Path log;
 
-  private BrokerProcess(Process process, int port, Path log) {
+  private BrokerProcess(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
   }
 
@@ -46,6 +48,7 @@ public final class BrokerProcess implements AutoCloseable {
       throw new IllegalStateException("Package the broker first: " + jar + " is missing");
     }
     int port = freePort();
+    int managementPort = freePort();
     Path log = Path.of("target", "it-" + name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command(java, jvm, jar))
@@ -53,12 +56,13 @@ public final class BrokerProcess implements AutoCloseable {
             .redirectOutput(log.toFile());
     Map<String, String> environment = builder.environment();
     environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    environment.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
     environment.put("BROKER_DATA_DIR", Path.of("target", "it-data-" + name).toString());
     // the simulators listen on loopback, which the outbound policy refuses unless allowed
     environment.put("BROKER_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1,localhost");
     environment.putAll(new HashMap<>(env));
     try {
-      return new BrokerProcess(builder.start(), port, log);
+      return new BrokerProcess(builder.start(), port, managementPort, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -82,6 +86,15 @@ public final class BrokerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Health, metrics and the OpenAPI document: the management interface. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
   /** Waits until {@code /q/health/ready} answers 200. */
   public BrokerProcess awaitReady(Duration timeout) throws InterruptedException {
     return awaitReady(timeout, Duration.ofMillis(200));
@@ -98,7 +111,7 @@ public final class BrokerProcess implements AutoCloseable {
       try {
         HttpResponse<Void> response =
             http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build(),
+                HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return this;

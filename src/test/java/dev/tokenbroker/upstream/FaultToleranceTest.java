@@ -3,7 +3,6 @@ package dev.tokenbroker.upstream;
 import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.as;
 import static dev.tokenbroker.support.Api.unique;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,7 +112,7 @@ class FaultToleranceTest {
   }
 
   private static String metrics() {
-    return given().get("/q/metrics").then().extract().asString();
+    return dev.tokenbroker.support.Api.management().get("/q/metrics").then().extract().asString();
   }
 
   private io.restassured.response.Response token(String subject) {
