@@ -5,6 +5,7 @@ import dev.tokenbroker.api.RequestIds;
 import dev.tokenbroker.api.WorkerThreads;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -26,32 +27,61 @@ public class CallerAuthenticationFilter {
 
   private final CallerAuthenticator authenticator;
   private final CurrentCaller current;
+  private final RefusalLimiter refusals;
 
-  public CallerAuthenticationFilter(CallerAuthenticator authenticator, CurrentCaller current) {
+  public CallerAuthenticationFilter(
+      CallerAuthenticator authenticator, CurrentCaller current, RefusalLimiter refusals) {
     this.authenticator = authenticator;
     this.current = current;
+    this.refusals = refusals;
   }
 
+  /**
+   * A caller known in memory is admitted at once; anything that needs a lookup (a database read, a
+   * JWT check) first passes the client address's refusal limit.
+   */
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-  public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+  public Uni<Void> authenticate(
+      ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
     if (resource.getResourceClass() == null
         || !resource.getResourceClass().getPackageName().startsWith("dev.tokenbroker")
         || marked(resource, PublicEndpoint.class)) {
       return DONE;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (BlockingOperationControl.isBlockingAllowed()) {
-      request.setProperty(CALLER, authenticator.authenticate(header));
-      return DONE;
+    String address = clientAddress(http);
+    Optional<AuthenticatedCaller> known;
+    try {
+      known = authenticator.authenticateFromMemory(header);
+    } catch (ApiException refused) {
+      throw refusals.refused(address, refused);
     }
-    Optional<AuthenticatedCaller> known = authenticator.authenticateFromMemory(header);
     if (known.isPresent()) {
       request.setProperty(CALLER, known.get());
       return DONE;
     }
-    return WorkerThreads.call(() -> authenticator.authenticate(header))
+    refusals.requireUnderLimit(address);
+    if (BlockingOperationControl.isBlockingAllowed()) {
+      request.setProperty(CALLER, lookUp(header, address));
+      return DONE;
+    }
+    return WorkerThreads.call(() -> lookUp(header, address))
         .invoke(caller -> request.setProperty(CALLER, caller))
         .replaceWithVoid();
+  }
+
+  private AuthenticatedCaller lookUp(String header, String address) {
+    try {
+      return authenticator.authenticate(header);
+    } catch (ApiException refused) {
+      throw refusals.refused(address, refused);
+    }
+  }
+
+  private static String clientAddress(HttpServerRequest http) {
+    return http == null || http.remoteAddress() == null
+        ? "unknown"
+        : http.remoteAddress().hostAddress();
   }
 
   /** Makes the authenticated caller the request's, and checks its role against the endpoint. */

@@ -1,5 +1,6 @@
 package dev.tokenbroker.caller;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -21,9 +22,11 @@ import java.util.function.Function;
 
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
- * trip) and re-read in the background every {@code broker.caller.auth-cache-ttl}; a re-read that
- * fails (database down) keeps the key working, up to {@code broker.cache.max-staleness}. Deletes
- * evict at once here and, through change notifications, on the other replicas.
+ * trip) and re-read in the background every {@code broker.caller.auth-cache-ttl}; a key id the
+ * database does not have is remembered for {@code broker.caller.unknown-key-ttl}, so that a flood
+ * of made-up keys costs one read per distinct key per minute at most; a re-read that fails
+ * (database down) keeps the key working, up to {@code broker.cache.max-staleness}. Deletes evict at
+ * once here and, through change notifications, on the other replicas.
  */
 @ApplicationScoped
 public class CallerAuthenticator {
@@ -31,6 +34,7 @@ public class CallerAuthenticator {
   private final BootstrapAdminKey bootstrap;
   private final CallerStore store;
   private final LoadingCache<String, KnownKey> known;
+  private final Cache<String, Boolean> unknown;
   private ServiceAccountAuthenticator serviceAccounts;
 
   @Inject
@@ -68,6 +72,12 @@ public class CallerAuthenticator {
             .refreshAfterWrite(config.authCacheTtl())
             .expireAfterWrite(maxStaleness)
             .build(keyId -> store.findKey(keyId).orElse(null));
+    this.unknown =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .maximumSize(config.unknownKeyCacheSize())
+            .expireAfterWrite(config.unknownKeyTtl())
+            .build();
   }
 
   /**
@@ -92,7 +102,16 @@ public class CallerAuthenticator {
 
   /** The caller of an API key (or the bootstrap admin key), or 401. */
   public AuthenticatedCaller authenticateApiKey(String key) {
-    return apiKeyCaller(key, known::get).orElseThrow(CallerAuthenticator::invalid);
+    return apiKeyCaller(key, this::read).orElseThrow(CallerAuthenticator::invalid);
+  }
+
+  /** The key's entry from memory or the database; a key id the database lacks is remembered. */
+  private KnownKey read(String keyId) {
+    KnownKey entry = known.get(keyId);
+    if (entry == null) {
+      unknown.put(keyId, Boolean.TRUE);
+    }
+    return entry;
   }
 
   /**
@@ -124,6 +143,9 @@ public class CallerAuthenticator {
       return admin;
     }
     ApiKeys.Presented presented = ApiKeys.parse(key).orElseThrow(CallerAuthenticator::invalid);
+    if (unknown.getIfPresent(presented.keyId()) != null) {
+      throw invalid();
+    }
     KnownKey entry = lookup.apply(presented.keyId());
     return entry == null ? Optional.empty() : Optional.of(checked(presented, entry));
   }
@@ -151,6 +173,7 @@ public class CallerAuthenticator {
 
   public void forgetKey(String keyId) {
     known.invalidate(keyId);
+    unknown.invalidate(keyId);
   }
 
   public void forgetCaller(String callerId) {

@@ -19,6 +19,16 @@ public interface CallerConfig {
   @WithDefault("10000")
   int authCacheSize();
 
+  /**
+   * How long a key id that the database does not have is refused from memory. A new key cannot be
+   * caught by it: key ids are random, so nobody asked for one before it was created.
+   */
+  @WithDefault("1m")
+  Duration unknownKeyTtl();
+
+  @WithDefault("100000")
+  int unknownKeyCacheSize();
+
   /** Kubernetes service-account JWTs accepted as callers; off unless an issuer is set. */
   Jwt jwt();
 

@@ -29,6 +29,17 @@ public class CallerRateLimiter {
     /** Requests a caller may make at once before the sustained rate applies. */
     @WithDefault("200")
     int tokenRequestBurst();
+
+    /**
+     * Refused credentials (401) per second per client address and replica; beyond them, and beyond
+     * {@link #refusalBurst()}, the address gets 429 {@code rate_limited} without any credential
+     * being looked up. Valid callers known in memory are never held back.
+     */
+    @WithDefault("2")
+    double refusalsPerSecond();
+
+    @WithDefault("30")
+    int refusalBurst();
   }
 
   private final RateLimitConfig config;

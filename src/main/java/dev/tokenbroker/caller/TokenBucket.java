@@ -20,13 +20,21 @@ public final class TokenBucket {
 
   /** Takes one request's token: empty when allowed, otherwise the wait until one is free. */
   public synchronized java.util.Optional<Duration> tryTake(Instant now) {
+    java.util.Optional<Duration> wait = peek(now);
+    if (wait.isEmpty()) {
+      available -= 1;
+    }
+    return wait;
+  }
+
+  /** As {@link #tryTake}, without taking anything. */
+  public synchronized java.util.Optional<Duration> peek(Instant now) {
     if (now.isAfter(updated)) {
       double elapsed = Duration.between(updated, now).toNanos() / 1e9;
       available = Math.min(capacity, available + elapsed * perSecond);
       updated = now;
     }
     if (available >= 1) {
-      available -= 1;
       return java.util.Optional.empty();
     }
     double missing = 1 - available;

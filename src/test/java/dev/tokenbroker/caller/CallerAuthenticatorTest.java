@@ -81,6 +81,32 @@ class CallerAuthenticatorTest {
   }
 
   @Test
+  void anUnknownKeyIsReadOncePerMinuteHoweverOftenItIsPresented() {
+    ApiKeys.Issued unknown = ApiKeys.issue();
+    for (int i = 0; i < 100; i++) {
+      assertEquals(
+          401,
+          assertThrows(
+                  ApiException.class,
+                  () -> authenticator.authenticate("Bearer " + unknown.apiKey()))
+              .status());
+      assertThrows(
+          ApiException.class,
+          () -> authenticator.authenticateFromMemory("Bearer " + unknown.apiKey()),
+          "memory alone refuses it");
+    }
+    assertEquals(1, lookups.get());
+    advance(Duration.ofSeconds(61));
+    assertThrows(
+        ApiException.class, () -> authenticator.authenticate("Bearer " + unknown.apiKey()));
+    assertEquals(2, lookups.get(), "read again after a minute");
+    // a key created meanwhile and announced (forgetKey) works at once
+    stored.put(unknown.keyId(), CallerAuthenticator.KnownKey.of(unknown.secretSha256(), ALICE));
+    authenticator.forgetKey(unknown.keyId());
+    assertEquals(ALICE, authenticator.authenticate("Bearer " + unknown.apiKey()));
+  }
+
+  @Test
   void authenticateWhenKeySeenBeforeThenNoStoreLookup() {
     ApiKeys.Issued key = storeKey(ALICE);
     assertEquals(ALICE, authenticator.authenticate("Bearer " + key.apiKey()));
@@ -161,6 +187,16 @@ class CallerAuthenticatorTest {
 
       @Override
       public int authCacheSize() {
+        return 100;
+      }
+
+      @Override
+      public Duration unknownKeyTtl() {
+        return Duration.ofMinutes(1);
+      }
+
+      @Override
+      public int unknownKeyCacheSize() {
         return 100;
       }
 

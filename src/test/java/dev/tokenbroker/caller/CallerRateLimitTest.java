@@ -5,13 +5,21 @@ import static dev.tokenbroker.support.Api.unique;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.Test;
 
 /** The per-caller limit on POST /v1/tokens answers 429 rate_limited with Retry-After. */
@@ -19,15 +27,22 @@ import org.junit.jupiter.api.Test;
 @TestProfile(CallerRateLimitTest.TightLimit.class)
 class CallerRateLimitTest {
 
-  /** Three requests at once, then one every ten seconds. */
+  /**
+   * Three token requests at once, then one every ten seconds; eight refused credentials per client
+   * address, then one every twenty seconds.
+   */
   public static class TightLimit implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "broker.rate-limit.token-request-burst", "3",
-          "broker.rate-limit.token-requests-per-second", "0.1");
+          "broker.rate-limit.token-requests-per-second", "0.1",
+          "broker.rate-limit.refusal-burst", "8",
+          "broker.rate-limit.refusals-per-second", "0.05");
     }
   }
+
+  @Inject EntityManagerFactory emf;
 
   @Test
   void callerOverItsLimitGets429WhileOthersAreUnaffected() {
@@ -47,5 +62,48 @@ class CallerRateLimitTest {
         .body("retry_after_seconds", greaterThan(0))
         .header("Retry-After", notNullValue());
     as(quiet).body(body).post("/v1/tokens").then().statusCode(404);
+  }
+
+  @Test
+  void aFloodOfUnknownKeysCostsOneReadPerKeyThen429WhileAValidCallerIsServed() {
+    String valid = Api.consumer(unique("valid"), "p", List.of("*"));
+    as(valid).get("/v1/grants").then().statusCode(200);
+    Statistics stats = emf.unwrap(SessionFactory.class).getStatistics();
+    List<String> junk = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      junk.add(ApiKeys.issue().apiKey());
+    }
+    long before = stats.getPrepareStatementCount();
+    Map<Integer, Integer> statuses = new HashMap<>();
+    for (int round = 0; round < 5; round++) {
+      for (String key : junk) {
+        int status =
+            as(key)
+                .get("/v1/grants")
+                .then()
+                .contentType("application/problem+json")
+                .extract()
+                .statusCode();
+        statuses.merge(status, 1, Integer::sum);
+      }
+    }
+    assertTrue(
+        stats.getPrepareStatementCount() - before <= junk.size(),
+        "at most one read per distinct unknown key: "
+            + (stats.getPrepareStatementCount() - before));
+    assertEquals(Map.of(401, 8, 429, 12), statuses, "eight refusals, then the address is limited");
+
+    // over the limit, new keys cost no read at all, and a valid caller is still served
+    long limited = stats.getPrepareStatementCount();
+    for (int i = 0; i < 50; i++) {
+      as(ApiKeys.issue().apiKey())
+          .get("/v1/grants")
+          .then()
+          .statusCode(429)
+          .body("code", equalTo("rate_limited"))
+          .header("Retry-After", notNullValue());
+    }
+    assertEquals(limited, stats.getPrepareStatementCount(), "no read for a limited address");
+    as(valid).get("/v1/grants").then().statusCode(200);
   }
 }
