@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The HTTP layer's limits, answered as problem+json (DESIGN §5) by the first route of the router: a
- * declared body over {@code quarkus.http.limits.max-body-size} is 413 {@code payload_too_large}, a
- * URI over 8 KiB is 414 {@code uri_too_long}, headers over 16 KiB are 431 {@code
- * headers_too_large}. The codec's own ceilings ({@code quarkus.http.limits.max-initial-line-length}
- * and {@code max-header-size}) are set well above these, so that only requests far beyond them meet
- * the codec's empty answers. A body that grows past the limit without declaring its length is
- * refused while it is read, and {@link ProblemMapper} writes the same 413.
+ * The HTTP layer's limits, answered as problem+json (DESIGN §5, §6) by the first route of the
+ * router: a request target that is no path (absolute form), a path with characters RFC 3986 wants
+ * encoded (raw non-ASCII bytes), or an encoded NUL is 400 {@code invalid_request}; a declared body
+ * over {@code quarkus.http.limits.max-body-size} is 413 {@code payload_too_large}, a URI over 8 KiB
+ * is 414 {@code uri_too_long}, headers over 16 KiB are 431 {@code headers_too_large}. The codec's
+ * own ceilings ({@code quarkus.http.limits.max-initial-line-length} and {@code max-header-size})
+ * are set well above these, so that only requests far beyond them meet the codec's empty answers. A
+ * body that grows past the limit without declaring its length is refused while it is read, and
+ * {@link ProblemMapper} writes the same 413.
  */
 @ApplicationScoped
 public class HttpLimits {
@@ -29,6 +31,15 @@ public class HttpLimits {
   static final int MAX_URI_LENGTH = 8 * 1024;
   static final int MAX_HEADER_BYTES = 16 * 1024;
   private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+  /** RFC 3986 unreserved, reserved and {@code %}: anything else in a path must be encoded. */
+  private static final Pattern PATH_CHARACTERS =
+      Pattern.compile("[A-Za-z0-9\\-._~:/\\[\\]@!$&'()*+,;=%]*");
+
+  /** A query is more leniently written by some clients, but never with controls or raw bytes. */
+  private static final Pattern QUERY_CHARACTERS = Pattern.compile("[\\x21-\\x7E&&[^\\\\]]*");
+
+  private static final Pattern NUL = Pattern.compile("%00");
 
   private final long maxBody;
   private final ObjectMapper json;
@@ -65,7 +76,23 @@ public class HttpLimits {
 
   private void check(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (!wellEncoded(request.uri())) {
+    if (!request.uri().startsWith("/")) {
+      refuse(
+          ctx,
+          400,
+          "Bad Request",
+          ProblemCodes.INVALID_REQUEST,
+          "The request target must be a path (no CONNECT, no absolute or asterisk form)");
+    } else if (!characters(request.uri())) {
+      refuse(
+          ctx,
+          400,
+          "Bad Request",
+          ProblemCodes.INVALID_REQUEST,
+          "The URI holds characters that must be percent-encoded (RFC 3986)");
+    } else if (NUL.matcher(request.uri()).find()) {
+      refuse(ctx, 400, "Bad Request", ProblemCodes.INVALID_REQUEST, "The URI holds %00");
+    } else if (!wellEncoded(request.uri())) {
       refuse(
           ctx,
           400,
@@ -87,6 +114,13 @@ public class HttpLimits {
     } else {
       ctx.next();
     }
+  }
+
+  private static boolean characters(String uri) {
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    return PATH_CHARACTERS.matcher(path).matches()
+        && (query < 0 || QUERY_CHARACTERS.matcher(uri.substring(query + 1)).matches());
   }
 
   /** Every {@code %} starts two hex digits, and the escapes decode to UTF-8. */
