@@ -1,6 +1,7 @@
 package dev.tokenbroker.connection;
 
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.UpstreamUrls;
@@ -28,13 +29,14 @@ public class PlatformPing {
   private final HttpClient http;
   private final OutboundPolicy outbound;
 
-  public PlatformPing(UpstreamConfig config, OutboundPolicy outbound) {
+  public PlatformPing(UpstreamConfig config, OutboundPolicy outbound, EgressGate gate) {
     this.config = config;
     this.outbound = outbound;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(config.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(gate.proxySelector())
             .build();
   }
 

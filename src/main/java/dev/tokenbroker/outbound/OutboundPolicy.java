@@ -1,7 +1,5 @@
 package dev.tokenbroker.outbound;
 
-import dev.tokenbroker.api.ApiException;
-import dev.tokenbroker.api.ProblemCodes;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
@@ -19,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * The one rule every outbound call follows (DESIGN §6): https only, and never to a loopback,
  * private, link-local, shared, multicast or unspecified address, unless {@code
- * broker.outbound.allowed-hosts} names the host or its range. See docs/adr/0009.
+ * broker.outbound.allowed-hosts} names the host or its range. See docs/adr/0008.
  */
 @ApplicationScoped
 public class OutboundPolicy {
@@ -87,21 +85,6 @@ public class OutboundPolicy {
       return Optional.of("must name a host or give a canonical IP address");
     }
     return Optional.empty();
-  }
-
-  /**
-   * Refuses a call to a stored URL that the policy does not allow (any more): 502 {@code
-   * url_not_allowed}, before anything is sent. {@code what} names the URL, never its value.
-   */
-  public void requireAllowedAtCallTime(String what, String url) {
-    if (urlProblem(url).isPresent()) {
-      throw new ApiException(
-          502,
-          ProblemCodes.URL_NOT_ALLOWED,
-          "The outbound policy refuses "
-              + what
-              + "; an operator can allow its host with broker.outbound.allowed-hosts");
-    }
   }
 
   /** Whether a connection for {@code host} may go to {@code address}, one of its resolutions. */

@@ -2,6 +2,7 @@ package dev.tokenbroker.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ class HostHttp {
   private final UpstreamConfig timeouts;
   private final OutboundPolicy outbound;
 
-  HostHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound) {
+  HostHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
     this.json = json;
     this.timeouts = timeouts;
     this.outbound = outbound;
@@ -48,6 +49,7 @@ class HostHttp {
         HttpClient.newBuilder()
             .connectTimeout(timeouts.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(gate.proxySelector())
             .build();
   }
 

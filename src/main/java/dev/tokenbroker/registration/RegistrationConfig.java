@@ -46,6 +46,14 @@ public interface RegistrationConfig {
   @WithDefault("5m")
   Duration minAgeForRejectionRenewal();
 
+  /**
+   * The least time between a registration and its renewal for an expiring secret, whatever expiry
+   * the host announces: a host that answers {@code client_secret_expires_at} seconds ahead cannot
+   * make the broker register again and again.
+   */
+  @WithDefault("5m")
+  Duration minRenewalInterval();
+
   /** How often each replica re-reads which registered secrets expire when. */
   @WithDefault("1m")
   Duration reloadEvery();

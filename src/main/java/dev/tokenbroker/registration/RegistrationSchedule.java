@@ -24,19 +24,25 @@ class RegistrationSchedule {
   private final Map<String, Instant> renewAt = new ConcurrentHashMap<>();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private final Duration renewBefore;
+  private final Duration minInterval;
 
   RegistrationSchedule(RegistrationConfig config) {
     this.renewBefore = config.renewBefore();
+    this.minInterval = config.minRenewalInterval();
   }
 
   /**
    * When to renew a secret: {@code renewBefore} ahead of its expiry, but no earlier than half its
-   * lifetime, so that short-lived secrets are not renewed continually.
+   * lifetime, so that short-lived secrets are not renewed continually, and never sooner than {@code
+   * minInterval} after the registration, whatever the host says.
    */
-  static Instant renewalTime(Instant registeredAt, Instant expiresAt, Duration renewBefore) {
+  static Instant renewalTime(
+      Instant registeredAt, Instant expiresAt, Duration renewBefore, Duration minInterval) {
     Duration half = Duration.between(registeredAt, expiresAt).dividedBy(2);
     Duration lead = half.compareTo(renewBefore) < 0 ? half : renewBefore;
-    return expiresAt.minus(lead.isNegative() ? Duration.ZERO : lead);
+    Instant beforeExpiry = expiresAt.minus(lead.isNegative() ? Duration.ZERO : lead);
+    Instant earliest = registeredAt.plus(minInterval);
+    return beforeExpiry.isBefore(earliest) ? earliest : beforeExpiry;
   }
 
   void registered(String providerId, Instant registeredAt, Instant expiresAt) {
@@ -44,7 +50,7 @@ class RegistrationSchedule {
     if (expiresAt == null) {
       renewAt.remove(providerId);
     } else {
-      renewAt.put(providerId, renewalTime(registeredAt, expiresAt, renewBefore));
+      renewAt.put(providerId, renewalTime(registeredAt, expiresAt, renewBefore, minInterval));
     }
   }
 
@@ -52,7 +58,9 @@ class RegistrationSchedule {
   void replaceAll(List<Object[]> rows) {
     Map<String, Instant> fresh = new HashMap<>();
     for (Object[] row : rows) {
-      fresh.put((String) row[0], renewalTime((Instant) row[1], (Instant) row[2], renewBefore));
+      fresh.put(
+          (String) row[0],
+          renewalTime((Instant) row[1], (Instant) row[2], renewBefore, minInterval));
     }
     renewAt.keySet().retainAll(fresh.keySet());
     renewAt.putAll(fresh);

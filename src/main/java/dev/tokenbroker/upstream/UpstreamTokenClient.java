@@ -2,7 +2,7 @@ package dev.tokenbroker.upstream;
 
 import dev.tokenbroker.ops.BrokerMetrics;
 import dev.tokenbroker.ops.DaemonThreads;
-import dev.tokenbroker.outbound.OutboundPolicy;
+import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.provider.ClientAuthMethod;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.ProviderChanged;
@@ -45,7 +45,7 @@ public class UpstreamTokenClient {
   private final BrokerMetrics metrics;
   private final ProviderGuards guards;
   private final TokenRequestPacer pacer;
-  private final OutboundPolicy outbound;
+  private final EgressGate outbound;
   private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
   private final ScheduledExecutorService retired =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("oidc-client-retirement"));
@@ -57,7 +57,7 @@ public class UpstreamTokenClient {
       BrokerMetrics metrics,
       ProviderGuards guards,
       TokenRequestPacer pacer,
-      OutboundPolicy outbound) {
+      EgressGate outbound) {
     this.oidcClients = oidcClients;
     this.config = config;
     this.clock = clock;
@@ -108,7 +108,7 @@ public class UpstreamTokenClient {
     if (provider.revocationUrl() == null) {
       return false;
     }
-    outbound.requireAllowedAtCallTime(
+    outbound.requireAllowed(
         "the revocation_url of provider " + provider.id(), provider.revocationUrl());
     try {
       return client(provider)
@@ -126,6 +126,8 @@ public class UpstreamTokenClient {
       String grant,
       Duration maxRateWait,
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
+    // before the rate slot and the attempt: a refused URL is no call, and no lost answer
+    outbound.requireAllowed("the token_url of provider " + provider.id(), provider.tokenUrl());
     Tokens tokens =
         pacer.paced(
             provider,
@@ -174,8 +176,6 @@ public class UpstreamTokenClient {
   }
 
   private OidcClient client(ProviderSettings provider) {
-    outbound.requireAllowedAtCallTime(
-        "the token_url of provider " + provider.id(), provider.tokenUrl());
     ProviderClient current = clients.get(provider.id());
     if (current != null && current.version() == provider.version()) {
       return current.client();
@@ -214,6 +214,10 @@ public class UpstreamTokenClient {
                     : Grant.Type.CODE);
     if (provider.revocationUrl() != null) {
       builder.revokePath(provider.revocationUrl());
+    }
+    if (provider.tokenUrl().regionMatches(true, 0, "https:", 0, 6)) {
+      // every https connection through the gate, which checks the address it connects to
+      builder.proxy("127.0.0.1", outbound.port());
     }
     if (provider.clientSecret() != null) {
       builder.credentials(

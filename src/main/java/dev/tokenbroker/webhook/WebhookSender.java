@@ -1,6 +1,7 @@
 package dev.tokenbroker.webhook;
 
 import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +54,8 @@ public class WebhookSender {
       WebhookConfig config,
       Clock clock,
       MeterRegistry registry,
-      OutboundPolicy outbound) {
+      OutboundPolicy outbound,
+      EgressGate gate) {
     this.em = em;
     this.config = config;
     this.clock = clock;
@@ -62,6 +64,7 @@ public class WebhookSender {
         HttpClient.newBuilder()
             .connectTimeout(config.timeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(gate.proxySelector())
             .build();
     config.url().ifPresent(url -> requireValid(url, outbound));
   }

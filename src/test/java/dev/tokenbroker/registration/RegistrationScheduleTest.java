@@ -17,21 +17,38 @@ class RegistrationScheduleTest {
     Instant expires = T0.plus(Duration.ofDays(30));
     assertEquals(
         expires.minus(Duration.ofHours(1)),
-        RegistrationSchedule.renewalTime(T0, expires, Duration.ofHours(1)));
+        RegistrationSchedule.renewalTime(T0, expires, Duration.ofHours(1), Duration.ZERO));
   }
 
   @Test
   void shortLivedSecretsAreRenewedAtHalfTheirLifetime() {
     assertEquals(
         T0.plusSeconds(30),
-        RegistrationSchedule.renewalTime(T0, T0.plusSeconds(60), Duration.ofHours(1)));
+        RegistrationSchedule.renewalTime(
+            T0, T0.plusSeconds(60), Duration.ofHours(1), Duration.ZERO));
+  }
+
+  @Test
+  void aHostAnnouncingExpiryEverySecondsCannotMakeTheBrokerRegisterMoreOftenThanTheFloor() {
+    Duration floor = Duration.ofMinutes(5);
+    assertEquals(
+        T0.plus(floor),
+        RegistrationSchedule.renewalTime(T0, T0.plusSeconds(2), Duration.ofHours(1), floor));
+    assertEquals(
+        T0.plus(floor),
+        RegistrationSchedule.renewalTime(T0, T0.minusSeconds(5), Duration.ofHours(1), floor));
+    Instant expires = T0.plus(Duration.ofDays(30));
+    assertEquals(
+        expires.minus(Duration.ofHours(1)),
+        RegistrationSchedule.renewalTime(T0, expires, Duration.ofHours(1), floor));
   }
 
   @Test
   void anAlreadyExpiredSecretIsDueAtOnce() {
     assertEquals(
-        T0.minusSeconds(5),
-        RegistrationSchedule.renewalTime(T0, T0.minusSeconds(5), Duration.ofHours(1)));
+        T0,
+        RegistrationSchedule.renewalTime(
+            T0, T0.minusSeconds(5), Duration.ofHours(1), Duration.ZERO));
   }
 
   @Test
@@ -104,6 +121,11 @@ class RegistrationScheduleTest {
       @Override
       public Duration renewBefore() {
         return renewBefore;
+      }
+
+      @Override
+      public Duration minRenewalInterval() {
+        return Duration.ZERO;
       }
 
       @Override
