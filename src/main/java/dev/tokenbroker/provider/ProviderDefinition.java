@@ -23,4 +23,5 @@ public record ProviderDefinition(
     double refreshAheadRatio,
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
-    int maxConcurrentRefreshes) {}
+    int maxConcurrentRefreshes,
+    Downscope downscope) {}

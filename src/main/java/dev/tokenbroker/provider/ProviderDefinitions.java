@@ -133,6 +133,10 @@ public class ProviderDefinitions {
       throw invalidRequest(
           "max_concurrent_refreshes", "must be between 1 and " + MAX_CONCURRENT_REFRESHES);
     }
+    Downscope downscope = first(body.downscope(), Downscope.NONE);
+    if (downscope == Downscope.REFRESH && grantType != GrantType.AUTHORIZATION_CODE) {
+      throw invalidRequest("downscope", "refresh needs an authorization_code provider");
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -157,7 +161,8 @@ public class ProviderDefinitions {
         ratio,
         keepAlive,
         reuseGrace,
-        maxConcurrent);
+        maxConcurrent,
+        downscope);
   }
 
   public static void requireValidId(String id) {

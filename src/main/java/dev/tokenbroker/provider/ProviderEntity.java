@@ -55,6 +55,9 @@ public class ProviderEntity {
   @Enumerated(EnumType.STRING)
   public PkceMethod pkce;
 
+  @Enumerated(EnumType.STRING)
+  public Downscope downscope;
+
   @Column(name = "min_token_request_interval_seconds")
   public int minTokenRequestIntervalSeconds;
 

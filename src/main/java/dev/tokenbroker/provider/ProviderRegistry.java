@@ -91,7 +91,8 @@ public class ProviderRegistry {
             p.refreshAheadRatio,
             p.keepAliveSeconds,
             p.refreshTokenReuseGraceSeconds,
-            p.maxConcurrentRefreshes));
+            p.maxConcurrentRefreshes,
+            p.downscope));
   }
 
   void onChange(@Observes ProviderChanged changed) {

@@ -38,7 +38,8 @@ public record ProviderRequest(
     Integer keepAliveSeconds,
     Integer refreshTokenReuseGraceSeconds,
     @Schema(examples = "8", defaultValue = "8") Integer maxConcurrentRefreshes,
-    @Schema(examples = "https://host.example/ims/ob/v3p0/discovery") String discoveryUrl) {
+    @Schema(examples = "https://host.example/ims/ob/v3p0/discovery") String discoveryUrl,
+    @Schema(examples = "none", defaultValue = "none") Downscope downscope) {
 
   /** The same request with the endpoints and client a host's registration supplied. */
   public ProviderRequest registered(
@@ -71,7 +72,8 @@ public record ProviderRequest(
         keepAliveSeconds,
         refreshTokenReuseGraceSeconds,
         maxConcurrentRefreshes,
-        discoveryUrl);
+        discoveryUrl,
+        downscope);
   }
 
   /** Never print the client secret. */

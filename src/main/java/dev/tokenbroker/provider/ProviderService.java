@@ -104,6 +104,7 @@ public class ProviderService {
     entity.keepAliveSeconds = def.keepAliveSeconds();
     entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
     entity.maxConcurrentRefreshes = def.maxConcurrentRefreshes();
+    entity.downscope = def.downscope();
     if (registration != null) {
       registration.applyTo(entity);
     } else if (!def.preset().registersDynamically()) {

@@ -23,7 +23,8 @@ public record ProviderSettings(
     double refreshAheadRatio,
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
-    int maxConcurrentRefreshes) {
+    int maxConcurrentRefreshes,
+    Downscope downscope) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -27,6 +27,7 @@ public record ProviderView(
     @Schema(examples = "300") Integer keepAliveSeconds,
     @Schema(examples = "0") int refreshTokenReuseGraceSeconds,
     @Schema(examples = "8") int maxConcurrentRefreshes,
+    @Schema(examples = "none") Downscope downscope,
     @Schema(description = "set while the provider refuses the broker's client credentials")
         Instant credentialsRejectedAt,
     Registration registration,
@@ -66,6 +67,7 @@ public record ProviderView(
         p.keepAliveSeconds,
         p.refreshTokenReuseGraceSeconds,
         p.maxConcurrentRefreshes,
+        p.downscope,
         p.credentialsRejectedAt,
         p.registeredAt == null
             ? null

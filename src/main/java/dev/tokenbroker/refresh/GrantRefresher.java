@@ -12,10 +12,13 @@ import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.ops.Sleeper;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.provider.Scopes;
+import dev.tokenbroker.upstream.IssuedTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
@@ -42,6 +45,7 @@ public class GrantRefresher {
   private final Clock clock;
   private final Sleeper sleeper;
   private final SingleFlight<GrantSnapshot> flights = new SingleFlight<>();
+  private final SingleFlight<IssuedTokens> narrowing = new SingleFlight<>();
 
   public GrantRefresher(
       GrantStore store,
@@ -99,6 +103,39 @@ public class GrantRefresher {
         () -> coordinated(grantId, stale, stale),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
+  }
+
+  /**
+   * A token for {@code scopes}, narrower than the grant's (DESIGN §6 {@code downscope=refresh}),
+   * from one refresh_token request under the grant's lease; callers of this replica asking for the
+   * same grant and scopes share it.
+   */
+  public IssuedTokens narrower(String grantId, List<String> scopes) {
+    return narrowing.run(
+        grantId + " " + Scopes.join(new java.util.TreeSet<>(scopes)),
+        () -> narrowerUnderLease(grantId, scopes),
+        config.waitTimeout().plusSeconds(5),
+        () -> unavailable("of grant " + grantId));
+  }
+
+  private IssuedTokens narrowerUnderLease(String grantId, List<String> scopes) {
+    Instant deadline = clock.instant().plus(config.waitTimeout());
+    while (true) {
+      if (!held.flush(grantId)) {
+        throw unavailable("of grant " + grantId);
+      }
+      Optional<GrantLease> taken = leases.tryLease(grantId);
+      if (taken.isPresent()) {
+        try (GrantLease lease = taken.get()) {
+          GrantEntity grant = active(Optional.of(lease.grant()), grantId);
+          return leased.downscoped(lease, provider(grant), scopes);
+        }
+      }
+      if (clock.instant().isAfter(deadline)) {
+        throw unavailable("of grant " + grantId);
+      }
+      pause();
+    }
   }
 
   /**

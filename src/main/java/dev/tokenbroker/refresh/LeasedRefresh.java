@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -83,7 +84,7 @@ public class LeasedRefresh {
     }
     IssuedTokens tokens;
     try {
-      tokens = callWithinGrace(lease, provider);
+      tokens = callWithinGrace(lease, provider, List.of());
     } catch (UpstreamException e) {
       throw failures.failed(lease, provider, e);
     }
@@ -116,6 +117,53 @@ public class LeasedRefresh {
   }
 
   /**
+   * DESIGN §6 {@code downscope=refresh}: a refresh_token request for {@code scopes}, a subset of
+   * the grant's, under the lease like any refresh (reuse grace, crash safety). The grant keeps its
+   * own access token; a rotated refresh token is stored. The narrower token is the caller's.
+   */
+  IssuedTokens downscoped(GrantLease lease, ProviderSettings provider, List<String> scopes) {
+    GrantEntity grant = lease.grant();
+    if (grant.refreshTokenCiphertext == null) {
+      throw new ApiException(
+          Response.Status.FORBIDDEN,
+          ProblemCodes.SCOPE_NOT_ALLOWED,
+          "Grant " + grant.id + " has no refresh token to obtain a narrower token with");
+    }
+    IssuedTokens tokens;
+    try {
+      tokens = callWithinGrace(lease, provider, scopes);
+    } catch (UpstreamException e) {
+      throw failures.failed(lease, provider, e);
+    }
+    storeOrHold(lease, () -> keepingAccessToken(grant, tokens));
+    audit.record(
+        AuditEvent.success(AuditActions.GRANT_REFRESHED)
+            .provider(grant.providerId)
+            .grant(grant.id)
+            .subject(grant.subject)
+            .detail(
+                "narrower token for "
+                    + Scopes.join(scopes)
+                    + (tokens.refreshToken() == null ? "" : "; refresh token rotated")));
+    return tokens;
+  }
+
+  /** The grant's stored access token unchanged, with the rotated refresh token if any. */
+  private TokenWrite keepingAccessToken(GrantEntity grant, IssuedTokens tokens) {
+    String rotated =
+        tokens.refreshToken() == null
+            ? null
+            : secrets.seal(grant.id, null, tokens.refreshToken()).refreshToken();
+    return new TokenWrite(
+        grant.accessTokenCiphertext,
+        rotated,
+        grant.accessTokenScopes,
+        grant.accessTokenIssuedAt,
+        grant.accessTokenExpiresAt,
+        grant.nextRefreshAt);
+  }
+
+  /**
    * A grant without a refresh token cannot be refreshed, but it serves until its access token
    * expires: asking for more answers 409 {@code no_refresh_token} and changes nothing. Only an
    * expired one turns {@code reauthorization_required}.
@@ -141,9 +189,10 @@ public class LeasedRefresh {
    * Calls the provider; a call whose outcome was lost (timeout, dropped connection) is repeated at
    * once with the same refresh token while the provider's reuse grace window is open, never after.
    */
-  private IssuedTokens callWithinGrace(GrantLease lease, ProviderSettings provider) {
+  private IssuedTokens callWithinGrace(
+      GrantLease lease, ProviderSettings provider, List<String> scopes) {
     try {
-      return call(provider, lease.grant());
+      return call(provider, lease.grant(), scopes);
     } catch (UpstreamException e) {
       if (!e.outcomeUnknown() || provider.usesClientCredentials()) {
         throw e;
@@ -158,11 +207,11 @@ public class LeasedRefresh {
           "Refresh of grant %s at %s lost its answer; presenting the same refresh token again"
               + " within the provider's %d-s reuse grace window",
           lease.grantId(), provider.id(), provider.refreshTokenReuseGraceSeconds());
-      return call(provider, lease.grant());
+      return call(provider, lease.grant(), scopes);
     }
   }
 
-  private IssuedTokens call(ProviderSettings provider, GrantEntity grant) {
+  private IssuedTokens call(ProviderSettings provider, GrantEntity grant, List<String> scopes) {
     if (provider.usesClientCredentials()) {
       return upstream.clientCredentials(provider, Scopes.parse(grant.scopes));
     }
@@ -176,7 +225,7 @@ public class LeasedRefresh {
           "The grant holds no refresh token",
           null);
     }
-    return upstream.refresh(provider, refreshToken);
+    return upstream.refresh(provider, refreshToken, scopes);
   }
 
   private TokenWrite seal(ProviderSettings provider, GrantEntity grant, IssuedTokens tokens) {

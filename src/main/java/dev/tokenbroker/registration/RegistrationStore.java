@@ -116,7 +116,8 @@ class RegistrationStore {
             p.keepAliveSeconds,
             p.refreshTokenReuseGraceSeconds,
             p.maxConcurrentRefreshes,
-            p.discoveryUrl);
+            p.discoveryUrl,
+            p.downscope);
     RegisteredClient client =
         new RegisteredClient(
             p.clientId,

@@ -44,6 +44,7 @@ public class TokenService {
   private final GrantRefresher refresher;
   private final Clock clock;
   private final BrokerMetrics metrics;
+  private final NarrowTokens narrowTokens;
 
   public TokenService(
       ProviderRegistry providers,
@@ -53,7 +54,8 @@ public class TokenService {
       GrantRefresher refresher,
       Clock clock,
       BrokerMetrics metrics,
-      AuditLog audit) {
+      AuditLog audit,
+      NarrowTokens narrowTokens) {
     this.audit = audit;
     this.providers = providers;
     this.cache = cache;
@@ -62,6 +64,7 @@ public class TokenService {
     this.refresher = refresher;
     this.clock = clock;
     this.metrics = metrics;
+    this.narrowTokens = narrowTokens;
   }
 
   /** Serves a token and counts the outcome per provider. */
@@ -143,7 +146,11 @@ public class TokenService {
           ProblemCodes.SCOPE_NOT_GRANTED,
           "The grant does not cover " + String.join(" ", missing));
     }
-    requireServedScopeAllowed(caller, provider.id(), subject, grant);
+    List<String> excess = caller.scopesNotAllowed(provider.id(), subject, servedScopes(grant));
+    if (!excess.isEmpty()) {
+      return narrowTokens.serve(
+          caller, provider, subject, grant, requested, excess, request, memoryOnly);
+    }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
     boolean rejected = grant.hasAccessToken(request.rejectedAccessToken());
@@ -157,29 +164,17 @@ public class TokenService {
       grant = refresher.refresh(grant.id(), minValidity, false);
     }
     if (rejected || !fresh) {
-      requireServedScopeAllowed(caller, provider.id(), subject, grant);
+      excess = caller.scopesNotAllowed(provider.id(), subject, servedScopes(grant));
+      if (!excess.isEmpty()) {
+        return narrowTokens.serve(
+            caller, provider, subject, grant, requested, excess, request, false);
+      }
     }
     return response(grant);
   }
 
-  /**
-   * DESIGN §6: a served token never carries a scope the caller's allow rules do not cover. The
-   * grant's token is the only one there is, so a wider token is refused, naming the excess.
-   */
-  private static void requireServedScopeAllowed(
-      AuthenticatedCaller caller, String providerId, String subject, GrantSnapshot grant) {
-    List<String> excess = caller.scopesNotAllowed(providerId, subject, servedScopes(grant));
-    if (!excess.isEmpty()) {
-      throw new ApiException(
-          403,
-          ProblemCodes.SCOPE_NOT_ALLOWED,
-          "The grant's access token also carries "
-              + Scopes.join(excess)
-              + ", which your allow rules do not cover");
-    }
-  }
-
-  private static List<String> servedScopes(GrantSnapshot grant) {
+  /** The scopes of the grant's access token: what serving it would hand out. */
+  static List<String> servedScopes(GrantSnapshot grant) {
     return grant.accessTokenScope() != null
         ? Scopes.parse(grant.accessTokenScope())
         : grant.scopes();

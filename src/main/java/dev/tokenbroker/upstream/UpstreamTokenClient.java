@@ -89,11 +89,18 @@ public class UpstreamTokenClient {
 
   /** RFC 6749 §6. */
   public IssuedTokens refresh(ProviderSettings provider, String refreshToken) {
+    return refresh(provider, refreshToken, List.of());
+  }
+
+  /** RFC 6749 §6 with a {@code scope} subset when {@code scopes} is not empty (downscoping). */
+  public IssuedTokens refresh(ProviderSettings provider, String refreshToken, List<String> scopes) {
+    Map<String, String> params =
+        scopes.isEmpty() ? Map.of() : Map.of("scope", String.join(" ", scopes));
     return call(
         provider,
         "refresh_token",
         config.maxRateWait(),
-        c -> c.refreshTokens(refreshToken, Map.of()));
+        c -> c.refreshTokens(refreshToken, params));
   }
 
   /** RFC 6749 §4.4. */

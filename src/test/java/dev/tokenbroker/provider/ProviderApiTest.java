@@ -256,6 +256,7 @@ class ProviderApiTest {
         with("min_token_request_interval_seconds", -1),
         "min_token_request_interval_seconds");
     expectInvalid(unique("p"), with("refresh_ahead_ratio", 1.5), "refresh_ahead_ratio");
+    expectInvalid(unique("p"), with("downscope", "sometimes"), "downscope");
     expectInvalid(unique("p"), with("refresh_ahead_ratio", "high"), "refresh_ahead_ratio");
     expectInvalid(unique("p"), with("max_concurrent_refreshes", 0), "max_concurrent_refreshes");
     expectInvalid(unique("p"), with("max_concurrent_refreshes", 257), "max_concurrent_refreshes");

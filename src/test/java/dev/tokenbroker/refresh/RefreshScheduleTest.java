@@ -114,6 +114,7 @@ class RefreshScheduleTest {
         0.75,
         keepAliveSeconds,
         0,
-        8);
+        8,
+        dev.tokenbroker.provider.Downscope.NONE);
   }
 }

@@ -85,6 +85,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private final Map<String, Family> families = new ConcurrentHashMap<>();
   private final Map<String, Family> familyByRefreshToken = new ConcurrentHashMap<>();
   private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+  private final Map<String, String> accessTokenScopes = new ConcurrentHashMap<>();
+  private final AtomicInteger scopedRefreshes = new AtomicInteger();
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final java.util.Set<String> issuedSecrets = ConcurrentHashMap.newKeySet();
 
@@ -189,6 +191,8 @@ public final class ProviderSimulator implements AutoCloseable {
     families.clear();
     familyByRefreshToken.clear();
     accessTokens.clear();
+    accessTokenScopes.clear();
+    scopedRefreshes.set(0);
     faults.clear();
     redirectLocation = null;
     tokenCalls.clear();
@@ -415,6 +419,16 @@ public final class ProviderSimulator implements AutoCloseable {
     if (family != null) {
       family.revoked = true;
     }
+  }
+
+  /** The scope an access token issued here carries, as a resource server would see it. */
+  public String scopeOf(String accessToken) {
+    return accessTokenScopes.get(accessToken);
+  }
+
+  /** Refresh requests that asked for a scope (a narrower token, RFC 6749 §6). */
+  public int scopedRefreshes() {
+    return scopedRefreshes.get();
   }
 
   /** Creates a grant family directly and returns its refresh token (for import tests). */
@@ -647,6 +661,15 @@ public final class ProviderSimulator implements AutoCloseable {
       respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
       return;
     }
+    // RFC 6749 §6: a scope, if given, must not include any scope not originally granted
+    String scope = form.getOrDefault("scope", family.scope);
+    if (!List.of(family.scope.split(" ")).containsAll(List.of(scope.split(" ")))) {
+      respond(exchange, 400, "{\"error\":\"invalid_scope\"}");
+      return;
+    }
+    if (form.containsKey("scope")) {
+      scopedRefreshes.incrementAndGet();
+    }
     String body;
     synchronized (family) {
       long nowMillis = System.currentTimeMillis();
@@ -671,7 +694,7 @@ public final class ProviderSimulator implements AutoCloseable {
           family.currentRefreshToken = secret("rt-");
           familyByRefreshToken.put(family.currentRefreshToken, family);
         }
-        body = tokens(family, rotateRefreshTokens);
+        body = tokens(family, rotateRefreshTokens, scope);
         family.lastAnswer = body;
       }
     }
@@ -720,7 +743,13 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private String tokens(Family family, boolean includeRefreshToken) {
+    return tokens(family, includeRefreshToken, family.scope);
+  }
+
+  /** A token answer whose access token carries {@code scope} (the family's, or a subset). */
+  private String tokens(Family family, boolean includeRefreshToken, String scope) {
     String access = secret("at-");
+    accessTokenScopes.put(access, scope);
     issuedSecrets.add(access);
     issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
@@ -734,8 +763,8 @@ public final class ProviderSimulator implements AutoCloseable {
     if (includeRefreshToken && issueRefreshTokens) {
       json.append(",\"refresh_token\":\"").append(family.currentRefreshToken).append('"');
     }
-    if (!omitScope && !family.scope.isEmpty()) {
-      json.append(",\"scope\":\"").append(family.scope).append('"');
+    if (!omitScope && !scope.isEmpty()) {
+      json.append(",\"scope\":\"").append(scope).append('"');
     }
     return json.append('}').toString();
   }
