@@ -49,7 +49,7 @@ public class CallerAuthenticationFilter {
       return DONE;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    String address = clientAddress(http);
+    String address = RefusalLimiter.clientAddress(http);
     Optional<AuthenticatedCaller> known;
     try {
       known = authenticator.authenticateFromMemory(header);
@@ -76,12 +76,6 @@ public class CallerAuthenticationFilter {
     } catch (ApiException refused) {
       throw refusals.refused(address, refused);
     }
-  }
-
-  private static String clientAddress(HttpServerRequest http) {
-    return http == null || http.remoteAddress() == null
-        ? "unknown"
-        : http.remoteAddress().hostAddress();
   }
 
   /** Makes the authenticated caller the request's, and checks its role against the endpoint. */

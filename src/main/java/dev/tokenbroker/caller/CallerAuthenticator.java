@@ -102,7 +102,24 @@ public class CallerAuthenticator {
 
   /** The caller of an API key (or the bootstrap admin key), or 401. */
   public AuthenticatedCaller authenticateApiKey(String key) {
-    return apiKeyCaller(key, this::read).orElseThrow(CallerAuthenticator::invalid);
+    return authenticateApiKey(key, () -> {});
+  }
+
+  /**
+   * As {@link #authenticateApiKey(String)}; {@code beforeRead} runs only when the key must be read
+   * from the database (it may refuse by throwing).
+   */
+  public AuthenticatedCaller authenticateApiKey(String key, Runnable beforeRead) {
+    Function<String, KnownKey> lookup =
+        keyId -> {
+          KnownKey remembered = known.getIfPresent(keyId);
+          if (remembered != null) {
+            return remembered;
+          }
+          beforeRead.run();
+          return read(keyId);
+        };
+    return apiKeyCaller(key, lookup).orElseThrow(CallerAuthenticator::invalid);
   }
 
   /** The key's entry from memory or the database; a key id the database lacks is remembered. */

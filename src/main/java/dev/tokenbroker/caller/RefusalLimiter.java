@@ -32,6 +32,13 @@ public class RefusalLimiter {
     this.clock = clock;
   }
 
+  /** The address a request came from, as the refusal limit counts it. */
+  public static String clientAddress(io.vertx.core.http.HttpServerRequest http) {
+    return http == null || http.remoteAddress() == null
+        ? "unknown"
+        : http.remoteAddress().hostAddress();
+  }
+
   /** 429 when the address has used up its refusals; nothing is taken. */
   public void requireUnderLimit(String address) {
     if (config.enabled()) {

@@ -1,8 +1,10 @@
 package dev.tokenbroker.oauth;
 
 import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.CallerAuthenticator;
+import dev.tokenbroker.caller.RefusalLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +23,36 @@ public class OAuthClientAuthenticator {
       "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
   private final CallerAuthenticator callers;
+  private final RefusalLimiter refusals;
 
-  public OAuthClientAuthenticator(CallerAuthenticator callers) {
+  public OAuthClientAuthenticator(CallerAuthenticator callers, RefusalLimiter refusals) {
     this.callers = callers;
+    this.refusals = refusals;
   }
 
-  public AuthenticatedCaller authenticate(String authorization, TokenEndpointForm form) {
+  /**
+   * The client of the request from {@code address}. Refused credentials count against the address's
+   * refusal limit, and an address over it gets 429 before a key is read from the database.
+   */
+  public AuthenticatedCaller authenticate(
+      String authorization, TokenEndpointForm form, String address) {
+    try {
+      return authenticate(authorization, form, () -> refusals.requireUnderLimit(address));
+    } catch (OAuthError e) {
+      if (e.status() == 401 || OAuthError.INVALID_CLIENT.equals(e.error())) {
+        ApiException limited =
+            refusals.refused(
+                address, new ApiException(401, ProblemCodes.UNAUTHENTICATED, e.getMessage()));
+        if (limited.status() == 429) {
+          throw limited;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private AuthenticatedCaller authenticate(
+      String authorization, TokenEndpointForm form, Runnable beforeRead) {
     boolean basic = authorization != null && !authorization.isBlank();
     boolean post = form.has("client_secret");
     boolean assertion = form.has("client_assertion") || form.has("client_assertion_type");
@@ -34,10 +60,11 @@ public class OAuthClientAuthenticator {
       throw OAuthError.invalidRequest("Use exactly one client authentication method");
     }
     if (basic) {
-      return basic(authorization, form);
+      return basic(authorization, form, beforeRead);
     }
     if (post) {
-      return byApiKey(form.required("client_id"), form.required("client_secret"), false);
+      return byApiKey(
+          form.required("client_id"), form.required("client_secret"), false, beforeRead);
     }
     if (assertion) {
       return byAssertion(form);
@@ -45,7 +72,8 @@ public class OAuthClientAuthenticator {
     throw OAuthError.invalidClient("Client authentication is required", true);
   }
 
-  private AuthenticatedCaller basic(String authorization, TokenEndpointForm form) {
+  private AuthenticatedCaller basic(
+      String authorization, TokenEndpointForm form, Runnable beforeRead) {
     String[] parts = authorization.strip().split("\\s+", 2);
     if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {
       throw OAuthError.invalidClient("Use HTTP Basic client authentication", true);
@@ -69,7 +97,7 @@ public class OAuthClientAuthenticator {
       throw OAuthError.invalidRequest("client_id differs from the Basic credentials");
     }
     try {
-      return byApiKey(clientId, secret, true);
+      return byApiKey(clientId, secret, true, beforeRead);
     } catch (OAuthError asSent) {
       // RFC 6749 §2.3.1 form-encodes both before base64; many clients do not, so try both
       String decodedId = formDecoded(clientId);
@@ -77,7 +105,7 @@ public class OAuthClientAuthenticator {
       if (decodedId.equals(clientId) && decodedSecret.equals(secret)) {
         throw asSent;
       }
-      return byApiKey(decodedId, decodedSecret, true);
+      return byApiKey(decodedId, decodedSecret, true, beforeRead);
     }
   }
 
@@ -90,11 +118,15 @@ public class OAuthClientAuthenticator {
     }
   }
 
-  private AuthenticatedCaller byApiKey(String clientId, String secret, boolean basic) {
+  private AuthenticatedCaller byApiKey(
+      String clientId, String secret, boolean basic, Runnable beforeRead) {
     AuthenticatedCaller caller;
     try {
-      caller = callers.authenticateApiKey(secret);
+      caller = callers.authenticateApiKey(secret, beforeRead);
     } catch (ApiException e) {
+      if (e.status() == 429) {
+        throw e;
+      }
       throw OAuthError.invalidClient("Unknown client or wrong client_secret", basic);
     }
     if (!caller.id().equals(clientId)) {

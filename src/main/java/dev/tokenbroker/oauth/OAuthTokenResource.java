@@ -3,11 +3,14 @@ package dev.tokenbroker.oauth;
 import dev.tokenbroker.api.RequestIds;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.PublicEndpoint;
+import dev.tokenbroker.caller.RefusalLimiter;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -41,10 +44,12 @@ public class OAuthTokenResource {
   @ResponseHeader(name = "Pragma", value = "no-cache")
   public OAuthTokenResponse token(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      MultivaluedMap<String, String> parameters) {
+      MultivaluedMap<String, String> parameters,
+      @Context HttpServerRequest http) {
     try {
       TokenEndpointForm form = TokenEndpointForm.of(parameters);
-      AuthenticatedCaller caller = clients.authenticate(authorization, form);
+      AuthenticatedCaller caller =
+          clients.authenticate(authorization, form, RefusalLimiter.clientAddress(http));
       MDC.put(RequestIds.CALLER_MDC_KEY, caller.id());
       return endpoint.token(caller, form);
     } catch (RuntimeException e) {

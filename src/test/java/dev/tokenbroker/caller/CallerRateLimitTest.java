@@ -106,4 +106,48 @@ class CallerRateLimitTest {
     assertEquals(limited, stats.getPrepareStatementCount(), "no read for a limited address");
     as(valid).get("/v1/grants").then().statusCode(200);
   }
+
+  @Test
+  void theOAuthTokenEndpointCountsRefusedClientsPerAddressToo() throws Exception {
+    // from 127.0.0.3, an address of its own, so that no other test's refusals count here
+    Statistics stats = emf.unwrap(SessionFactory.class).getStatistics();
+    List<String> junk = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      junk.add(ApiKeys.issue().apiKey());
+    }
+    long before = stats.getPrepareStatementCount();
+    Map<Integer, Integer> statuses = new HashMap<>();
+    for (int round = 0; round < 5; round++) {
+      for (String key : junk) {
+        String form =
+            "grant_type=client_credentials&audience=p&client_id=clr_nobody&client_secret=" + key;
+        statuses.merge(postFrom("127.0.0.3", "/v1/oauth/token", form), 1, Integer::sum);
+      }
+    }
+    assertTrue(stats.getPrepareStatementCount() - before <= junk.size());
+    assertEquals(Map.of(401, 8, 429, 12), statuses);
+  }
+
+  /** The status of a form POST sent from {@code localAddress} over a raw socket. */
+  private static int postFrom(String localAddress, String path, String form) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", io.restassured.RestAssured.port));
+      socket.setSoTimeout(10_000);
+      byte[] body = form.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      String answer =
+          new String(
+              socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      return Integer.parseInt(answer.substring(9, 12));
+    }
+  }
 }

@@ -111,6 +111,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile boolean omitScope = false;
   private volatile boolean denyAuthorization = false;
   private volatile String redirectLocation;
+  private volatile SlowAnswer slowAnswer;
+  private volatile long slowAnswerFinishedAtMillis;
   private volatile long latencyMillis = 0;
   private volatile Platform platform = Platform.GENERIC;
   private volatile long minIssueIntervalMillis = 0;
@@ -195,6 +197,8 @@ public final class ProviderSimulator implements AutoCloseable {
     scopedRefreshes.set(0);
     faults.clear();
     redirectLocation = null;
+    slowAnswer = null;
+    slowAnswerFinishedAtMillis = 0;
     tokenCalls.clear();
     tokenCallMillis.clear();
     reuseDetections.set(0);
@@ -474,7 +478,7 @@ public final class ProviderSimulator implements AutoCloseable {
     String grantType = form.getOrDefault("grant_type", "");
     tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
     tokenCallMillis.add(System.currentTimeMillis());
-    if (redirected(exchange)) {
+    if (redirected(exchange) || answeredSlowly(exchange)) {
       return;
     }
     boolean refresh = "refresh_token".equals(grantType);
@@ -497,6 +501,56 @@ public final class ProviderSimulator implements AutoCloseable {
   public void redirectTo(String location) {
     redirectLocation = location;
   }
+
+  /**
+   * Makes the next token call answer 200 with a valid token document padded to {@code bytes} bytes,
+   * written in 1-KiB pieces {@code millisPerKiB} apart: a huge answer, or one that drips.
+   */
+  public void slowAnswer(int bytes, long millisPerKiB) {
+    slowAnswer = new SlowAnswer(bytes, millisPerKiB);
+  }
+
+  /** When the last slow answer was written to its end (0: not yet, or the client left). */
+  public long slowAnswerFinishedAtMillis() {
+    return slowAnswerFinishedAtMillis;
+  }
+
+  private boolean answeredSlowly(HttpExchange exchange) throws IOException {
+    SlowAnswer answer = slowAnswer;
+    if (answer == null) {
+      return false;
+    }
+    slowAnswer = null;
+    // a valid token document, padded: only its size or its pace can make a client refuse it
+    String access = secret("at-");
+    issuedSecrets.add(access);
+    byte[] head =
+        ("{\"access_token\":\""
+                + access
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"pad\":\"")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+    byte[] document = new byte[Math.max(answer.bytes(), head.length + tail.length)];
+    java.util.Arrays.fill(document, (byte) 'a');
+    System.arraycopy(head, 0, document, 0, head.length);
+    System.arraycopy(tail, 0, document, document.length - tail.length, tail.length);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, document.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (int written = 0; written < document.length; written += 1024) {
+        out.write(document, written, Math.min(1024, document.length - written));
+        out.flush();
+        sleep(answer.millisPerKiB());
+      }
+      slowAnswerFinishedAtMillis = System.currentTimeMillis();
+    } catch (IOException clientLeft) {
+      // the broker closed the connection before the end
+    }
+    exchange.close();
+    return true;
+  }
+
+  private record SlowAnswer(int bytes, long millisPerKiB) {}
 
   private boolean redirected(HttpExchange exchange) throws IOException {
     String location = redirectLocation;

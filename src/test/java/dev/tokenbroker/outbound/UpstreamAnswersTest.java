@@ -26,14 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * DESIGN §6: no outbound call follows a redirect. A token or revocation endpoint that answers 303
- * to another listener gets a failed call; the listener sees nothing, least of all the client secret
- * in {@code Authorization: Basic}.
+ * DESIGN §6: what a token endpoint answers cannot steer or stall the broker. A 303 to another
+ * listener is a failed call and the listener sees nothing (least of all the client secret in {@code
+ * Authorization: Basic}); an answer over 1 MiB is refused; an answer that drips ends at the request
+ * deadline.
  */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
-class NoRedirectsTest {
+class UpstreamAnswersTest {
 
   @InjectSimulator ProviderSimulator sim;
 
@@ -91,5 +92,42 @@ class NoRedirectsTest {
     admin().delete("/v1/grants/" + grant).then().statusCode(204);
     assertEquals(0, seen.get(), "nothing was sent to the Location of the 303");
     assertEquals(0, sim.revocations());
+  }
+
+  @Test
+  void anAnswerOf10MiBIsRefused() {
+    String subject = unique("learner");
+    Flows.importGrant(provider, subject, sim.issueRefreshTokenFor("r:profile"));
+    String consumer = Api.consumer(unique("svc"), provider, List.of("r:*"));
+    sim.slowAnswer(10 * 1024 * 1024, 0);
+    as(consumer)
+        .body(Map.of("provider_id", provider, "subject", subject))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("code", equalTo("upstream_unavailable"))
+        .body("access_token", equalTo(null));
+  }
+
+  @Test
+  void anAnswerThatDripsEndsAtTheRequestDeadline() {
+    String subject = unique("learner");
+    Flows.importGrant(provider, subject, sim.issueRefreshTokenFor("r:profile"));
+    String consumer = Api.consumer(unique("svc"), provider, List.of("r:*"));
+    // 20 KiB, one KiB every 500 ms: 10 s, past the test profile's 3-s request timeout
+    sim.slowAnswer(20 * 1024, 500);
+    as(consumer)
+        .body(Map.of("provider_id", provider, "subject", subject))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(503)
+        .body("code", equalTo("upstream_unavailable"));
+    long answeredAt = System.currentTimeMillis();
+    long finished = sim.slowAnswerFinishedAtMillis();
+    assertEquals(
+        true,
+        finished == 0 || answeredAt < finished,
+        "the caller was answered before the provider's answer ended");
   }
 }
