@@ -104,7 +104,8 @@ public class OutboundPolicy {
     return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
   }
 
-  private static Optional<URI> parse(String value) {
+  /** An absolute http(s) URL with a host, at most 2,048 characters; empty otherwise. */
+  public static Optional<URI> parse(String value) {
     if (value == null || value.isBlank() || value.length() > 2048) {
       return Optional.empty();
     }

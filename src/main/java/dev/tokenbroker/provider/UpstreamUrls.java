@@ -1,7 +1,7 @@
 package dev.tokenbroker.provider;
 
+import dev.tokenbroker.outbound.OutboundPolicy;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,21 +59,6 @@ public final class UpstreamUrls {
   }
 
   static Optional<URI> parse(String value) {
-    if (value == null || value.isBlank() || value.length() > 2048) {
-      return Optional.empty();
-    }
-    try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!uri.isAbsolute()
-          || !(scheme.equals("https") || scheme.equals("http"))
-          || uri.getHost() == null
-          || uri.getHost().isBlank()) {
-        return Optional.empty();
-      }
-      return Optional.of(uri);
-    } catch (URISyntaxException e) {
-      return Optional.empty();
-    }
+    return OutboundPolicy.parse(value);
   }
 }

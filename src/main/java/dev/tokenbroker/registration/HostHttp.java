@@ -6,13 +6,21 @@ import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -83,28 +91,81 @@ class HostHttp {
         .header("Accept", "application/json");
   }
 
+  /** One exchange; the whole answer, body included, within the request timeout. */
   private Answer send(HttpRequest request) throws Unreachable {
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        http.sendAsync(request, info -> new CappedBody());
     try {
-      HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      byte[] bytes;
-      try (InputStream in = response.body()) {
-        bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      }
-      if (bytes.length > MAX_BODY_BYTES) {
-        throw new Unreachable("answered with more than " + MAX_BODY_BYTES + " bytes");
-      }
+      HttpResponse<byte[]> response =
+          pending.get(timeouts.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       return new Answer(
           response.statusCode(),
-          parse(bytes),
+          parse(response.body()),
           response.headers().firstValue("Location").orElse(null));
-    } catch (IOException e) {
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw new Unreachable("did not answer in time");
+    } catch (ExecutionException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof TooLarge) {
+          throw new Unreachable("answered with more than " + MAX_BODY_BYTES + " bytes");
+        }
+      }
       // which of refused, reset or timed out is not said: a detail that tells would scan ports
-      LOG.debugf("%s %s failed: %s", request.method(), request.uri().getHost(), e.toString());
+      LOG.debugf("%s %s failed: %s", request.method(), request.uri().getHost(), e.getCause());
       throw new Unreachable("could not be reached or did not answer in time");
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new Unreachable("interrupted");
+    }
+  }
+
+  private static final class TooLarge extends IOException {
+    TooLarge() {
+      super("answer over the size limit", null);
+    }
+  }
+
+  /** Collects an answer's body up to {@link #MAX_BODY_BYTES}; a larger one ends the exchange. */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        if (bytes.size() + buffer.remaining() > MAX_BODY_BYTES) {
+          subscription.cancel();
+          body.completeExceptionally(new TooLarge());
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.writeBytes(chunk);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toByteArray());
     }
   }
 

@@ -69,10 +69,7 @@ class CallerRateLimitTest {
     String valid = Api.consumer(unique("valid"), "p", List.of("*"));
     as(valid).get("/v1/grants").then().statusCode(200);
     Statistics stats = emf.unwrap(SessionFactory.class).getStatistics();
-    List<String> junk = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      junk.add(ApiKeys.issue().apiKey());
-    }
+    List<String> junk = unknownKeys(4);
     long before = stats.getPrepareStatementCount();
     Map<Integer, Integer> statuses = new HashMap<>();
     for (int round = 0; round < 5; round++) {
@@ -111,10 +108,7 @@ class CallerRateLimitTest {
   void theOAuthTokenEndpointCountsRefusedClientsPerAddressToo() throws Exception {
     // from 127.0.0.3, an address of its own, so that no other test's refusals count here
     Statistics stats = emf.unwrap(SessionFactory.class).getStatistics();
-    List<String> junk = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      junk.add(ApiKeys.issue().apiKey());
-    }
+    List<String> junk = unknownKeys(4);
     long before = stats.getPrepareStatementCount();
     Map<Integer, Integer> statuses = new HashMap<>();
     for (int round = 0; round < 5; round++) {
@@ -149,5 +143,14 @@ class CallerRateLimitTest {
               socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
       return Integer.parseInt(answer.substring(9, 12));
     }
+  }
+
+  /** Well-formed API keys that no caller has. */
+  private static List<String> unknownKeys(int count) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      keys.add(ApiKeys.issue().apiKey());
+    }
+    return keys;
   }
 }

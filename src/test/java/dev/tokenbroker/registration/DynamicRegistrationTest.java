@@ -238,6 +238,23 @@ class DynamicRegistrationTest {
   }
 
   @Test
+  void aHugeOrDrippingDiscoveryDocumentIsDiscoveryFailedWithinTheDeadline() {
+    sim.badgeHost().serveSlowly(BadgeHost.OB3_PATH, 300 * 1024, 0);
+    put("open-badges-3", BadgeHost.OB3_PATH, Map.of())
+        .statusCode(502)
+        .body("code", equalTo("discovery_failed"));
+    // 20 KiB, one KiB every 500 ms: 10 s, past the test profile's 3-s request timeout
+    sim.badgeHost().serveSlowly(BadgeHost.OB3_PATH, 20 * 1024, 500);
+    put("open-badges-3", BadgeHost.OB3_PATH, Map.of())
+        .statusCode(502)
+        .body("code", equalTo("discovery_failed"));
+    long answeredAt = System.currentTimeMillis();
+    long finished = sim.badgeHost().slowDocumentFinishedAtMillis();
+    assertTrue(finished == 0 || answeredAt < finished, "answered before the document ended");
+    assertEquals(0, sim.badgeHost().registrations());
+  }
+
+  @Test
   void malformedDocumentsAndMissingMembersAreInvalidRequestsNamingTheMember() {
     String noTokenUrl = without(BadgeHost.OB3_PATH, "tokenUrl");
     String noRegistrationUrl = without(BadgeHost.BADGE_CONNECT_PATH, "registrationUrl");

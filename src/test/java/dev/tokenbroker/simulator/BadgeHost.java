@@ -57,7 +57,9 @@ public final class BadgeHost {
   private volatile boolean manageable = true;
   private volatile JsonNode lastMetadata;
 
-  private record Override(int status, String body) {}
+  private record Override(int status, String body, int padToBytes, long millisPerKiB) {}
+
+  private volatile long slowDocumentFinishedAtMillis;
 
   private static final class Registration {
     final String clientId;
@@ -82,6 +84,7 @@ public final class BadgeHost {
   void reset() {
     registrations.clear();
     overrides.clear();
+    slowDocumentFinishedAtMillis = 0;
     registered.set(0);
     updated.set(0);
     deleted.set(0);
@@ -93,8 +96,22 @@ public final class BadgeHost {
 
   /** Serves {@code body} with {@code status} at a discovery path instead of the real document. */
   public BadgeHost serve(String path, int status, String body) {
-    overrides.put(path, new Override(status, body));
+    overrides.put(path, new Override(status, body, 0, 0));
     return this;
+  }
+
+  /**
+   * Serves the real document at a discovery path padded with whitespace to {@code padToBytes}, in
+   * 1-KiB pieces {@code millisPerKiB} apart: a huge document, or one that drips.
+   */
+  public BadgeHost serveSlowly(String path, int padToBytes, long millisPerKiB) {
+    overrides.put(path, new Override(200, null, padToBytes, millisPerKiB));
+    return this;
+  }
+
+  /** When the last slowly served document was written to its end (0: not, or the client left). */
+  public long slowDocumentFinishedAtMillis() {
+    return slowDocumentFinishedAtMillis;
   }
 
   /** The next registration is refused with this RFC 7591 error code. */
@@ -203,7 +220,9 @@ public final class BadgeHost {
   private void document(HttpExchange exchange, java.util.function.Supplier<String> real)
       throws IOException {
     Override override = overrides.get(exchange.getRequestURI().getPath());
-    if (override != null) {
+    if (override != null && override.body() == null) {
+      dripPadded(exchange, real.get(), override);
+    } else if (override != null) {
       respond(exchange, override.status(), override.body());
     } else {
       respond(exchange, 200, real.get());
@@ -365,6 +384,28 @@ public final class BadgeHost {
 
   private static String secret(String prefix) {
     return ProviderSimulator.secret(prefix);
+  }
+
+  private void dripPadded(HttpExchange exchange, String document, Override override)
+      throws IOException {
+    slowDocumentFinishedAtMillis = 0;
+    byte[] real = document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] padded = new byte[Math.max(real.length, override.padToBytes())];
+    java.util.Arrays.fill(padded, (byte) ' ');
+    System.arraycopy(real, 0, padded, 0, real.length);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, padded.length);
+    try (java.io.OutputStream out = exchange.getResponseBody()) {
+      for (int written = 0; written < padded.length; written += 1024) {
+        out.write(padded, written, Math.min(1024, padded.length - written));
+        out.flush();
+        Thread.sleep(override.millisPerKiB());
+      }
+      slowDocumentFinishedAtMillis = System.currentTimeMillis();
+    } catch (IOException | InterruptedException clientLeft) {
+      // the broker gave up before the end
+    }
+    exchange.close();
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {

@@ -521,6 +521,7 @@ public final class ProviderSimulator implements AutoCloseable {
       return false;
     }
     slowAnswer = null;
+    slowAnswerFinishedAtMillis = 0;
     // a valid token document, padded: only its size or its pace can make a client refuse it
     String access = secret("at-");
     issuedSecrets.add(access);

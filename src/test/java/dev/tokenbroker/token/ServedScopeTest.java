@@ -95,16 +95,7 @@ class ServedScopeTest {
 
   @Test
   void aReadOnlyConsumerIsNotServedTheReadWriteTokenOnTheOAuthTokenEndpoint() {
-    Map<String, Object> reader =
-        Api.createCaller(Api.consumerBody(unique("reader"), provider, List.of("r:*")));
-    given()
-        .contentType("application/x-www-form-urlencoded")
-        .formParam("client_id", reader.get("id"))
-        .formParam("client_secret", reader.get("api_key"))
-        .formParam("grant_type", EXCHANGE)
-        .formParam("audience", provider)
-        .formParam("subject_token", subject)
-        .formParam("subject_token_type", SUBJECT_TYPE)
+    exchangeAsReader(provider)
         .formParam("scope", "r:profile")
         .post("/v1/oauth/token")
         .then()
@@ -140,17 +131,8 @@ class ServedScopeTest {
     assertEquals(1, sim.scopedRefreshes(), "one refresh with a scope subset");
 
     // the same token through the OAuth door, from memory
-    Map<String, Object> oauthReader =
-        Api.createCaller(Api.consumerBody(unique("reader"), narrowing, List.of("r:*")));
     String exchanged =
-        given()
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("client_id", oauthReader.get("id"))
-            .formParam("client_secret", oauthReader.get("api_key"))
-            .formParam("grant_type", EXCHANGE)
-            .formParam("audience", narrowing)
-            .formParam("subject_token", subject)
-            .formParam("subject_token_type", SUBJECT_TYPE)
+        exchangeAsReader(narrowing)
             .post("/v1/oauth/token")
             .then()
             .statusCode(200)
@@ -208,5 +190,19 @@ class ServedScopeTest {
     assertEquals(false, first.equals(second));
     assertEquals(2, sim.scopedRefreshes());
     assertEquals(0, sim.reuseDetections());
+  }
+
+  /** An RFC 8693 exchange for the subject by a new consumer allowed {@code r:*} at the provider. */
+  private io.restassured.specification.RequestSpecification exchangeAsReader(String providerId) {
+    Map<String, Object> reader =
+        Api.createCaller(Api.consumerBody(unique("reader"), providerId, List.of("r:*")));
+    return given()
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("client_id", reader.get("id"))
+        .formParam("client_secret", reader.get("api_key"))
+        .formParam("grant_type", EXCHANGE)
+        .formParam("audience", providerId)
+        .formParam("subject_token", subject)
+        .formParam("subject_token_type", SUBJECT_TYPE);
   }
 }
