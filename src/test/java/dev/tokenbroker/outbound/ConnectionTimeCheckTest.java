@@ -109,5 +109,7 @@ class ConnectionTimeCheckTest {
     // the listener speaks no TLS, so the call fails; what counts is that the connection was made
     tokenRequest().statusCode(anyOf(equalTo(502), equalTo(503)));
     assertTrue(connections.get() >= 1, "the gate connected to the allowed address");
+    String metrics = Api.management().get("/q/metrics").asString();
+    assertTrue(!metrics.contains(HOST), "the gate's CONNECT targets are no metric series");
   }
 }
