@@ -163,9 +163,9 @@ public class AuthorizationService {
   }
 
   /** Handles the browser's return from the provider; never throws for upstream trouble. */
-  public CallbackOutcome complete(String code, String state, String error) {
+  public CallbackOutcome complete(String code, String state, String error, String iss) {
     AuthorizationRequestEntity request = consume(state);
-    CallbackOutcome outcome = exchange(request, code, error);
+    CallbackOutcome outcome = exchange(request, code, error, iss);
     audit.record(
         AuditEvent.of(
                 AuditActions.AUTHORIZATION_COMPLETED,
@@ -177,7 +177,8 @@ public class AuthorizationService {
     return outcome;
   }
 
-  private CallbackOutcome exchange(AuthorizationRequestEntity request, String code, String error) {
+  private CallbackOutcome exchange(
+      AuthorizationRequestEntity request, String code, String error, String iss) {
     if (error != null) {
       String reason = ERROR_CODE.matcher(error).matches() ? error : "invalid_request";
       LOG.infof("Authorization at %s ended with %s", request.providerId, reason);
@@ -191,6 +192,13 @@ public class AuthorizationService {
     ProviderSettings provider = providers.find(request.providerId).orElse(null);
     if (provider == null) {
       return CallbackOutcome.failed(request.returnUrl, "provider_not_found");
+    }
+    if (provider.issuer() != null && !provider.issuer().equals(iss)) {
+      // RFC 9207 §2.4: a response from another server (mix-up) is never redeemed
+      LOG.warnf(
+          "Authorization response for provider %s %s iss; the code was not exchanged",
+          provider.id(), iss == null ? "without" : "with a different");
+      return CallbackOutcome.failed(request.returnUrl, "issuer_mismatch");
     }
     IssuedTokens tokens;
     try {

@@ -25,8 +25,9 @@ public class OAuthCallbackResource {
   public Response callback(
       @QueryParam("code") String code,
       @QueryParam("state") String state,
-      @QueryParam("error") String error) {
-    CallbackOutcome outcome = authorizations.complete(code, state, error);
+      @QueryParam("error") String error,
+      @QueryParam("iss") String iss) {
+    CallbackOutcome outcome = authorizations.complete(code, state, error, iss);
     Response.ResponseBuilder response =
         outcome.returnUrl() != null
             ? Response.seeOther(URI.create(outcome.redirectTarget()))

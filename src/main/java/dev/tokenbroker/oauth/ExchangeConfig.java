@@ -25,6 +25,14 @@ public interface ExchangeConfig {
     @WithDefault("sub")
     String subjectClaim();
 
+    /**
+     * Whether this issuer's subjects are the broker's subjects as they are. Otherwise (the default)
+     * a subject is {@code <name>:<claim>}, so that the same {@code sub} at two issuers never names
+     * the same grant (DESIGN §6). At most one issuer may be the default namespace.
+     */
+    @WithDefault("false")
+    boolean defaultNamespace();
+
     @WithDefault("30s")
     Duration clockSkew();
 

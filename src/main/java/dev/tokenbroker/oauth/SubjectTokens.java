@@ -30,7 +30,7 @@ public class SubjectTokens {
             .map(
                 e ->
                     new TrustedIssuer(
-                        e.getKey(),
+                        e.getValue().defaultNamespace() ? "" : e.getKey() + ":",
                         e.getValue().subjectClaim(),
                         new JwtVerifier(
                             e.getValue().issuer(),
@@ -39,6 +39,12 @@ public class SubjectTokens {
                             e.getValue().clockSkew(),
                             e.getValue().jwksForcedRefresh())))
             .toList();
+    long defaults =
+        config.issuers().values().stream().filter(ExchangeConfig.Issuer::defaultNamespace).count();
+    if (defaults > 1) {
+      throw new IllegalStateException(
+          "broker.exchange.issuers: at most one issuer may set default-namespace=true");
+    }
   }
 
   /** The subject, or {@code invalid_request} (RFC 8693 §2.2.2) when the token is not acceptable. */
@@ -79,11 +85,12 @@ public class SubjectTokens {
             claim instanceof jakarta.json.JsonString text
                 ? text.getString()
                 : claim == null ? null : claim.toString();
-        if (subject == null || !subject.matches(Syntax.SUBJECT)) {
+        String namespaced = subject == null ? null : issuer.namespace() + subject;
+        if (namespaced == null || !namespaced.matches(Syntax.SUBJECT)) {
           throw OAuthError.invalidRequest(
               "subject_token has no usable " + issuer.subjectClaim() + " claim");
         }
-        return subject;
+        return namespaced;
       }
     }
     LOG.debugf("A subject token did not verify against any of %d trusted issuers", issuers.size());
@@ -92,5 +99,6 @@ public class SubjectTokens {
             + " expiry)");
   }
 
-  private record TrustedIssuer(String name, String subjectClaim, JwtVerifier verifier) {}
+  /** A trusted issuer; {@code namespace} prefixes its subjects ({@code "<name>:"} or none). */
+  private record TrustedIssuer(String namespace, String subjectClaim, JwtVerifier verifier) {}
 }

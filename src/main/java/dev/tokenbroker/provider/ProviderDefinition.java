@@ -24,4 +24,5 @@ public record ProviderDefinition(
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
     int maxConcurrentRefreshes,
-    Downscope downscope) {}
+    Downscope downscope,
+    String issuer) {}

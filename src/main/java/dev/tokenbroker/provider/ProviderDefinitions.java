@@ -137,6 +137,17 @@ public class ProviderDefinitions {
     if (downscope == Downscope.REFRESH && grantType != GrantType.AUTHORIZATION_CODE) {
       throw invalidRequest("downscope", "refresh needs an authorization_code provider");
     }
+    String issuer = body.issuer();
+    if (issuer != null) {
+      if (grantType != GrantType.AUTHORIZATION_CODE) {
+        throw invalidRequest("issuer", "goes with an authorization_code provider");
+      }
+      UpstreamUrls.syntaxProblem(issuer)
+          .ifPresent(
+              p -> {
+                throw invalidRequest("issuer", p);
+              });
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -162,7 +173,8 @@ public class ProviderDefinitions {
         keepAlive,
         reuseGrace,
         maxConcurrent,
-        downscope);
+        downscope,
+        issuer);
   }
 
   public static void requireValidId(String id) {

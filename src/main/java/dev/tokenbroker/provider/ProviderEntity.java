@@ -58,6 +58,8 @@ public class ProviderEntity {
   @Enumerated(EnumType.STRING)
   public Downscope downscope;
 
+  public String issuer;
+
   @Column(name = "min_token_request_interval_seconds")
   public int minTokenRequestIntervalSeconds;
 

@@ -92,7 +92,8 @@ public class ProviderRegistry {
             p.keepAliveSeconds,
             p.refreshTokenReuseGraceSeconds,
             p.maxConcurrentRefreshes,
-            p.downscope));
+            p.downscope,
+            p.issuer));
   }
 
   void onChange(@Observes ProviderChanged changed) {

@@ -39,7 +39,12 @@ public record ProviderRequest(
     Integer refreshTokenReuseGraceSeconds,
     @Schema(examples = "8", defaultValue = "8") Integer maxConcurrentRefreshes,
     @Schema(examples = "https://host.example/ims/ob/v3p0/discovery") String discoveryUrl,
-    @Schema(examples = "none", defaultValue = "none") Downscope downscope) {
+    @Schema(examples = "none", defaultValue = "none") Downscope downscope,
+    @Schema(
+            description =
+                "RFC 9207 issuer identifier: when set, authorization responses must carry it as iss",
+            examples = "https://idp.example.com")
+        String issuer) {
 
   /** The same request with the endpoints and client a host's registration supplied. */
   public ProviderRequest registered(
@@ -73,7 +78,8 @@ public record ProviderRequest(
         refreshTokenReuseGraceSeconds,
         maxConcurrentRefreshes,
         discoveryUrl,
-        downscope);
+        downscope,
+        issuer);
   }
 
   /** Never print the client secret. */

@@ -105,6 +105,7 @@ public class ProviderService {
     entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
     entity.maxConcurrentRefreshes = def.maxConcurrentRefreshes();
     entity.downscope = def.downscope();
+    entity.issuer = def.issuer();
     if (registration != null) {
       registration.applyTo(entity);
     } else if (!def.preset().registersDynamically()) {

@@ -24,7 +24,8 @@ public record ProviderSettings(
     Integer keepAliveSeconds,
     int refreshTokenReuseGraceSeconds,
     int maxConcurrentRefreshes,
-    Downscope downscope) {
+    Downscope downscope,
+    String issuer) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -28,6 +28,7 @@ public record ProviderView(
     @Schema(examples = "0") int refreshTokenReuseGraceSeconds,
     @Schema(examples = "8") int maxConcurrentRefreshes,
     @Schema(examples = "none") Downscope downscope,
+    @Schema(examples = "https://idp.example.com") String issuer,
     @Schema(description = "set while the provider refuses the broker's client credentials")
         Instant credentialsRejectedAt,
     Registration registration,
@@ -68,6 +69,7 @@ public record ProviderView(
         p.refreshTokenReuseGraceSeconds,
         p.maxConcurrentRefreshes,
         p.downscope,
+        p.issuer,
         p.credentialsRejectedAt,
         p.registeredAt == null
             ? null

@@ -117,7 +117,8 @@ class RegistrationStore {
             p.refreshTokenReuseGraceSeconds,
             p.maxConcurrentRefreshes,
             p.discoveryUrl,
-            p.downscope);
+            p.downscope,
+            p.issuer);
     RegisteredClient client =
         new RegisteredClient(
             p.clientId,

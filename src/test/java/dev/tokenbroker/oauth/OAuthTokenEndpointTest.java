@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
@@ -166,6 +167,39 @@ class OAuthTokenEndpointTest {
           .body("error", equalTo("invalid_request"))
           .body("error_description", startsWith("subject_token"));
     }
+  }
+
+  @Test
+  void theSameSubAtTwoIssuersNamesTwoSubjects() {
+    String sub = unique("alice");
+    Flows.importGrant(
+        StandardInterfacesProfile.CODE_PROVIDER, sub, sim.issueRefreshTokenFor("r:profile"));
+    // the default-namespace issuer's alice is the broker's alice
+    exchange(issuers.userToken(sub, TestIssuers.AUDIENCE, Duration.ofMinutes(5)), JWT_TYPE)
+        .then()
+        .statusCode(200);
+    // the partner's alice is partner:alice, who has no grant: never the other alice's tokens
+    exchange(issuers.partnerUserToken(sub), JWT_TYPE)
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("invalid_grant"))
+        .body("access_token", equalTo(null));
+    Flows.importGrant(
+        StandardInterfacesProfile.CODE_PROVIDER,
+        "partner:" + sub,
+        sim.issueRefreshTokenFor("r:profile"));
+    String partners =
+        exchange(issuers.partnerUserToken(sub), JWT_TYPE)
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("access_token");
+    String alices =
+        exchange(issuers.userToken(sub, TestIssuers.AUDIENCE, Duration.ofMinutes(5)), JWT_TYPE)
+            .then()
+            .extract()
+            .path("access_token");
+    assertNotEquals(alices, partners);
   }
 
   @Test

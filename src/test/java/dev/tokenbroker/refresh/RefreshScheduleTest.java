@@ -115,6 +115,7 @@ class RefreshScheduleTest {
         keepAliveSeconds,
         0,
         8,
-        dev.tokenbroker.provider.Downscope.NONE);
+        dev.tokenbroker.provider.Downscope.NONE,
+        null);
   }
 }

@@ -111,6 +111,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile boolean omitScope = false;
   private volatile boolean denyAuthorization = false;
   private volatile String redirectLocation;
+  private volatile String issuerParameter;
   private volatile SlowAnswer slowAnswer;
   private volatile long slowAnswerFinishedAtMillis;
   private volatile long latencyMillis = 0;
@@ -197,6 +198,7 @@ public final class ProviderSimulator implements AutoCloseable {
     scopedRefreshes.set(0);
     faults.clear();
     redirectLocation = null;
+    issuerParameter = null;
     slowAnswer = null;
     slowAnswerFinishedAtMillis = 0;
     tokenCalls.clear();
@@ -466,6 +468,10 @@ public final class ProviderSimulator implements AutoCloseable {
               q.get("code_challenge"),
               q.get("code_challenge_method")));
       location = redirect + "?code=" + enc(code) + "&state=" + enc(state);
+      String iss = issuerParameter;
+      if (iss != null) {
+        location += "&iss=" + enc(iss);
+      }
     }
     exchange.getResponseHeaders().add("Location", location);
     exchange.sendResponseHeaders(302, -1);
@@ -492,6 +498,14 @@ public final class ProviderSimulator implements AutoCloseable {
         concurrentRefreshes.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * The RFC 9207 {@code iss} the authorize endpoint adds to its responses; null sends none (as a
+   * server that does not implement it, or an attacker's relay).
+   */
+  public void sendIssuer(String iss) {
+    issuerParameter = iss;
   }
 
   /**

@@ -32,6 +32,7 @@ public final class TestIssuers implements AutoCloseable {
   private final KeyPair clusterKey1 = rsa();
   private final KeyPair clusterKey2 = rsa();
   private final KeyPair idpKey = rsa();
+  private final KeyPair partnerKey = rsa();
   private final KeyPair strangerKey = rsa();
   private final AtomicInteger clusterJwksReads = new AtomicInteger();
   private volatile boolean rotated;
@@ -63,6 +64,8 @@ public final class TestIssuers implements AutoCloseable {
           send(x, jwks(keys, rotated ? List.of("cluster-1", "cluster-2") : List.of("cluster-1")));
         });
     server.createContext("/idp/jwks", x -> send(x, jwks(List.of(idpKey), List.of("idp-1"))));
+    server.createContext(
+        "/partner/jwks", x -> send(x, jwks(List.of(partnerKey), List.of("partner-1"))));
     server.start();
   }
 
@@ -102,6 +105,15 @@ public final class TestIssuers implements AutoCloseable {
 
   public String userToken(String subject, String audience, Duration lifetime) {
     return sign(idpIssuer(), subject, audience, lifetime, idpKey, "idp-1");
+  }
+
+  public String partnerIssuer() {
+    return baseUrl() + "/partner";
+  }
+
+  /** A user's token from a second identity provider, whose subjects are not the broker's own. */
+  public String partnerUserToken(String subject) {
+    return sign(partnerIssuer(), subject, AUDIENCE, Duration.ofMinutes(5), partnerKey, "partner-1");
   }
 
   public String forgedUserToken(String subject) {

@@ -24,6 +24,10 @@ public class TestIssuersResource implements QuarkusTestResourceLifecycleManager 
     config.put("broker.exchange.issuers.idp.jwks-url", issuers.baseUrl() + "/idp/jwks");
     config.put("broker.exchange.issuers.idp.audience", TestIssuers.AUDIENCE);
     config.put("broker.exchange.issuers.idp.clock-skew", "5s");
+    config.put("broker.exchange.issuers.idp.default-namespace", "true");
+    config.put("broker.exchange.issuers.partner.issuer", issuers.partnerIssuer());
+    config.put("broker.exchange.issuers.partner.jwks-url", issuers.baseUrl() + "/partner/jwks");
+    config.put("broker.exchange.issuers.partner.audience", TestIssuers.AUDIENCE);
     return config;
   }
 

@@ -265,6 +265,30 @@ class AuthorizationCodeFlowTest {
   }
 
   @Test
+  void withAnIssuerACodeIsExchangedOnlyForAResponseCarryingIt() {
+    String strict = unique("strict");
+    Flows.registerCodeProvider(strict, sim, Map.of("issuer", sim.baseUrl()));
+    String app = Api.consumer(unique("app"), strict, List.of("r:*"));
+    String failed = "https://app.example.test/done?status=failed&error=issuer_mismatch";
+
+    sim.sendIssuer(null);
+    assertEquals(failed, Flows.authorize(strict, app, "user-9", List.of("r:profile")));
+    sim.sendIssuer("https://other-server.example.test");
+    assertEquals(failed, Flows.authorize(strict, app, "user-9", List.of("r:profile")));
+    assertEquals(0, sim.tokenCalls("authorization_code"), "no code of those was exchanged");
+
+    sim.sendIssuer(sim.baseUrl());
+    String connected = Flows.authorize(strict, app, "user-9", List.of("r:profile"));
+    assertTrue(connected.contains("status=connected"), connected);
+    assertEquals(1, sim.tokenCalls("authorization_code"));
+
+    // without an issuer nothing changes: a response with or without iss is redeemed
+    sim.sendIssuer("https://other-server.example.test");
+    String lenient = Flows.authorize(provider, consumer, "user-9", List.of("r:profile"));
+    assertTrue(lenient.contains("status=connected"), lenient);
+  }
+
+  @Test
   void deniedAndFailedAuthorizationsRedirectWithStatus() {
     sim.denyAuthorization(true);
     String denied = Flows.authorize(provider, consumer, "user-9", List.of("r:profile"));
