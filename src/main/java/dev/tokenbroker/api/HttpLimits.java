@@ -59,16 +59,27 @@ public class HttpLimits {
 
   /**
    * The router fails on a URI it cannot decode (a malformed percent-encoding) before any route
-   * runs; that is the client's error, 400 problem+json, not the HTTP layer's 500.
+   * runs; that is the client's error, 400 problem+json, not the HTTP layer's 500. It also fails,
+   * with a bare 404, a request target that is no path (CONNECT's authority form, the asterisk
+   * form).
    */
   private void undecodable(RoutingContext ctx) {
-    if (ctx.failure() instanceof IllegalArgumentException && !ctx.response().ended()) {
+    if (ctx.response().ended()) {
+      ctx.next();
+    } else if (ctx.failure() instanceof IllegalArgumentException) {
       refuse(
           ctx,
           400,
           "Bad Request",
           ProblemCodes.INVALID_REQUEST,
           "The URI cannot be decoded (malformed percent-encoding)");
+    } else if (ctx.failure() == null && ctx.statusCode() == 404) {
+      refuse(
+          ctx,
+          400,
+          "Bad Request",
+          ProblemCodes.INVALID_REQUEST,
+          "The request target must be a path (no CONNECT, no absolute or asterisk form)");
     } else {
       ctx.next();
     }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN §5, §6: requests that the router refuses before any resource runs (targets that are no
- * path, raw bytes a URI may not hold, an encoded NUL) are answered as problem+json. Sent as raw
- * bytes over a socket, since HTTP clients refuse to send most of them.
+ * path: absolute, authority (CONNECT) and asterisk forms; raw bytes a URI may not hold; an encoded
+ * NUL) are answered as problem+json. Sent as raw bytes over a socket, since HTTP clients refuse to
+ * send most of them.
  */
 @QuarkusTest
 class HttpLayerProblemsTest {
@@ -46,7 +47,11 @@ class HttpLayerProblemsTest {
             "BREW /v1/grants HTTP/1.1\r\nHost: x\r\n\r\n",
             405,
             "GET /v1/grants/%2e%2e/%2e%2e/q/metrics HTTP/1.1\r\nHost: x\r\n\r\n",
-            404);
+            404,
+            "CONNECT idp.example.test:443 HTTP/1.1\r\nHost: idp.example.test:443\r\n\r\n",
+            400,
+            "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+            400);
     for (Map.Entry<String, Integer> request : requests.entrySet()) {
       String line = request.getKey().split("\r\n")[0];
       String answer = send(request.getKey().getBytes(StandardCharsets.UTF_8));
