@@ -7,4 +7,7 @@ package dev.tokenbroker.provider;
 public interface DynamicRegistration {
 
   ProviderService.Upsert put(String providerId, ProviderRequest body);
+
+  /** Registers a registered provider again (RFC 7592 update where the host offers one). */
+  ProviderView registerAgain(String providerId, String reason);
 }

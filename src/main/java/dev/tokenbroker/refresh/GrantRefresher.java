@@ -44,6 +44,7 @@ public class GrantRefresher {
   private final RefreshConfig config;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final ReRegistration reRegistration;
   private final SingleFlight<GrantSnapshot> flights = new SingleFlight<>();
   private final SingleFlight<IssuedTokens> narrowing = new SingleFlight<>();
 
@@ -57,7 +58,8 @@ public class GrantRefresher {
       HeldTokenWrites held,
       RefreshConfig config,
       Clock clock,
-      Sleeper sleeper) {
+      Sleeper sleeper,
+      ReRegistration reRegistration) {
     this.store = store;
     this.secrets = secrets;
     this.cache = cache;
@@ -68,6 +70,7 @@ public class GrantRefresher {
     this.config = config;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.reRegistration = reRegistration;
   }
 
   /**
@@ -78,7 +81,9 @@ public class GrantRefresher {
     Predicate<GrantSnapshot> tooShort = s -> !s.satisfies(clock.instant(), minValidity);
     return flights.run(
         grantId,
-        () -> coordinated(grantId, force ? s -> true : tooShort, tooShort),
+        () ->
+            reRegistration.refusedOnce(
+                () -> coordinated(grantId, force ? s -> true : tooShort, tooShort)),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
   }
@@ -100,7 +105,7 @@ public class GrantRefresher {
                             .isAfter(clock.instant())));
     return flights.run(
         grantId,
-        () -> coordinated(grantId, stale, stale),
+        () -> reRegistration.refusedOnce(() -> coordinated(grantId, stale, stale)),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
   }
@@ -113,7 +118,7 @@ public class GrantRefresher {
   public IssuedTokens narrower(String grantId, List<String> scopes) {
     return narrowing.run(
         grantId + " " + Scopes.join(new java.util.TreeSet<>(scopes)),
-        () -> narrowerUnderLease(grantId, scopes),
+        () -> reRegistration.refusedOnce(() -> narrowerUnderLease(grantId, scopes)),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
   }
@@ -144,7 +149,9 @@ public class GrantRefresher {
    */
   public boolean refreshIfDue(String grantId) {
     try {
-      return flights.runIfIdle(grantId, () -> ifDue(grantId)).isPresent();
+      return flights
+          .runIfIdle(grantId, () -> reRegistration.refusedOnce(() -> ifDue(grantId)))
+          .isPresent();
     } catch (RuntimeException e) {
       LOG.debugf("Proactive refresh of grant %s failed: %s", grantId, e.getMessage());
       return false;

@@ -93,7 +93,9 @@ public class RefreshFailurePolicy {
         LOG.warnf(
             "Provider %s refused the broker's token request for grant %s: %s (status %d)",
             provider.id(), grant.id, code, e.status());
-        return RefreshFailures.upstreamRejected(provider.id(), code);
+        return e.kind() == UpstreamException.Kind.CLIENT_REJECTED
+            ? RefreshFailures.credentialsRefused(provider.id(), code)
+            : RefreshFailures.upstreamRejected(provider.id(), code);
       }
       default -> {
         LOG.warnf(

@@ -29,6 +29,11 @@ public final class RefreshFailures {
             + " provider's client registration");
   }
 
+  /** As {@link #upstreamRejected}, for a refusal of the broker's own client credentials. */
+  static CredentialsRefused credentialsRefused(String providerId, String error) {
+    return new CredentialsRefused(providerId, upstreamRejected(providerId, error).getMessage());
+  }
+
   public static ApiException upstreamUnavailable(String providerId, Duration retryAfter) {
     return ApiException.withRetryAfter(
         Status.SERVICE_UNAVAILABLE,

@@ -23,6 +23,7 @@ class RegistrationRenewal {
 
   private static final Logger LOG = Logger.getLogger(RegistrationRenewal.class);
   private static final Duration RETRY = Duration.ofMinutes(1);
+  private static final Duration FALLBACK_DELAY = Duration.ofSeconds(5);
 
   private final RegistrationService service;
   private final RegistrationStore store;
@@ -59,8 +60,11 @@ class RegistrationRenewal {
     }
   }
 
+  /**
+   * A fallback: the request that met the refusal registers again at once (refresh.ReRegistration).
+   */
   void onRefused(@Observes CredentialsRejected rejected) {
-    schedule.refused(rejected.providerId());
+    schedule.refused(rejected.providerId(), clock.instant().plus(FALLBACK_DELAY));
   }
 
   @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -89,7 +93,7 @@ class RegistrationRenewal {
     try {
       stored = store.find(providerId);
     } catch (RuntimeException e) {
-      schedule.refused(providerId);
+      schedule.refused(providerId, clock.instant());
       return false;
     }
     if (stored.isEmpty()) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,7 +21,10 @@ class RegistrationSchedule {
   record Due(String providerId, String reason, boolean refused) {}
 
   private final Map<String, Instant> renewAt = new ConcurrentHashMap<>();
-  private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+  /** Providers whose host refused the broker's credentials, and when to register them again. */
+  private final Map<String, Instant> refused = new ConcurrentHashMap<>();
+
   private final Duration renewBefore;
   private final Duration minInterval;
 
@@ -66,8 +68,12 @@ class RegistrationSchedule {
     renewAt.putAll(fresh);
   }
 
-  void refused(String providerId) {
-    refused.add(providerId);
+  /**
+   * The host refused the broker's credentials: register again at {@code notBefore}, unless a
+   * registration (the request that met the refusal registers at once) comes first.
+   */
+  void refused(String providerId, Instant notBefore) {
+    refused.put(providerId, notBefore);
   }
 
   void postpone(String providerId, Instant until) {
@@ -82,9 +88,9 @@ class RegistrationSchedule {
   /** What is due at {@code now}; a refused provider is taken off the refused list. */
   List<Due> due(Instant now) {
     List<Due> due = new ArrayList<>();
-    for (String id : List.copyOf(refused)) {
-      if (refused.remove(id)) {
-        due.add(new Due(id, "the host refused the broker's credentials", true));
+    for (Map.Entry<String, Instant> entry : List.copyOf(refused.entrySet())) {
+      if (!entry.getValue().isAfter(now) && refused.remove(entry.getKey(), entry.getValue())) {
+        due.add(new Due(entry.getKey(), "the host refused the broker's credentials", true));
       }
     }
     renewAt.forEach(

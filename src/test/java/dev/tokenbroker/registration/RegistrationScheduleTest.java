@@ -57,7 +57,8 @@ class RegistrationScheduleTest {
     schedule.registered("a", T0, T0.plusSeconds(60));
     schedule.registered("b", T0, T0.plus(Duration.ofDays(1)));
     schedule.registered("c", T0, null);
-    schedule.refused("a");
+    schedule.refused("a", T0.plusSeconds(20));
+    assertTrue(schedule.due(T0.plusSeconds(10)).isEmpty(), "a refusal waits for its time");
 
     List<RegistrationSchedule.Due> due = schedule.due(T0.plusSeconds(31));
     assertEquals(1, due.size());

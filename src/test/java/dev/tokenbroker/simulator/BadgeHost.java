@@ -52,6 +52,7 @@ public final class BadgeHost {
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger updated = new AtomicInteger();
   private final AtomicInteger deleted = new AtomicInteger();
+  private final AtomicInteger attempts = new AtomicInteger();
   private volatile String refuseNextWith;
   private volatile Duration secretLifetime = Duration.ZERO;
   private volatile boolean manageable = true;
@@ -87,6 +88,7 @@ public final class BadgeHost {
     slowDocumentFinishedAtMillis = 0;
     registered.set(0);
     updated.set(0);
+    attempts.set(0);
     deleted.set(0);
     refuseNextWith = null;
     secretLifetime = Duration.ZERO;
@@ -139,6 +141,11 @@ public final class BadgeHost {
 
   public int registrations() {
     return registered.get();
+  }
+
+  /** Registration requests and RFC 7592 updates received, refused ones included. */
+  public int registrationAttempts() {
+    return attempts.get();
   }
 
   public int updates() {
@@ -263,6 +270,7 @@ public final class BadgeHost {
   }
 
   private void register(HttpExchange exchange) throws IOException {
+    attempts.incrementAndGet();
     ObjectNode metadata = readMetadata(exchange);
     if (metadata == null) {
       return;
@@ -282,8 +290,15 @@ public final class BadgeHost {
   }
 
   private void update(HttpExchange exchange, Registration registration) throws IOException {
+    attempts.incrementAndGet();
     ObjectNode metadata = readMetadata(exchange);
     if (metadata == null) {
+      return;
+    }
+    String refusal = refuseNextWith;
+    if (refusal != null) {
+      refuseNextWith = null;
+      respond(exchange, 400, "{\"error\":\"" + refusal + "\"}");
       return;
     }
     if (!registration.clientId.equals(metadata.path("client_id").asText())) {
