@@ -41,6 +41,9 @@ public class HttpLimits {
 
   private static final Pattern NUL = Pattern.compile("%00");
 
+  private static final String NOT_A_PATH =
+      "The request target must be a path (no CONNECT, no absolute or asterisk form)";
+
   private final long maxBody;
   private final ObjectMapper json;
 
@@ -74,12 +77,7 @@ public class HttpLimits {
           ProblemCodes.INVALID_REQUEST,
           "The URI cannot be decoded (malformed percent-encoding)");
     } else if (ctx.failure() == null && ctx.statusCode() == 404) {
-      refuse(
-          ctx,
-          400,
-          "Bad Request",
-          ProblemCodes.INVALID_REQUEST,
-          "The request target must be a path (no CONNECT, no absolute or asterisk form)");
+      refuse(ctx, 400, "Bad Request", ProblemCodes.INVALID_REQUEST, NOT_A_PATH);
     } else {
       ctx.next();
     }
@@ -88,12 +86,7 @@ public class HttpLimits {
   private void check(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if (!request.uri().startsWith("/")) {
-      refuse(
-          ctx,
-          400,
-          "Bad Request",
-          ProblemCodes.INVALID_REQUEST,
-          "The request target must be a path (no CONNECT, no absolute or asterisk form)");
+      refuse(ctx, 400, "Bad Request", ProblemCodes.INVALID_REQUEST, NOT_A_PATH);
     } else if (!characters(request.uri())) {
       refuse(
           ctx,

@@ -1,5 +1,6 @@
 package dev.tokenbroker.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -109,8 +110,46 @@ class LocalAesGcmCipherTest {
   }
 
   @Test
-  void probeSucceeds() {
-    v1.probe();
+  void probePassesOnAWorkingKeyAndFailsWhenARoundTripDoesNotReturnTheValue() {
+    assertDoesNotThrow(v1::probe);
+    SecretCipher corrupting =
+        new SecretCipher() {
+          @Override
+          public String backend() {
+            return v1.backend();
+          }
+
+          @Override
+          public String encrypt(String plaintext, SecretBinding binding) {
+            return v1.encrypt(plaintext, binding);
+          }
+
+          @Override
+          public String decrypt(String ciphertext, SecretBinding binding) {
+            return v1.decrypt(ciphertext, binding) + "?";
+          }
+
+          @Override
+          public String rewrap(String ciphertext, SecretBinding binding) {
+            return v1.rewrap(ciphertext, binding);
+          }
+
+          @Override
+          public int keyVersion(String ciphertext) {
+            return v1.keyVersion(ciphertext);
+          }
+
+          @Override
+          public int activeKeyVersion() {
+            return v1.activeKeyVersion();
+          }
+
+          @Override
+          public String ciphertextPrefix(int version) {
+            return v1.ciphertextPrefix(version);
+          }
+        };
+    assertThrows(CryptoException.class, corrupting::probe);
   }
 
   private static LocalAesGcmCipher cipher(List<String> keys, OptionalInt active) {
