@@ -1,6 +1,7 @@
 package dev.tokenbroker.api;
 
 import jakarta.ws.rs.core.Response.Status;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,12 @@ public class ApiException extends RuntimeException {
 
   public static ApiException notFound(String code, String detail) {
     return new ApiException(Status.NOT_FOUND, code, detail);
+  }
+
+  /** As {@link #withRetryAfter(Status, String, String, long)}, the wait rounded up to seconds. */
+  public static ApiException withRetryAfter(
+      Status status, String code, String detail, Duration wait) {
+    return withRetryAfter(status, code, detail, (wait.toMillis() + 999) / 1000);
   }
 
   public static ApiException withRetryAfter(

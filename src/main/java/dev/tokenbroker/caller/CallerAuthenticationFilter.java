@@ -10,6 +10,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response.Status;
 import java.lang.annotation.Annotation;
 import java.util.Optional;
 import org.jboss.logging.MDC;
@@ -54,7 +55,7 @@ public class CallerAuthenticationFilter {
     try {
       known = authenticator.authenticateFromMemory(header);
     } catch (ApiException refused) {
-      throw refusals.refused(address, refused);
+      throw counted(address, refused);
     }
     if (known.isPresent()) {
       request.setProperty(CALLER, known.get());
@@ -74,8 +75,16 @@ public class CallerAuthenticationFilter {
     try {
       return authenticator.authenticate(header);
     } catch (ApiException refused) {
-      throw refusals.refused(address, refused);
+      throw counted(address, refused);
     }
+  }
+
+  /** A 401 counts against the address's refusal limit, and is a 429 once it is over it. */
+  private ApiException counted(String address, ApiException refused) {
+    if (refused.status() != Status.UNAUTHORIZED.getStatusCode()) {
+      return refused;
+    }
+    return refusals.countRefusal(address).orElse(refused);
   }
 
   /** Makes the authenticated caller the request's, and checks its role against the endpoint. */

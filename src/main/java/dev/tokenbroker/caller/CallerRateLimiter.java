@@ -69,7 +69,7 @@ public class CallerRateLimiter {
           Status.TOO_MANY_REQUESTS,
           ProblemCodes.RATE_LIMITED,
           "Too many token requests from caller " + caller.name(),
-          (wait.get().toMillis() + 999) / 1000);
+          wait.get());
     }
   }
 }

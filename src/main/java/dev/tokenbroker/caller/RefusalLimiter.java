@@ -47,18 +47,14 @@ public class RefusalLimiter {
   }
 
   /**
-   * Counts a refusal (401) of the address: the refusal itself, or 429 when the address is over its
-   * limit.
+   * Counts a refusal of the address's credentials; the 429 to answer instead of the refusal when
+   * the address is over its limit.
    */
-  public ApiException refused(String address, ApiException refusal) {
-    if (!config.enabled() || refusal.status() != Status.UNAUTHORIZED.getStatusCode()) {
-      return refusal;
+  public Optional<ApiException> countRefusal(String address) {
+    if (!config.enabled()) {
+      return Optional.empty();
     }
-    Optional<Duration> wait = bucket(address).tryTake(clock.instant());
-    if (wait.isEmpty()) {
-      return refusal;
-    }
-    return limited(address, wait.get());
+    return bucket(address).tryTake(clock.instant()).map(wait -> limited(address, wait));
   }
 
   private TokenBucket bucket(String address) {
@@ -77,6 +73,6 @@ public class RefusalLimiter {
         Status.TOO_MANY_REQUESTS,
         ProblemCodes.RATE_LIMITED,
         "Too many refused credentials from this address",
-        (wait.toMillis() + 999) / 1000);
+        wait);
   }
 }

@@ -1,7 +1,6 @@
 package dev.tokenbroker.oauth;
 
 import dev.tokenbroker.api.ApiException;
-import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.CallerAuthenticator;
 import dev.tokenbroker.caller.RefusalLimiter;
@@ -39,13 +38,13 @@ public class OAuthClientAuthenticator {
     try {
       return authenticate(authorization, form, () -> refusals.requireUnderLimit(address));
     } catch (OAuthError e) {
-      if (e.status() == 401 || OAuthError.INVALID_CLIENT.equals(e.error())) {
-        ApiException limited =
-            refusals.refused(
-                address, new ApiException(401, ProblemCodes.UNAUTHENTICATED, e.getMessage()));
-        if (limited.status() == 429) {
-          throw limited;
-        }
+      if (OAuthError.INVALID_CLIENT.equals(e.error())) {
+        refusals
+            .countRefusal(address)
+            .ifPresent(
+                limited -> {
+                  throw limited;
+                });
       }
       throw e;
     }

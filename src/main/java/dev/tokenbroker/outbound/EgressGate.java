@@ -106,7 +106,7 @@ public class EgressGate {
       Target target =
           new Target(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, 443);
       try {
-        if (resolver.resolve(target.host()).length > 0 && allowedAddress(target) == null) {
+        if (allowedAddress(target) == null) {
           problem = Optional.of(OutboundPolicy.NOT_PUBLIC);
         }
       } catch (UnknownHostException unresolvable) {
@@ -145,14 +145,9 @@ public class EgressGate {
             });
   }
 
-  /** The first address of the host that the policy allows, or null (refused or unresolvable). */
-  private InetAddress allowedAddress(Target target) {
-    InetAddress[] addresses;
-    try {
-      addresses = resolver.resolve(target.host());
-    } catch (UnknownHostException e) {
-      return null;
-    }
+  /** The first address of the host that the policy allows, or null when it allows none. */
+  private InetAddress allowedAddress(Target target) throws UnknownHostException {
+    InetAddress[] addresses = resolver.resolve(target.host());
     for (InetAddress address : addresses) {
       if (policy.mayConnect(target.host(), address)) {
         return address;

@@ -59,14 +59,11 @@ public class OutboundPolicy {
    * resolved here; each connection checks what it resolves to.
    */
   public Optional<String> urlProblem(String url) {
-    Optional<URI> parsed = parse(url);
-    if (parsed.isEmpty()) {
-      return Optional.of("must be an absolute https URL");
+    Optional<String> malformed = syntaxProblem(url);
+    if (malformed.isPresent()) {
+      return malformed;
     }
-    URI uri = parsed.get();
-    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      return Optional.of("must not contain user info or a fragment");
-    }
+    URI uri = parse(url).orElseThrow();
     String host = normalisedHost(uri.getHost());
     Optional<InetAddress> literal = AddressRanges.literal(host);
     if (literal.isPresent() ? inAllowedRange(literal.get()) : allowedNames.contains(host)) {
@@ -102,6 +99,21 @@ public class OutboundPolicy {
   private static String normalisedHost(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
+
+  /**
+   * Why {@code value} is not even shaped like an endpoint URL, or empty: absolute http(s) with a
+   * host, no user info or fragment.
+   */
+  public static Optional<String> syntaxProblem(String value) {
+    Optional<URI> uri = parse(value);
+    if (uri.isEmpty()) {
+      return Optional.of("must be an absolute http(s) URL");
+    }
+    if (uri.get().getRawUserInfo() != null || uri.get().getRawFragment() != null) {
+      return Optional.of("must not contain user info or a fragment");
+    }
+    return Optional.empty();
   }
 
   /** An absolute http(s) URL with a host, at most 2,048 characters; empty otherwise. */

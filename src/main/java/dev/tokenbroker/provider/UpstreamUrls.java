@@ -15,15 +15,7 @@ public final class UpstreamUrls {
    * info or fragment. Where it may point is {@code outbound.OutboundPolicy}'s to say.
    */
   public static Optional<String> syntaxProblem(String value) {
-    Optional<URI> uri = parse(value);
-    if (uri.isEmpty()) {
-      return Optional.of("must be an absolute http(s) URL");
-    }
-    URI u = uri.get();
-    if (u.getRawUserInfo() != null || u.getRawFragment() != null) {
-      return Optional.of("must not contain user info or a fragment");
-    }
-    return Optional.empty();
+    return OutboundPolicy.syntaxProblem(value);
   }
 
   /** Why a redirect or return URL is not acceptable, or empty. */

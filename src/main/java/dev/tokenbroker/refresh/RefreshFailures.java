@@ -39,6 +39,6 @@ public final class RefreshFailures {
         Status.SERVICE_UNAVAILABLE,
         ProblemCodes.UPSTREAM_UNAVAILABLE,
         "Provider " + providerId + " cannot issue a token right now",
-        Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        retryAfter);
   }
 }

@@ -57,6 +57,7 @@ public class NarrowTokens {
       List<String> requested,
       List<String> excess,
       TokenRequest request,
+      long minValidity,
       boolean memoryOnly) {
     List<String> wanted =
         requested != null
@@ -67,10 +68,6 @@ public class NarrowTokens {
     }
     String key = grant.id() + " " + Scopes.join(new TreeSet<>(wanted));
     Narrow cached = cache.getIfPresent(key);
-    long minValidity =
-        request.minValiditySeconds() == null
-            ? TokenService.DEFAULT_MIN_VALIDITY
-            : request.minValiditySeconds();
     if (cached != null
         && Objects.equals(cached.besideGrantToken(), grant.accessToken())
         && !cached.tokens().accessToken().equals(request.rejectedAccessToken())

@@ -146,13 +146,13 @@ public class TokenService {
           ProblemCodes.SCOPE_NOT_GRANTED,
           "The grant does not cover " + String.join(" ", missing));
     }
+    long minValidity =
+        request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
     List<String> excess = caller.scopesNotAllowed(provider.id(), subject, servedScopes(grant));
     if (!excess.isEmpty()) {
       return narrowTokens.serve(
-          caller, provider, subject, grant, requested, excess, request, memoryOnly);
+          caller, provider, subject, grant, requested, excess, request, minValidity, memoryOnly);
     }
-    long minValidity =
-        request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
     boolean rejected = grant.hasAccessToken(request.rejectedAccessToken());
     boolean fresh = !rejected && grant.satisfies(clock.instant(), minValidity);
     if (!fresh && memoryOnly) {
@@ -167,7 +167,7 @@ public class TokenService {
       excess = caller.scopesNotAllowed(provider.id(), subject, servedScopes(grant));
       if (!excess.isEmpty()) {
         return narrowTokens.serve(
-            caller, provider, subject, grant, requested, excess, request, false);
+            caller, provider, subject, grant, requested, excess, request, minValidity, false);
       }
     }
     return response(grant);
