@@ -19,6 +19,9 @@ public final class ProblemCodes {
   public static final String PROVIDER_IN_USE = "provider_in_use";
   public static final String GRANT_NOT_FOUND = "grant_not_found";
   public static final String INVALID_STATE = "invalid_state";
+  public static final String RETURN_URL_REQUIRED = "return_url_required";
+  public static final String INVALID_CONFIRMATION = "invalid_confirmation";
+  public static final String CONFIRMATION_MISMATCH = "confirmation_mismatch";
   public static final String REAUTHORIZATION_REQUIRED = "reauthorization_required";
   public static final String NO_REFRESH_TOKEN = "no_refresh_token";
   public static final String SCOPE_NOT_GRANTED = "scope_not_granted";

@@ -10,6 +10,8 @@ public final class AuditActions {
   public static final String TOKEN_ISSUED = "token.issued";
   public static final String AUTHORIZATION_STARTED = "authorization.started";
   public static final String AUTHORIZATION_COMPLETED = "authorization.completed";
+  public static final String AUTHORIZATION_CONFIRMED = "authorization.confirmed";
+  public static final String AUTHORIZATION_DISCARDED = "authorization.discarded";
   public static final String GRANT_REFRESHED = "grant.refreshed";
   public static final String GRANT_IMPORTED = "grant.imported";
   public static final String GRANT_DELETED = "grant.deleted";

@@ -6,7 +6,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A started authorization; the state itself is never stored, only its SHA-256. */
+/**
+ * A started authorization; the state itself is never stored, only its SHA-256. After a callback
+ * with a return URL it also holds the sealed tokens that wait for the app's confirmation.
+ */
 @Entity
 @Table(name = "authorization_request")
 public class AuthorizationRequestEntity {
@@ -37,4 +40,29 @@ public class AuthorizationRequestEntity {
 
   @Column(name = "used_at")
   public Instant usedAt;
+
+  @Column(name = "confirmation_sha256")
+  public String confirmationSha256;
+
+  /** The grant the confirmed tokens go to: the subject's existing grant or a reserved new id. */
+  @Column(name = "grant_id")
+  public String grantId;
+
+  @Column(name = "pending_access_token_ct")
+  public String pendingAccessTokenCiphertext;
+
+  @Column(name = "pending_refresh_token_ct")
+  public String pendingRefreshTokenCiphertext;
+
+  @Column(name = "pending_scope")
+  public String pendingScope;
+
+  @Column(name = "pending_issued_at")
+  public Instant pendingIssuedAt;
+
+  @Column(name = "pending_expires_at")
+  public Instant pendingExpiresAt;
+
+  @Column(name = "settled_at")
+  public Instant settledAt;
 }

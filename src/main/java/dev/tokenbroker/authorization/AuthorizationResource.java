@@ -17,10 +17,10 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Path("/v1/providers/{providerId}/authorizations")
 public class AuthorizationResource {
 
-  private final AuthorizationService authorizations;
+  private final AuthorizationStarter authorizations;
   private final CurrentCaller caller;
 
-  public AuthorizationResource(AuthorizationService authorizations, CurrentCaller caller) {
+  public AuthorizationResource(AuthorizationStarter authorizations, CurrentCaller caller) {
     this.authorizations = authorizations;
     this.caller = caller;
   }

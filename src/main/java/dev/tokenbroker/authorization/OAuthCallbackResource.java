@@ -14,9 +14,9 @@ import java.net.URI;
 @PublicEndpoint
 public class OAuthCallbackResource {
 
-  private final AuthorizationService authorizations;
+  private final AuthorizationCallback authorizations;
 
-  public OAuthCallbackResource(AuthorizationService authorizations) {
+  public OAuthCallbackResource(AuthorizationCallback authorizations) {
     this.authorizations = authorizations;
   }
 

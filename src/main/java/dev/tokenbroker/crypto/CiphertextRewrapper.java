@@ -44,7 +44,19 @@ public class CiphertextRewrapper {
               "state_sha256",
               "code_verifier_ct",
               "authorization_request",
-              "code_verifier"));
+              "code_verifier"),
+          new SealedColumn(
+              "authorization_request",
+              "state_sha256",
+              "pending_access_token_ct",
+              "authorization_request",
+              "pending_access_token"),
+          new SealedColumn(
+              "authorization_request",
+              "state_sha256",
+              "pending_refresh_token_ct",
+              "authorization_request",
+              "pending_refresh_token"));
 
   private final EntityManager em;
   private final SecretCipher cipher;

@@ -205,12 +205,25 @@ public class GrantStore {
       String subject,
       List<String> scopes,
       java.util.function.Function<String, TokenWrite> seal) {
+    return upsert(providerId, subject, scopes, null, seal);
+  }
+
+  /**
+   * As above; a grant created here gets {@code newId} when it is not null (an id already shown).
+   */
+  @Transactional
+  public Upserted upsert(
+      String providerId,
+      String subject,
+      List<String> scopes,
+      String newId,
+      java.util.function.Function<String, TokenWrite> seal) {
     Instant now = clock.instant();
     GrantEntity grant = findBySubject(providerId, subject).orElse(null);
     boolean created = grant == null;
     if (created) {
       grant = new GrantEntity();
-      grant.id = Ids.newId("grt");
+      grant.id = newId != null ? newId : Ids.newId("grt");
       grant.providerId = providerId;
       grant.subject = subject;
       grant.createdAt = now;

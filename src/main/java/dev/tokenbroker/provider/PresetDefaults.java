@@ -121,7 +121,7 @@ public record PresetDefaults(
               ClientAuthMethod.CLIENT_SECRET_POST,
               List.of(),
               List.of("core:*:*"),
-              PkceMethod.NONE,
+              PkceMethod.S256,
               0,
               false);
       case OPEN_BADGE_FACTORY ->
@@ -173,7 +173,7 @@ public record PresetDefaults(
         ClientAuthMethod.CLIENT_SECRET_POST,
         scopes,
         List.of("r:profile"),
-        PkceMethod.NONE,
+        PkceMethod.S256,
         0,
         httpsRedirect);
   }

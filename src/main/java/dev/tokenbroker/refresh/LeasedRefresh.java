@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -38,11 +37,11 @@ public class LeasedRefresh {
   private static final Logger LOG = Logger.getLogger(LeasedRefresh.class);
 
   private final GrantSecrets secrets;
+  private final IssuedTokenWrites writes;
   private final GrantCache cache;
   private final UpstreamTokenClient upstream;
   private final HeldTokenWrites held;
   private final RefreshFailurePolicy failures;
-  private final RefreshConfig config;
   private final AuditLog audit;
   private final BrokerMetrics metrics;
   private final Clock clock;
@@ -50,21 +49,21 @@ public class LeasedRefresh {
 
   public LeasedRefresh(
       GrantSecrets secrets,
+      IssuedTokenWrites writes,
       GrantCache cache,
       UpstreamTokenClient upstream,
       HeldTokenWrites held,
       RefreshFailurePolicy failures,
-      RefreshConfig config,
       AuditLog audit,
       BrokerMetrics metrics,
       Clock clock,
       Sleeper sleeper) {
     this.secrets = secrets;
+    this.writes = writes;
     this.cache = cache;
     this.upstream = upstream;
     this.held = held;
     this.failures = failures;
-    this.config = config;
     this.audit = audit;
     this.metrics = metrics;
     this.clock = clock;
@@ -229,22 +228,12 @@ public class LeasedRefresh {
   }
 
   private TokenWrite seal(ProviderSettings provider, GrantEntity grant, IssuedTokens tokens) {
-    String scope = tokens.scope() != null ? tokens.scope() : grant.scopes;
-    GrantSecrets.Sealed sealed =
-        secrets.seal(grant.id, tokens.accessToken(), tokens.refreshToken());
-    return new TokenWrite(
-        sealed.accessToken(),
-        sealed.refreshToken(),
-        scope,
-        tokens.issuedAt(),
-        tokens.expiresAt(),
-        RefreshSchedule.nextRefreshAt(
-            provider,
-            tokens.issuedAt(),
-            tokens.expiresAt(),
-            tokens.refreshToken() != null || grant.refreshTokenCiphertext != null,
-            config.jitter(),
-            ThreadLocalRandom.current()));
+    return writes.of(
+        provider,
+        grant.id,
+        tokens,
+        grant.scopes,
+        tokens.refreshToken() != null || grant.refreshTokenCiphertext != null);
   }
 
   /**

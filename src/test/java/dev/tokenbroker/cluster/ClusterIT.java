@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three broker JVMs from the packaged jar share one PostgreSQL: however many callers hit them at
  * once, each grant is refreshed once per expiry, no rotated refresh token is reused, a provider's
- * minimum request interval holds cluster-wide, a storm of upstream failures loses no grant, and a
- * token reported as rejected on every instance is replaced by one refresh.
+ * minimum request interval holds cluster-wide, a storm of upstream failures loses no grant, a token
+ * reported as rejected on every instance is replaced by one refresh, and a consent becomes a grant
+ * only when the app that started it confirms its subject, on whichever instance.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -66,6 +67,7 @@ class ClusterIT {
     env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
     env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "3s");
     env.put("BROKER_REFRESH_REJECTED_TOKEN_MIN_INTERVAL", "5s");
+    env.put("BROKER_ALLOWED_RETURN_URLS", "https://app.example.test/");
     brokers.add(BrokerProcess.start("a", env));
     brokers.add(BrokerProcess.start("b", env));
     brokers.add(BrokerProcess.start("c", env));
@@ -331,6 +333,109 @@ class ClusterIT {
 
   @Test
   @Order(6)
+  void consentIsStoredOnlyWhenTheStartingAppConfirmsItsSubjectOnAnyInstance() {
+    sim.reset();
+    String provider = "cluster-consent";
+    Map<String, Object> definition = codeProvider();
+    definition.put("revocation_url", sim.baseUrl() + "/revoke");
+    definition.put("redirect_uri", brokers.get(0).baseUrl() + "/v1/oauth/callback");
+    admin(0).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
+    String app =
+        admin(1)
+            .body(
+                Map.of(
+                    "name",
+                    "consent-app",
+                    "role",
+                    "consumer",
+                    "allow",
+                    List.of(
+                        Map.of(
+                            "provider_id", provider,
+                            "subjects", List.of("*"),
+                            "scopes", List.of("r:*")))))
+            .post("/v1/callers")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("api_key");
+
+    // the prod profile needs a return_url: no unconfirmed grants
+    as(app, 2)
+        .body(Map.of("subject", "attacker", "scopes", List.of("r:profile")))
+        .post("/v1/providers/" + provider + "/authorizations")
+        .then()
+        .statusCode(400)
+        .body("code", org.hamcrest.Matchers.equalTo("return_url_required"));
+
+    // a victim approves the attacker's link; the app's session on another instance is theirs
+    sim.loginAs("victim");
+    String phished = connect(app, 1, provider, "attacker");
+    as(app, 2)
+        .body(
+            Map.of("confirmation", Flows.queryParam(phished, "confirmation"), "subject", "victim"))
+        .post("/v1/authorizations/confirm")
+        .then()
+        .statusCode(409)
+        .body("code", org.hamcrest.Matchers.equalTo("confirmation_mismatch"));
+    assertEquals(1, sim.revocations(), "the victim's tokens were revoked upstream");
+    tokenFor(app, 0, provider, "attacker").then().statusCode(404);
+
+    sim.loginAs("user-9");
+    String connected = connect(app, 0, provider, "user-9");
+    tokenFor(app, 1, provider, "user-9").then().statusCode(404);
+    as(app, 2)
+        .body(
+            Map.of(
+                "confirmation", Flows.queryParam(connected, "confirmation"), "subject", "user-9"))
+        .post("/v1/authorizations/confirm")
+        .then()
+        .statusCode(200)
+        .body("id", org.hamcrest.Matchers.equalTo(Flows.queryParam(connected, "grant_id")));
+    String token =
+        tokenFor(app, 1, provider, "user-9").then().statusCode(200).extract().path("access_token");
+    assertEquals("user-9", sim.accountOf(token));
+    admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+  }
+
+  /** Starts an authorization on one instance, approves it at the simulator, returns Location. */
+  private static String connect(String apiKey, int instance, String provider, String subject) {
+    String url =
+        as(apiKey, instance)
+            .body(
+                Map.of(
+                    "subject",
+                    subject,
+                    "scopes",
+                    List.of("r:profile"),
+                    "return_url",
+                    "https://app.example.test/done"))
+            .post("/v1/providers/" + provider + "/authorizations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("authorization_url");
+    String callback = Flows.followAuthorization(url);
+    return given()
+        .redirects()
+        .follow(false)
+        .urlEncodingEnabled(false)
+        .get(callback)
+        .then()
+        .statusCode(303)
+        .extract()
+        .header("Location");
+  }
+
+  private static io.restassured.response.Response tokenFor(
+      String apiKey, int instance, String provider, String subject) {
+    return as(apiKey, instance)
+        .body(Map.of("provider_id", provider, "subject", subject))
+        .post("/v1/tokens");
+  }
+
+  @Test
+  @Order(7)
   void productionLogsAreJsonLinesWithRequestIdsAndNoSecret() {
     for (BrokerProcess broker : brokers) {
       String output = broker.output();
@@ -353,7 +458,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -365,7 +470,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {
@@ -426,9 +531,13 @@ class ClusterIT {
   }
 
   private static io.restassured.specification.RequestSpecification admin(int instance) {
+    return as(ADMIN_KEY, instance);
+  }
+
+  private static io.restassured.specification.RequestSpecification as(String apiKey, int instance) {
     return given()
         .baseUri(brokers.get(instance).baseUrl())
-        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .header("Authorization", "Bearer " + apiKey)
         .contentType(ContentType.JSON);
   }
 

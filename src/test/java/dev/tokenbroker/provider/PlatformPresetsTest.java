@@ -61,7 +61,15 @@ class PlatformPresetsTest {
         .body("base_url", equalTo(sim.baseUrl()))
         .body("scopes", hasItems("r:profile", "rw:issuer", "r:backpack", "rw:backpack"))
         .body("default_scopes", equalTo(List.of("r:profile")))
-        .body("grant_type", equalTo("authorization_code"));
+        .body("grant_type", equalTo("authorization_code"))
+        .body("pkce", equalTo("S256"));
+    // Badgr's approval step drops the challenge (the simulator too): S256 must not break the flow
+    String url =
+        startAuthorization(provider, List.of("r:backpack"))
+            .then()
+            .extract()
+            .path("authorization_url");
+    assertTrue(url.contains("code_challenge_method=S256"), url);
 
     String grantId = connect(provider, "learner-1", List.of("r:backpack"));
     Map<String, Object> token =
@@ -143,7 +151,8 @@ class PlatformPresetsTest {
         .then()
         .statusCode(201)
         .body("token_url", equalTo(sim.baseUrl() + "/core/connect/token"))
-        .body("authorization_url", equalTo(sim.baseUrl() + "/oauth2/auth"));
+        .body("authorization_url", equalTo(sim.baseUrl() + "/oauth2/auth"))
+        .body("pkce", equalTo("S256"));
 
     startAuthorization(provider, List.of("grades:gradevalues:read"))
         .then()

@@ -82,6 +82,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(64);
   private final Map<String, CodeGrant> codes = new ConcurrentHashMap<>();
+  private volatile String loggedInAccount = "sim-user";
   private final Map<String, Family> families = new ConcurrentHashMap<>();
   private final Map<String, Family> familyByRefreshToken = new ConcurrentHashMap<>();
   private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
@@ -224,6 +225,7 @@ public final class ProviderSimulator implements AutoCloseable {
     issueRefreshTokens = true;
     omitScope = false;
     denyAuthorization = false;
+    loggedInAccount = "sim-user";
     latencyMillis = 0;
   }
 
@@ -460,13 +462,17 @@ public final class ProviderSimulator implements AutoCloseable {
     } else {
       String code = secret("code-");
       issuedSecrets.add(code);
+      // Badgr's approval API (and Parchment's) passes client_id, redirect_uri, state and scopes
+      // on, not the challenge: its codes carry none, and a code_verifier is then ignored
+      boolean dropsChallenge = platform == Platform.BADGR || platform == Platform.PARCHMENT;
       codes.put(
           code,
           new CodeGrant(
               redirect,
               q.getOrDefault("scope", ""),
-              q.get("code_challenge"),
-              q.get("code_challenge_method")));
+              dropsChallenge ? null : q.get("code_challenge"),
+              dropsChallenge ? null : q.get("code_challenge_method"),
+              loggedInAccount));
       location = redirect + "?code=" + enc(code) + "&state=" + enc(state);
       String iss = issuerParameter;
       if (iss != null) {
@@ -498,6 +504,20 @@ public final class ProviderSimulator implements AutoCloseable {
         concurrentRefreshes.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * Who approves at the authorize endpoint from now on: the platform account whose consent the
+   * codes it issues carry (a victim approving on someone else's link, say).
+   */
+  public void loginAs(String account) {
+    loggedInAccount = account;
+  }
+
+  /** The platform account an access token acts for (null for one issued without a login). */
+  public String accountOf(String accessToken) {
+    String familyId = accessTokens.get(accessToken);
+    return familyId == null ? null : families.get(familyId).account;
   }
 
   /**
@@ -641,7 +661,9 @@ public final class ProviderSimulator implements AutoCloseable {
         return;
       }
     }
-    respond(exchange, 200, tokens(newFamily(grantedScope(grant.scope)), true));
+    Family family = newFamily(grantedScope(grant.scope));
+    family.account = grant.account;
+    respond(exchange, 200, tokens(family, true));
   }
 
   private String grantedScope(String requested) {
@@ -934,7 +956,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private record Storm(
       double serverErrors, double tooManyRequests, double hangs, long hangMillis) {}
 
-  private record CodeGrant(String redirectUri, String scope, String challenge, String method) {}
+  private record CodeGrant(
+      String redirectUri, String scope, String challenge, String method, String account) {}
 
   private static final class Family {
     final String id;
@@ -946,6 +969,7 @@ public final class ProviderSimulator implements AutoCloseable {
     volatile long rotatedAtMillis;
     volatile String lastAnswer;
     volatile boolean revoked;
+    volatile String account;
 
     Family(String id, String scope) {
       this.id = id;

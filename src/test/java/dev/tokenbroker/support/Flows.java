@@ -78,10 +78,31 @@ public final class Flows {
   }
 
   /**
-   * Runs a whole authorization as a browser would: start it, follow the simulator's redirect back
-   * to the callback. Returns the callback's Location (with status and grant_id).
+   * Runs a whole authorization as a browser and the app would: start it, follow the simulator's
+   * redirect back to the callback, and, when it connected, confirm the subject as the app at its
+   * return URL does. Returns the callback's Location (with status, grant_id and confirmation).
    */
   public static String authorize(
+      String providerId, String apiKey, String subject, List<String> scopes) {
+    String location = authorizeUnconfirmed(providerId, apiKey, subject, scopes);
+    String confirmation = queryParam(location, "confirmation");
+    if (confirmation != null) {
+      confirm(apiKey, confirmation, subject).statusCode(200);
+    }
+    return location;
+  }
+
+  /** {@code POST /v1/authorizations/confirm} as the caller of {@code apiKey}. */
+  public static io.restassured.response.ValidatableResponse confirm(
+      String apiKey, String confirmation, String subject) {
+    return Api.as(apiKey)
+        .body(Map.of("confirmation", confirmation, "subject", subject))
+        .post("/v1/authorizations/confirm")
+        .then();
+  }
+
+  /** As {@link #authorize}, without the app's confirmation: the tokens wait for it. */
+  public static String authorizeUnconfirmed(
       String providerId, String apiKey, String subject, List<String> scopes) {
     Map<String, Object> start = new HashMap<>();
     start.put("subject", subject);
