@@ -177,7 +177,8 @@ public class HttpLimits {
     }
   }
 
-  private void refuse(RoutingContext ctx, int status, String title, String code, String detail) {
+  /** Ends the request with a problem+json answer, before any resource ran. */
+  public void refuse(RoutingContext ctx, int status, String title, String code, String detail) {
     respond(ctx, new Problem("about:blank", title, status, detail, null, code, null, null));
   }
 

@@ -34,6 +34,12 @@ public record AuthenticatedCaller(String id, String name, Role role, List<AllowR
     return fewest;
   }
 
+  /** Admins may call anything; consumers only a method and path one of their rules names. */
+  public boolean mayCall(String providerId, String subject, String method, String path) {
+    return isAdmin()
+        || allow.stream().anyMatch(r -> r.permitsCall(providerId, subject, method, path));
+  }
+
   /** Whether any rule names this provider, so the caller may at least learn a grant exists. */
   public boolean mayUseProvider(String providerId) {
     return isAdmin()

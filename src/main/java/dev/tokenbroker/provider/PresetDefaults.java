@@ -78,6 +78,36 @@ public record PresetDefaults(
         defaults.httpsRedirectRequired);
   }
 
+  /**
+   * The documented API base of a preset's region, which proxied calls go to (DESIGN §6 API proxy);
+   * null where none is documented: Brightspace's is the tenant's {@code https://<host>/d2l/api},
+   * and badge hosts and generic servers name their own.
+   */
+  static String apiBaseUrl(Preset preset, String region, String baseUrl) {
+    String base = baseUrl == null ? null : UpstreamUrls.withoutTrailingSlash(baseUrl);
+    return switch (preset) {
+      case BADGR ->
+          base != null
+              ? base
+              : switch (region == null ? "" : region) {
+                case "us" -> "https://api.badgr.io";
+                case "test" -> "https://api.test.badgr.com";
+                default -> null;
+              };
+      case PARCHMENT ->
+          base != null
+              ? base
+              : "test".equals(region) ? "https://api.test.badges.parchment.com" : null;
+      case OPEN_BADGE_FACTORY ->
+          (base != null
+                  ? base
+                  : "https://"
+                      + ("cancred".equals(region) ? "factory.cancred.ca" : "openbadgefactory.com"))
+              + "/v2";
+      default -> null;
+    };
+  }
+
   private static String uiDomainOf(Preset preset, String apiBase) {
     if (preset != Preset.BADGR && preset != Preset.PARCHMENT) {
       return apiBase;

@@ -25,4 +25,5 @@ public record ProviderDefinition(
     int refreshTokenReuseGraceSeconds,
     int maxConcurrentRefreshes,
     Downscope downscope,
-    String issuer) {}
+    String issuer,
+    String apiBaseUrl) {}

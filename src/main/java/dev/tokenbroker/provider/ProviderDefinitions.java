@@ -148,6 +148,12 @@ public class ProviderDefinitions {
                 throw invalidRequest("issuer", p);
               });
     }
+    String apiBaseUrl =
+        first(body.apiBaseUrl(), PresetDefaults.apiBaseUrl(preset, region, baseUrl));
+    requireEndpoint("api_base_url", apiBaseUrl, false);
+    if (apiBaseUrl != null && (apiBaseUrl.contains("?") || apiBaseUrl.contains("#"))) {
+      throw invalidRequest("api_base_url", "must not contain a query or fragment");
+    }
     String displayName = first(body.displayName(), id);
     if (displayName.isBlank() || displayName.length() > 200) {
       throw invalidRequest("display_name", "must be 1-200 characters");
@@ -174,7 +180,8 @@ public class ProviderDefinitions {
         reuseGrace,
         maxConcurrent,
         downscope,
-        issuer);
+        issuer,
+        apiBaseUrl == null ? null : UpstreamUrls.withoutTrailingSlash(apiBaseUrl));
   }
 
   public static void requireValidId(String id) {

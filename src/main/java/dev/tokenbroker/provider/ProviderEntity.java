@@ -60,6 +60,9 @@ public class ProviderEntity {
 
   public String issuer;
 
+  @Column(name = "api_base_url")
+  public String apiBaseUrl;
+
   @Column(name = "min_token_request_interval_seconds")
   public int minTokenRequestIntervalSeconds;
 

@@ -93,7 +93,8 @@ public class ProviderRegistry {
             p.refreshTokenReuseGraceSeconds,
             p.maxConcurrentRefreshes,
             p.downscope,
-            p.issuer));
+            p.issuer,
+            p.apiBaseUrl));
   }
 
   void onChange(@Observes ProviderChanged changed) {

@@ -44,7 +44,12 @@ public record ProviderRequest(
             description =
                 "RFC 9207 issuer identifier: when set, authorization responses must carry it as iss",
             examples = "https://idp.example.com")
-        String issuer) {
+        String issuer,
+    @Schema(
+            description =
+                "Base URL of the platform's API that /v1/proxy/{provider_id}/{path} calls go to",
+            examples = "https://api.badgr.io")
+        String apiBaseUrl) {
 
   /** The same request with the endpoints and client a host's registration supplied. */
   public ProviderRequest registered(
@@ -79,7 +84,8 @@ public record ProviderRequest(
         maxConcurrentRefreshes,
         discoveryUrl,
         downscope,
-        issuer);
+        issuer,
+        apiBaseUrl);
   }
 
   /** Never print the client secret. */

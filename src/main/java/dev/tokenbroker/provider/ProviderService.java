@@ -106,6 +106,7 @@ public class ProviderService {
     entity.maxConcurrentRefreshes = def.maxConcurrentRefreshes();
     entity.downscope = def.downscope();
     entity.issuer = def.issuer();
+    entity.apiBaseUrl = def.apiBaseUrl();
     if (registration != null) {
       registration.applyTo(entity);
     } else if (!def.preset().registersDynamically()) {

@@ -25,7 +25,8 @@ public record ProviderSettings(
     int refreshTokenReuseGraceSeconds,
     int maxConcurrentRefreshes,
     Downscope downscope,
-    String issuer) {
+    String issuer,
+    String apiBaseUrl) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";

@@ -29,6 +29,7 @@ public record ProviderView(
     @Schema(examples = "8") int maxConcurrentRefreshes,
     @Schema(examples = "none") Downscope downscope,
     @Schema(examples = "https://idp.example.com") String issuer,
+    @Schema(examples = "https://api.badgr.io") String apiBaseUrl,
     @Schema(description = "set while the provider refuses the broker's client credentials")
         Instant credentialsRejectedAt,
     Registration registration,
@@ -70,6 +71,7 @@ public record ProviderView(
         p.maxConcurrentRefreshes,
         p.downscope,
         p.issuer,
+        p.apiBaseUrl,
         p.credentialsRejectedAt,
         p.registeredAt == null
             ? null

@@ -118,7 +118,8 @@ class RegistrationStore {
             p.maxConcurrentRefreshes,
             p.discoveryUrl,
             p.downscope,
-            p.issuer);
+            p.issuer,
+            p.apiBaseUrl);
     RegisteredClient client =
         new RegisteredClient(
             p.clientId,

@@ -46,8 +46,8 @@ public class TokenEndpointErrorFilter implements OidcResponseFilter {
     }
   }
 
-  /** RFC 9110 §10.2.3: delay-seconds or an HTTP-date. */
-  static Duration retryAfter(String header) {
+  /** A Retry-After value (RFC 9110 §10.2.3): delay-seconds or an HTTP date; null if neither. */
+  public static Duration retryAfter(String header) {
     if (header == null || header.isBlank()) {
       return null;
     }

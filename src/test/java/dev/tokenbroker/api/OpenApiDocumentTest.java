@@ -31,6 +31,7 @@ class OpenApiDocumentTest {
           Map.entry("/v1/providers/{}", List.of("get", "put", "delete")),
           Map.entry("/v1/providers/{}/authorizations", List.of("post")),
           Map.entry("/v1/authorizations/confirm", List.of("post")),
+          Map.entry("/v1/proxy/{}/{}", List.of("get", "head", "post", "put", "patch", "delete")),
           Map.entry("/v1/providers/{}/grants", List.of("post")),
           Map.entry("/v1/providers/{}/registration", List.of("post")),
           Map.entry("/v1/providers/{}/test", List.of("post")),

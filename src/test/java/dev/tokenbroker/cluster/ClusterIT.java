@@ -436,6 +436,79 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  void proxiedCallsOnEveryInstanceShareOneRefreshAfterTheApiRejectsTheToken() throws Exception {
+    sim.reset();
+    sim.latency(100);
+    String provider = "cluster-proxy";
+    Map<String, Object> definition = codeProvider();
+    definition.put("api_base_url", sim.resourceServer().baseUrl());
+    admin(0).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
+    admin(1)
+        .body(Flows.grantImport("proxied-user", sim.issueRefreshTokenFor("r:profile")))
+        .post("/v1/providers/" + provider + "/grants")
+        .then()
+        .statusCode(201);
+    String app =
+        admin(2)
+            .body(
+                Map.of(
+                    "name",
+                    "proxy-app",
+                    "role",
+                    "consumer",
+                    "allow",
+                    List.of(
+                        Map.of(
+                            "provider_id", provider,
+                            "subjects", List.of("*"),
+                            "scopes", List.of("r:*"),
+                            "methods", List.of("GET"),
+                            "paths", List.of("/v2/backpack/**")))))
+            .post("/v1/callers")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("api_key");
+    for (int i = 0; i < brokers.size(); i++) {
+      proxied(app, i, provider, "/v2/backpack/assertions").then().statusCode(201);
+      proxied(app, i, provider, "/v2/issuers").then().statusCode(403);
+    }
+    String first =
+        accessToken(
+            post(
+                0,
+                "/v1/tokens",
+                "{\"provider_id\":\"" + provider + "\",\"subject\":\"proxied-user\"}"));
+    int refreshes = refreshesOfTheOneFamily();
+    Thread.sleep(5_100); // older than the brokers' 5-s rejected-token-min-interval
+    sim.revokeAccessToken(first);
+
+    AtomicInteger next = new AtomicInteger();
+    for (io.restassured.response.Response answer :
+        Concurrently.run(
+            30,
+            () ->
+                proxied(
+                    app,
+                    next.getAndIncrement() % brokers.size(),
+                    provider,
+                    "/v2/backpack/assertions/a-1"))) {
+      assertEquals(201, answer.statusCode(), answer.asString());
+    }
+    assertEquals(refreshes + 1, refreshesOfTheOneFamily(), "one refresh cluster-wide");
+    assertEquals(0, sim.reuseDetections());
+    admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+  }
+
+  private static io.restassured.response.Response proxied(
+      String apiKey, int instance, String provider, String path) {
+    return as(apiKey, instance)
+        .header("Token-Broker-Subject", "proxied-user")
+        .get("/v1/proxy/" + provider + path);
+  }
+
+  @Test
+  @Order(8)
   void productionLogsAreJsonLinesWithRequestIdsAndNoSecret() {
     for (BrokerProcess broker : brokers) {
       String output = broker.output();
@@ -458,7 +531,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -470,7 +543,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {

@@ -116,6 +116,7 @@ class RefreshScheduleTest {
         0,
         8,
         dev.tokenbroker.provider.Downscope.NONE,
+        null,
         null);
   }
 }

@@ -80,6 +80,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpServer server;
+  private final ResourceServer resourceServer;
   private final ExecutorService executor = Executors.newFixedThreadPool(64);
   private final Map<String, CodeGrant> codes = new ConcurrentHashMap<>();
   private volatile String loggedInAccount = "sim-user";
@@ -146,6 +147,7 @@ public final class ProviderSimulator implements AutoCloseable {
     server.createContext("/v2/client/", this::ping);
     server.createContext("/revoke", this::revoke);
     badgeHost = new BadgeHost(this, server);
+    resourceServer = new ResourceServer(this, server);
     server.start();
   }
 
@@ -158,6 +160,19 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   /** Discovery documents and dynamic registration (Badge Connect, Open Badges 3.0, CLR 2.0). */
+  /** The platform API that proxied calls reach, under {@code /api}. */
+  public ResourceServer resourceServer() {
+    return resourceServer;
+  }
+
+  /** Whether a bearer token was issued here, is not revoked and has not expired. */
+  boolean bearerValid(String accessToken) {
+    Long expires = accessTokenExpiresAtMillis.get(accessToken);
+    return accessTokenActive(accessToken)
+        && expires != null
+        && expires >= System.currentTimeMillis();
+  }
+
   public BadgeHost badgeHost() {
     return badgeHost;
   }
@@ -191,6 +206,7 @@ public final class ProviderSimulator implements AutoCloseable {
     clientSecretExpiresAtMillis = 0;
     dev.tokenbroker.support.SecretLeakGuard.remember(clientSecret);
     badgeHost.reset();
+    resourceServer.reset();
     codes.clear();
     families.clear();
     familyByRefreshToken.clear();

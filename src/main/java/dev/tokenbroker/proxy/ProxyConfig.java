@@ -1,0 +1,30 @@
+package dev.tokenbroker.proxy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Limits of calls through the API proxy (DESIGN §6 API proxy). */
+@ConfigMapping(prefix = "broker.proxy")
+public interface ProxyConfig {
+
+  /** The largest request body the proxy takes; it is buffered, so a call can be sent again. */
+  @WithDefault("1048576")
+  int maxRequestBytes();
+
+  /** The largest answer the proxy relays; a larger one is 502 upstream_unavailable. */
+  @WithDefault("10485760")
+  int maxAnswerBytes();
+
+  /** How long the upstream may take to start its answer. */
+  @WithDefault("10s")
+  Duration firstByteTimeout();
+
+  /** How long the whole answer may take. */
+  @WithDefault("30s")
+  Duration answerTimeout();
+
+  /** Connections the proxy keeps open per upstream host. */
+  @WithDefault("50")
+  int maxConnectionsPerHost();
+}

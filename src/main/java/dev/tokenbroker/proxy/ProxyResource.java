@@ -1,0 +1,139 @@
+package dev.tokenbroker.proxy;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.Syntax;
+import dev.tokenbroker.caller.ConsumerAccess;
+import dev.tokenbroker.caller.CurrentCaller;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/**
+ * {@code <METHOD> /v1/proxy/{provider_id}/{path}}: a call to the provider's API with the grant's
+ * token added on the way out (DESIGN §6 API proxy). The upstream's status, headers (less cookies
+ * and hop-by-hop headers) and body come back as they are.
+ */
+@Path("/v1/proxy/{providerId}/{path: .*}")
+@ConsumerAccess
+public class ProxyResource {
+
+  static final String SUBJECT_HEADER = "Token-Broker-Subject";
+  private static final String PATH =
+      "The path after the provider's api_base_url, as sent upstream (the raw form is checked)";
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final ProxyService proxy;
+  private final CurrentCaller caller;
+
+  public ProxyResource(ProxyService proxy, CurrentCaller caller) {
+    this.proxy = proxy;
+    this.caller = caller;
+  }
+
+  @GET
+  public Response get(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req) {
+    return relay(providerId, req, NO_BODY);
+  }
+
+  @HEAD
+  public Response head(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req) {
+    return relay(providerId, req, NO_BODY);
+  }
+
+  @DELETE
+  public Response delete(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req) {
+    return relay(providerId, req, NO_BODY);
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response post(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req,
+      byte[] body) {
+    return relay(providerId, req, body);
+  }
+
+  @PUT
+  @Consumes(MediaType.WILDCARD)
+  public Response put(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req,
+      byte[] body) {
+    return relay(providerId, req, body);
+  }
+
+  @PATCH
+  @Consumes(MediaType.WILDCARD)
+  public Response patch(
+      @PathParam("providerId") String providerId,
+      @PathParam("path") @Parameter(description = PATH) String path,
+      @Context RoutingContext req,
+      byte[] body) {
+    return relay(providerId, req, body);
+  }
+
+  private Response relay(String providerId, RoutingContext context, byte[] body) {
+    HttpServerRequest request = context.request();
+    Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID);
+    String prefix = "/v1/proxy/" + providerId;
+    String rawPath = request.path();
+    if (!rawPath.startsWith(prefix + "/")) {
+      throw ApiException.invalidRequest("path", "must not leave /v1/proxy/" + providerId);
+    }
+    String subject = request.getHeader(SUBJECT_HEADER);
+    if (subject != null) {
+      Syntax.require(SUBJECT_HEADER, subject, Syntax.SUBJECT);
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    request
+        .headers()
+        .forEach(
+            e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    UpstreamApi.Answer answer =
+        proxy.call(
+            caller.get(),
+            new ProxyService.Call(
+                providerId,
+                subject,
+                request.method().name(),
+                rawPath.substring(prefix.length()),
+                request.query(),
+                headers,
+                body == null ? NO_BODY : body));
+    context.put(ProxyGate.RELAYED, Boolean.TRUE);
+    Response.ResponseBuilder response = Response.status(answer.status());
+    ProxyHeaders.forAnswer(answer.headers(), response::header);
+    if (answer.body().length > 0) {
+      response.entity(answer.body());
+    }
+    return response.build();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.tokenbroker.proxy;
+
+import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.caller.AuthenticatedCaller;
+import dev.tokenbroker.outbound.EgressGate;
+import dev.tokenbroker.provider.ProviderRegistry;
+import dev.tokenbroker.provider.ProviderSettings;
+import dev.tokenbroker.token.TokenRequest;
+import dev.tokenbroker.token.TokenService;
+import dev.tokenbroker.upstream.TokenEndpointErrorFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.mutiny.core.MultiMap;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * A call through the API proxy (DESIGN §6): checks the caller's method and path rules, adds the
+ * grant's access token, and sends the call once more with a new token when the upstream rejects the
+ * first (the rejected-token rule: one shared refresh per grant).
+ */
+@ApplicationScoped
+public class ProxyService {
+
+  private static final Logger LOG = Logger.getLogger(ProxyService.class);
+  private static final int MIN_VALIDITY_SECONDS = 10;
+
+  /** One proxied call as it arrived. */
+  record Call(
+      String providerId,
+      String subject,
+      String method,
+      String rawPath,
+      String rawQuery,
+      Map<String, List<String>> headers,
+      byte[] body) {}
+
+  private final ProviderRegistry providers;
+  private final TokenService tokens;
+  private final UpstreamApi upstream;
+  private final ProxyHolds holds;
+  private final EgressGate gate;
+  private final ProxyConfig config;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  public ProxyService(
+      ProviderRegistry providers,
+      TokenService tokens,
+      UpstreamApi upstream,
+      ProxyHolds holds,
+      EgressGate gate,
+      ProxyConfig config,
+      MeterRegistry registry) {
+    this.providers = providers;
+    this.tokens = tokens;
+    this.upstream = upstream;
+    this.holds = holds;
+    this.gate = gate;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  UpstreamApi.Answer call(AuthenticatedCaller caller, Call call) {
+    long started = System.nanoTime();
+    String tag = "unknown";
+    try {
+      ProviderSettings provider =
+          providers
+              .find(call.providerId())
+              .orElseThrow(
+                  () ->
+                      ApiException.notFound(
+                          ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
+      tag = provider.id();
+      UpstreamApi.Answer answer = relay(caller, provider, call);
+      count(tag, (answer.status() / 100) + "xx", started);
+      return answer;
+    } catch (ApiException e) {
+      count(tag, e.code(), started);
+      throw e;
+    }
+  }
+
+  private UpstreamApi.Answer relay(
+      AuthenticatedCaller caller, ProviderSettings provider, Call call) {
+    String subject = subjectOf(provider, call.subject());
+    String path = ProxyPath.normalise(call.rawPath());
+    if (call.body().length > config.maxRequestBytes()) {
+      throw new ApiException(
+          Status.REQUEST_ENTITY_TOO_LARGE,
+          ProblemCodes.PAYLOAD_TOO_LARGE,
+          "The body is larger than broker.proxy.max-request-bytes");
+    }
+    if (!caller.mayCall(provider.id(), subject, call.method(), path)) {
+      throw ApiException.forbidden(
+          "Your allow rules do not permit " + call.method() + " " + path + " at " + provider.id());
+    }
+    if (provider.apiBaseUrl() == null) {
+      throw ApiException.invalidRequest(
+          "provider_id", "provider " + provider.id() + " has no api_base_url");
+    }
+    holds
+        .remaining(provider.id())
+        .ifPresent(
+            wait -> {
+              throw ApiException.withRetryAfter(
+                  Status.TOO_MANY_REQUESTS,
+                  ProblemCodes.RATE_LIMITED,
+                  "The API of provider " + provider.id() + " asked to wait (Retry-After)",
+                  wait);
+            });
+    String url =
+        provider.apiBaseUrl()
+            + path
+            + (call.rawQuery() == null || call.rawQuery().isEmpty() ? "" : "?" + call.rawQuery());
+    gate.requireAllowed("the api_base_url of provider " + provider.id(), url);
+
+    TokenRequest request =
+        new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null);
+    String token = tokens.issue(caller, request).accessToken();
+    UpstreamApi.Answer answer = send(provider, call, url, token);
+    if (answer.status() == 401) {
+      String renewed =
+          tokens
+              .issue(
+                  caller,
+                  new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, token))
+              .accessToken();
+      if (!renewed.equals(token)) {
+        LOG.infof(
+            "The API of provider %s rejected a token of %s; sent again with a new one",
+            provider.id(), call.method());
+        answer = send(provider, call, url, renewed);
+      }
+    }
+    if (answer.status() == 429) {
+      Duration wait = TokenEndpointErrorFilter.retryAfter(firstHeader(answer, "Retry-After"));
+      if (wait != null) {
+        holds.hold(provider.id(), wait);
+        LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
+      }
+    }
+    return answer;
+  }
+
+  private UpstreamApi.Answer send(
+      ProviderSettings provider, Call call, String url, String accessToken) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    ProxyHeaders.forRequest(call.headers(), headers::add);
+    headers.set("Authorization", "Bearer " + accessToken);
+    try {
+      return upstream.send(call.method(), url, headers, call.body());
+    } catch (UpstreamApi.Unanswered e) {
+      LOG.warnf("Proxied call to provider %s failed: %s", provider.id(), e.getMessage());
+      throw new ApiException(
+          Status.BAD_GATEWAY,
+          ProblemCodes.UPSTREAM_UNAVAILABLE,
+          "The API of provider " + provider.id() + " did not answer: " + e.getMessage());
+    }
+  }
+
+  private static String subjectOf(ProviderSettings provider, String subject) {
+    if (provider.usesClientCredentials()) {
+      return ProviderSettings.CLIENT_SUBJECT;
+    }
+    if (subject == null || subject.isBlank()) {
+      throw ApiException.invalidRequest(
+          "Token-Broker-Subject", "is required for an authorization_code provider");
+    }
+    return subject;
+  }
+
+  private static String firstHeader(UpstreamApi.Answer answer, String name) {
+    return answer.headers().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(name))
+        .flatMap(e -> e.getValue().stream())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void count(String provider, String outcome, long startedNanos) {
+    counters
+        .computeIfAbsent(
+            provider + "\n" + outcome,
+            k ->
+                Counter.builder("broker.proxy.requests")
+                    .description("Calls through /v1/proxy by outcome")
+                    .tag("provider", provider)
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .increment();
+    timers
+        .computeIfAbsent(
+            provider,
+            k ->
+                Timer.builder("broker.proxy.request.duration")
+                    .description("Time of calls through /v1/proxy, the upstream's included")
+                    .tag("provider", provider)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+}
