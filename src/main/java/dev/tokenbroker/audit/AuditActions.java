@@ -8,6 +8,7 @@ public final class AuditActions {
   public static final String ANONYMOUS = "anonymous";
 
   public static final String TOKEN_ISSUED = "token.issued";
+  public static final String PROXY_CALLED = "proxy.called";
   public static final String AUTHORIZATION_STARTED = "authorization.started";
   public static final String AUTHORIZATION_COMPLETED = "authorization.completed";
   public static final String AUTHORIZATION_CONFIRMED = "authorization.confirmed";

@@ -92,21 +92,39 @@ public class AuditLog {
    * ({@code broker.audit.issued-tokens}).
    */
   public void recordIssued(String providerId, String grantId, String subject) {
+    recordSuccess(
+        AuditEvent.success(AuditActions.TOKEN_ISSUED)
+            .provider(providerId)
+            .grant(grantId)
+            .subject(subject));
+  }
+
+  /**
+   * A call the API proxy relayed (whatever the upstream answered), in the same mode as served
+   * tokens: an event with {@code detail} of its own, or counted into the next summary event.
+   */
+  public void recordProxied(String providerId, String grantId, String subject, String detail) {
+    recordSuccess(
+        AuditEvent.success(AuditActions.PROXY_CALLED)
+            .provider(providerId)
+            .grant(grantId)
+            .subject(subject)
+            .detail(detail));
+  }
+
+  private void recordSuccess(AuditEvent event) {
     if (config.issuedTokens() == AuditConfig.IssuedTokens.EACH) {
-      record(
-          AuditEvent.success(AuditActions.TOKEN_ISSUED)
-              .provider(providerId)
-              .grant(grantId)
-              .subject(subject));
+      record(event);
       return;
     }
     Object caller = MDC.get(RequestIds.CALLER_MDC_KEY);
     issued.count(
         new IssuedTokenSummary.Key(
+            event.action,
             caller == null ? AuditActions.ANONYMOUS : caller.toString(),
-            providerId,
-            grantId,
-            subject));
+            event.providerId,
+            event.grantId,
+            event.subject));
   }
 
   private void enqueue(AuditEvent event) {

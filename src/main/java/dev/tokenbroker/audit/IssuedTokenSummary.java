@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Successful token issuance counted instead of written one event each ({@code
- * broker.audit.issued-tokens=summary}): per caller, provider, grant and subject, drained into one
- * event per key at every flush. No issuance is lost between a count and its drain.
+ * Tokens served and calls relayed by the proxy, counted instead of written one event each ({@code
+ * broker.audit.issued-tokens=summary}): per action, caller, provider, grant and subject, drained
+ * into one event per key at every flush. Nothing is lost between a count and its drain.
  */
 final class IssuedTokenSummary {
 
   /** Whose tokens were counted. */
-  record Key(String actor, String providerId, String grantId, String subject) {}
+  record Key(String action, String actor, String providerId, String grantId, String subject) {}
 
   /** Marks a counter that was drained; an increment that sees it starts a new one. */
   private static final long DRAINED = Long.MIN_VALUE / 2;
@@ -33,7 +33,7 @@ final class IssuedTokenSummary {
     }
   }
 
-  /** One {@code token.issued} event per key counted since the last drain. */
+  /** One event per key counted since the last drain. */
   List<AuditEvent> drain(Instant since, Instant now) {
     List<AuditEvent> events = new ArrayList<>();
     for (Key key : List.copyOf(counts.keySet())) {
@@ -45,11 +45,16 @@ final class IssuedTokenSummary {
       counts.remove(key, counter);
       if (issued > 0) {
         AuditEvent event =
-            AuditEvent.success(AuditActions.TOKEN_ISSUED)
+            AuditEvent.success(key.action())
                 .provider(key.providerId())
                 .grant(key.grantId())
                 .subject(key.subject())
-                .detail(issued + " token(s) served since " + since);
+                .detail(
+                    issued
+                        + (AuditActions.TOKEN_ISSUED.equals(key.action())
+                            ? " token(s) served since "
+                            : " call(s) relayed since ")
+                        + since);
         event.actor = key.actor();
         event.occurredAt = now;
         events.add(event);

@@ -2,11 +2,15 @@ package dev.tokenbroker.proxy;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.audit.AuditActions;
+import dev.tokenbroker.audit.AuditEvent;
+import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.token.TokenRequest;
+import dev.tokenbroker.token.TokenResponse;
 import dev.tokenbroker.token.TokenService;
 import dev.tokenbroker.upstream.TokenEndpointErrorFilter;
 import io.micrometer.core.instrument.Counter;
@@ -49,6 +53,7 @@ public class ProxyService {
   private final EgressGate gate;
   private final ProxyConfig config;
   private final MeterRegistry registry;
+  private final AuditLog audit;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -59,7 +64,8 @@ public class ProxyService {
       ProxyHolds holds,
       EgressGate gate,
       ProxyConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      AuditLog audit) {
     this.providers = providers;
     this.tokens = tokens;
     this.upstream = upstream;
@@ -67,7 +73,11 @@ public class ProxyService {
     this.gate = gate;
     this.config = config;
     this.registry = registry;
+    this.audit = audit;
   }
+
+  /** An answer relayed for a grant, and the path it was sent to. */
+  private record Relayed(UpstreamApi.Answer answer, String grantId, String path) {}
 
   UpstreamApi.Answer call(AuthenticatedCaller caller, Call call) {
     long started = System.nanoTime();
@@ -81,17 +91,27 @@ public class ProxyService {
                       ApiException.notFound(
                           ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
       tag = provider.id();
-      UpstreamApi.Answer answer = relay(caller, provider, call);
+      Relayed relayed = relay(caller, provider, call);
+      UpstreamApi.Answer answer = relayed.answer();
       count(tag, (answer.status() / 100) + "xx", started);
+      audit.recordProxied(
+          provider.id(),
+          relayed.grantId(),
+          call.subject(),
+          call.method() + " " + relayed.path() + " -> " + answer.status());
       return answer;
     } catch (ApiException e) {
       count(tag, e.code(), started);
+      audit.record(
+          AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
+              .provider(call.providerId())
+              .subject(call.subject())
+              .detail(call.method()));
       throw e;
     }
   }
 
-  private UpstreamApi.Answer relay(
-      AuthenticatedCaller caller, ProviderSettings provider, Call call) {
+  private Relayed relay(AuthenticatedCaller caller, ProviderSettings provider, Call call) {
     String subject = subjectOf(provider, call.subject());
     String path = ProxyPath.normalise(call.rawPath());
     if (call.body().length > config.maxRequestBytes()) {
@@ -126,12 +146,13 @@ public class ProxyService {
 
     TokenRequest request =
         new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null);
-    String token = tokens.issue(caller, request).accessToken();
+    TokenResponse served = tokens.forProxy(caller, request);
+    String token = served.accessToken();
     UpstreamApi.Answer answer = send(provider, call, url, token);
     if (answer.status() == 401) {
       String renewed =
           tokens
-              .issue(
+              .forProxy(
                   caller,
                   new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, token))
               .accessToken();
@@ -149,7 +170,7 @@ public class ProxyService {
         LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
       }
     }
-    return answer;
+    return new Relayed(answer, served.grantId(), path);
   }
 
   private UpstreamApi.Answer send(

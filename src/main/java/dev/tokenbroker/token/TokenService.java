@@ -73,6 +73,14 @@ public class TokenService {
   }
 
   /**
+   * The token a proxied call carries upstream (DESIGN §6 API proxy): checked like a token request,
+   * but never handed out, so neither counted nor audited as one; the proxy audits the call.
+   */
+  public TokenResponse forProxy(AuthenticatedCaller caller, TokenRequest request) {
+    return serve(caller, request, providers.find(request.providerId()), false);
+  }
+
+  /**
    * Serves a token from memory alone (no database, no upstream, no blocking), or empty when serving
    * it needs more; then {@link #issue} does, on a thread that may block.
    */

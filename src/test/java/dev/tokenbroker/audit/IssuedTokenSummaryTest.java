@@ -20,8 +20,10 @@ class IssuedTokenSummaryTest {
   @Test
   void oneEventPerKeyWithTheCount() {
     IssuedTokenSummary summary = new IssuedTokenSummary();
-    IssuedTokenSummary.Key a = new IssuedTokenSummary.Key("caller-1", "p", "grt_1", "s1");
-    IssuedTokenSummary.Key b = new IssuedTokenSummary.Key("caller-2", "p", "grt_2", "s2");
+    IssuedTokenSummary.Key a =
+        new IssuedTokenSummary.Key("token.issued", "caller-1", "p", "grt_1", "s1");
+    IssuedTokenSummary.Key b =
+        new IssuedTokenSummary.Key("proxy.called", "caller-2", "p", "grt_2", "s2");
     for (int i = 0; i < 5; i++) {
       summary.count(a);
     }
@@ -34,13 +36,16 @@ class IssuedTokenSummaryTest {
     assertEquals("grt_1", first.grantId);
     assertEquals(T0.plusSeconds(1), first.occurredAt);
     assertEquals("5 token(s) served since " + T0, first.detail);
+    AuditEvent second = events.stream().filter(e -> "caller-2".equals(e.actor)).findFirst().get();
+    assertEquals("proxy.called", second.action);
+    assertEquals("1 call(s) relayed since " + T0, second.detail);
     assertTrue(summary.drain(T0, T0).isEmpty(), "a drained key starts again from zero");
   }
 
   @Test
   void countsRacingDrainsAreNeitherLostNorCountedTwice() throws Exception {
     IssuedTokenSummary summary = new IssuedTokenSummary();
-    IssuedTokenSummary.Key key = new IssuedTokenSummary.Key("c", "p", "g", "s");
+    IssuedTokenSummary.Key key = new IssuedTokenSummary.Key("token.issued", "c", "p", "g", "s");
     int threads = 8;
     int perThread = 50_000;
     AtomicLong drained = new AtomicLong();

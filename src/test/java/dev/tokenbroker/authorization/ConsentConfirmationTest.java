@@ -14,6 +14,7 @@ import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
@@ -166,33 +167,10 @@ class ConsentConfirmationTest {
     confirmations.discardExpired();
     assertEquals(1, sim.revocations(), "a flow is discarded once");
     token(app, "user-4", 404);
-    assertEquals(List.of("confirmation_expired"), discardedOutcomes());
-  }
-
-  /** The outcomes of this provider's authorization.discarded events, once the writer has them. */
-  private List<String> discardedOutcomes() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    List<String> outcomes;
-    do {
-      outcomes =
-          admin()
-              .get("/v1/audit-events?action=authorization.discarded&provider_id=" + provider)
-              .then()
-              .statusCode(200)
-              .extract()
-              .path("items.outcome");
-    } while (outcomes.isEmpty() && System.nanoTime() < deadline && pause());
-    return outcomes;
-  }
-
-  private static boolean pause() {
-    try {
-      Thread.sleep(100);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    List<Map<String, Object>> discarded =
+        AuditTrail.await("action=authorization.discarded&provider_id=" + provider, 1);
+    assertEquals(1, discarded.size());
+    assertEquals("confirmation_expired", discarded.get(0).get("outcome"));
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.simulator.ResourceServer;
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
@@ -93,6 +94,15 @@ class ProxyTest {
       assertFalse(received.headers().containsKey(never), never + " reached the upstream");
     }
     assertEquals(0, api.rejectedTokens(), "the grant's token was accepted");
+    List<Map<String, Object>> audited =
+        AuditTrail.await("action=proxy.called&provider_id=" + provider, 1);
+    assertEquals(1, audited.size(), audited.toString());
+    assertEquals("POST " + ASSERTIONS + " -> 201", audited.get(0).get("detail"));
+    assertEquals("learner", audited.get(0).get("subject"));
+    assertEquals(
+        List.of(),
+        AuditTrail.await("action=token.issued&provider_id=" + provider, 0),
+        "the token never left the broker, so it was not issued to anyone");
     String everything = answer.headers().toString() + answer.asString();
     for (String secret : sim.issuedSecrets()) {
       assertFalse(everything.contains(secret), "a token reached the caller");

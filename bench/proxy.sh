@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Throughput and latency of GET through the API proxy against the same upstream called directly
+# with the token, in one run (issue 34). The upstream is a small Node.js HTTP server that checks
+# the bearer token and answers a JSON document of about 300 bytes. Builds the jar for H2 in a
+# scratch copy, starts it, imports a grant that carries the upstream's token. Needs: wrk, curl,
+# node. Usage: bench/proxy.sh [seconds] [connections]
+set -euo pipefail
+seconds=${1:-30}
+connections=${2:-32}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+pid=; upstream=
+trap 'kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; rm -rf "$work"' EXIT
+
+mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
+(cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+
+api_port=18100
+cat > "$work/upstream.js" <<'JS'
+const http = require('http');
+const body = JSON.stringify({ result: Array.from({ length: 8 }, (_, i) => ({ id: 'a-' + i, badge: 'b' })) });
+http.createServer((req, res) => {
+  if (req.headers.authorization !== 'Bearer at-bench') { res.writeHead(401); res.end(); return; }
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}).listen(Number(process.argv[2]), '127.0.0.1');
+JS
+node "$work/upstream.js" $api_port & upstream=$!
+
+admin=bench-admin-key-0123456789abcdefghijklmnop
+port=18080
+management=18090
+BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
+QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+QUARKUS_LOG_CONSOLE_LEVEL=WARN BROKER_RATE_LIMIT_ENABLED=false BROKER_OUTBOUND_ALLOWED_HOSTS=127.0.0.1 \
+  java ${JAVA_OPTS:-} -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do curl -sf "localhost:$management/q/health/ready" > /dev/null && break; sleep 0.5; done
+
+api() { curl -sf -H "Authorization: Bearer $1" -H 'Content-Type: application/json' "${@:2}"; }
+api $admin -X PUT "localhost:$port/v1/providers/bench" -d '{"grant_type": "authorization_code",
+  "authorization_url": "https://idp.example.test/authorize", "token_url": "https://idp.example.test/token",
+  "client_id": "bench", "client_secret": "bench-secret", "api_base_url": "http://127.0.0.1:'$api_port'"}' > /dev/null
+api $admin -X POST "localhost:$port/v1/providers/bench/grants" -d '{"subject": "user-1",
+  "refresh_token": "rt", "scopes": ["read"], "access_token": "at-bench", "expires_in": 86400}' > /dev/null
+key=$(api $admin -X POST "localhost:$port/v1/callers" -d '{"name": "bench", "role": "consumer",
+  "allow": [{"provider_id": "bench", "subjects": ["*"], "scopes": ["*"], "methods": ["GET"],
+             "paths": ["/v2/backpack/**"]}]}' | sed -E 's/.*"api_key":"([^"]+)".*/\1/')
+
+cat > "$work/direct.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer at-bench"
+LUA
+cat > "$work/proxy.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $key"
+wrk.headers["Token-Broker-Subject"] = "user-1"
+LUA
+direct="http://127.0.0.1:$api_port/v2/backpack/assertions"
+proxied="http://127.0.0.1:$port/v1/proxy/bench/v2/backpack/assertions"
+api "$key" -H "Token-Broker-Subject: user-1" "$proxied" > /dev/null
+wrk -t2 -c"$connections" -d5s -s "$work/proxy.lua" "$proxied" > /dev/null   # warm-up
+wrk -t2 -c"$connections" -d5s -s "$work/direct.lua" "$direct" > /dev/null   # warm-up
+echo "== GET upstream directly with the token, ${connections} connections, ${seconds} s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | tee "$work/direct.txt"
+echo "== GET through /v1/proxy, ${connections} connections, ${seconds} s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | tee "$work/proxy.txt"
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+echo "== ratio proxy / direct: $(echo "$(rps "$work/proxy.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
+echo "== one connection each, ${seconds} s (p50 overhead = proxy p50 - direct p50)"
+wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | grep -E "50%|99%|Requests/sec"
+wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | grep -E "50%|99%|Requests/sec"
+curl -sf "localhost:$management/q/metrics" | grep -E '^broker_proxy_requests_total'
