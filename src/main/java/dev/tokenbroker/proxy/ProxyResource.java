@@ -2,8 +2,12 @@ package dev.tokenbroker.proxy;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Syntax;
+import dev.tokenbroker.caller.AuthenticatedCaller;
+import dev.tokenbroker.caller.CallerRateLimiter;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -40,14 +44,17 @@ public class ProxyResource {
 
   private final ProxyService proxy;
   private final CurrentCaller caller;
+  private final CallerRateLimiter rateLimiter;
 
-  public ProxyResource(ProxyService proxy, CurrentCaller caller) {
+  public ProxyResource(ProxyService proxy, CurrentCaller caller, CallerRateLimiter rateLimiter) {
     this.proxy = proxy;
     this.caller = caller;
+    this.rateLimiter = rateLimiter;
   }
 
   @GET
-  public Response get(
+  @NonBlocking
+  public Uni<Response> get(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -55,7 +62,8 @@ public class ProxyResource {
   }
 
   @HEAD
-  public Response head(
+  @NonBlocking
+  public Uni<Response> head(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -63,7 +71,8 @@ public class ProxyResource {
   }
 
   @DELETE
-  public Response delete(
+  @NonBlocking
+  public Uni<Response> delete(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -71,8 +80,9 @@ public class ProxyResource {
   }
 
   @POST
+  @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Response post(
+  public Uni<Response> post(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -81,8 +91,9 @@ public class ProxyResource {
   }
 
   @PUT
+  @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Response put(
+  public Uni<Response> put(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -91,8 +102,9 @@ public class ProxyResource {
   }
 
   @PATCH
+  @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Response patch(
+  public Uni<Response> patch(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -100,7 +112,7 @@ public class ProxyResource {
     return relay(providerId, req, body);
   }
 
-  private Response relay(String providerId, RoutingContext context, byte[] body) {
+  private Uni<Response> relay(String providerId, RoutingContext context, byte[] body) {
     HttpServerRequest request = context.request();
     Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID);
     String prefix = "/v1/proxy/" + providerId;
@@ -117,9 +129,11 @@ public class ProxyResource {
         .headers()
         .forEach(
             e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-    UpstreamApi.Answer answer =
-        proxy.call(
-            caller.get(),
+    AuthenticatedCaller who = caller.get();
+    rateLimiter.admitTokenRequest(who);
+    return proxy
+        .call(
+            who,
             new ProxyService.Call(
                 providerId,
                 subject,
@@ -127,13 +141,16 @@ public class ProxyResource {
                 rawPath.substring(prefix.length()),
                 request.query(),
                 headers,
-                body == null ? NO_BODY : body));
-    context.put(ProxyGate.RELAYED, Boolean.TRUE);
-    Response.ResponseBuilder response = Response.status(answer.status());
-    ProxyHeaders.forAnswer(answer.headers(), response::header);
-    if (answer.body().length > 0) {
-      response.entity(answer.body());
-    }
-    return response.build();
+                body == null ? NO_BODY : body))
+        .map(
+            answer -> {
+              context.put(ProxyGate.RELAYED, Boolean.TRUE);
+              Response.ResponseBuilder response = Response.status(answer.status());
+              ProxyHeaders.forAnswer(answer.headers(), response::header);
+              if (answer.body().length > 0) {
+                response.entity(answer.body());
+              }
+              return response.build();
+            });
   }
 }

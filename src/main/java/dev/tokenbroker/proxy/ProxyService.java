@@ -2,6 +2,7 @@ package dev.tokenbroker.proxy;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.api.WorkerThreads;
 import dev.tokenbroker.audit.AuditActions;
 import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
@@ -16,6 +17,7 @@ import dev.tokenbroker.upstream.TokenEndpointErrorFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,42 +79,53 @@ public class ProxyService {
     this.audit = audit;
   }
 
-  /** An answer relayed for a grant, and the path it was sent to. */
-  private record Relayed(UpstreamApi.Answer answer, String grantId, String path) {}
+  /** What a call needs before it is sent, worked out on a worker thread. */
+  private record Prepared(
+      ProviderSettings provider, String subject, String path, String url, TokenResponse token) {}
 
-  UpstreamApi.Answer call(AuthenticatedCaller caller, Call call) {
+  /**
+   * Relays the call. The checks and the token are worked out on a worker thread (they may read the
+   * database); the upstream call itself holds no thread while it waits.
+   */
+  Uni<UpstreamApi.Answer> call(AuthenticatedCaller caller, Call call) {
     long started = System.nanoTime();
-    String tag = "unknown";
-    try {
-      ProviderSettings provider =
-          providers
-              .find(call.providerId())
-              .orElseThrow(
-                  () ->
-                      ApiException.notFound(
-                          ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
-      tag = provider.id();
-      Relayed relayed = relay(caller, provider, call);
-      UpstreamApi.Answer answer = relayed.answer();
-      count(tag, (answer.status() / 100) + "xx", started);
-      audit.recordProxied(
-          provider.id(),
-          relayed.grantId(),
-          call.subject(),
-          call.method() + " " + relayed.path() + " -> " + answer.status());
-      return answer;
-    } catch (ApiException e) {
-      count(tag, e.code(), started);
-      audit.record(
-          AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
-              .provider(call.providerId())
-              .subject(call.subject())
-              .detail(call.method()));
-      throw e;
-    }
+    AtomicReference<String> tag = new AtomicReference<>("unknown");
+    AtomicReference<Prepared> prepared = new AtomicReference<>();
+    return WorkerThreads.call(() -> prepare(caller, call, tag))
+        .invoke(prepared::set)
+        .chain(p -> relay(caller, call, p))
+        .invoke(
+            answer -> {
+              count(tag.get(), (answer.status() / 100) + "xx", started);
+              Prepared p = prepared.get();
+              audit.recordProxied(
+                  p.provider().id(),
+                  p.token().grantId(),
+                  call.subject(),
+                  call.method() + " " + p.path() + " -> " + answer.status());
+            })
+        .onFailure(ApiException.class)
+        .invoke(
+            failure -> {
+              ApiException e = (ApiException) failure;
+              count(tag.get(), e.code(), started);
+              audit.record(
+                  AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
+                      .provider(call.providerId())
+                      .subject(call.subject())
+                      .detail(call.method()));
+            });
   }
 
-  private Relayed relay(AuthenticatedCaller caller, ProviderSettings provider, Call call) {
+  private Prepared prepare(AuthenticatedCaller caller, Call call, AtomicReference<String> tag) {
+    ProviderSettings provider =
+        providers
+            .find(call.providerId())
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
+    tag.set(provider.id());
     String subject = subjectOf(provider, call.subject());
     String path = ProxyPath.normalise(call.rawPath());
     if (call.body().length > config.maxRequestBytes()) {
@@ -143,50 +157,74 @@ public class ProxyService {
             + path
             + (call.rawQuery() == null || call.rawQuery().isEmpty() ? "" : "?" + call.rawQuery());
     gate.requireAllowed("the api_base_url of provider " + provider.id(), url);
-
-    TokenRequest request =
-        new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null);
-    TokenResponse served = tokens.forProxy(caller, request);
-    String token = served.accessToken();
-    UpstreamApi.Answer answer = send(provider, call, url, token);
-    if (answer.status() == 401) {
-      String renewed =
-          tokens
-              .forProxy(
-                  caller,
-                  new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, token))
-              .accessToken();
-      if (!renewed.equals(token)) {
-        LOG.infof(
-            "The API of provider %s rejected a token of %s; sent again with a new one",
-            provider.id(), call.method());
-        answer = send(provider, call, url, renewed);
-      }
-    }
-    if (answer.status() == 429) {
-      Duration wait = TokenEndpointErrorFilter.retryAfter(firstHeader(answer, "Retry-After"));
-      if (wait != null) {
-        holds.hold(provider.id(), wait);
-        LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
-      }
-    }
-    return new Relayed(answer, served.grantId(), path);
+    TokenResponse token =
+        tokens.forProxy(
+            caller, new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null));
+    return new Prepared(provider, subject, path, url, token);
   }
 
-  private UpstreamApi.Answer send(
+  /** Sends the call; after a 401, once more with the token that replaced the rejected one. */
+  private Uni<UpstreamApi.Answer> relay(AuthenticatedCaller caller, Call call, Prepared p) {
+    String first = p.token().accessToken();
+    return send(p.provider(), call, p.url(), first)
+        .chain(
+            answer -> {
+              if (answer.status() != 401) {
+                return Uni.createFrom().item(answer);
+              }
+              return WorkerThreads.call(
+                      () ->
+                          tokens
+                              .forProxy(
+                                  caller,
+                                  new TokenRequest(
+                                      p.provider().id(),
+                                      p.subject(),
+                                      null,
+                                      MIN_VALIDITY_SECONDS,
+                                      first))
+                              .accessToken())
+                  .chain(
+                      renewed -> {
+                        if (renewed.equals(first)) {
+                          return Uni.createFrom().item(answer);
+                        }
+                        LOG.infof(
+                            "The API of provider %s rejected a token; %s sent again with a new one",
+                            p.provider().id(), call.method());
+                        return send(p.provider(), call, p.url(), renewed);
+                      });
+            })
+        .invoke(answer -> holdAfter429(p.provider(), answer));
+  }
+
+  private void holdAfter429(ProviderSettings provider, UpstreamApi.Answer answer) {
+    if (answer.status() != 429) {
+      return;
+    }
+    Duration wait = TokenEndpointErrorFilter.retryAfter(firstHeader(answer, "Retry-After"));
+    if (wait != null) {
+      holds.hold(provider.id(), wait);
+      LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
+    }
+  }
+
+  private Uni<UpstreamApi.Answer> send(
       ProviderSettings provider, Call call, String url, String accessToken) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     ProxyHeaders.forRequest(call.headers(), headers::add);
     headers.set("Authorization", "Bearer " + accessToken);
-    try {
-      return upstream.send(call.method(), url, headers, call.body());
-    } catch (UpstreamApi.Unanswered e) {
-      LOG.warnf("Proxied call to provider %s failed: %s", provider.id(), e.getMessage());
-      throw new ApiException(
-          Status.BAD_GATEWAY,
-          ProblemCodes.UPSTREAM_UNAVAILABLE,
-          "The API of provider " + provider.id() + " did not answer: " + e.getMessage());
-    }
+    return upstream
+        .send(call.method(), url, headers, call.body())
+        .onFailure(UpstreamApi.Unanswered.class)
+        .transform(
+            e -> {
+              LOG.warnf("Proxied call to provider %s failed: %s", provider.id(), e.getMessage());
+              return new ApiException(
+                  Status.BAD_GATEWAY,
+                  ProblemCodes.UPSTREAM_UNAVAILABLE,
+                  "The API of provider " + provider.id() + " did not answer: " + e.getMessage());
+            });
   }
 
   private static String subjectOf(ProviderSettings provider, String subject) {

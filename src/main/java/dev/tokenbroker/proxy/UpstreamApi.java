@@ -56,7 +56,8 @@ public class UpstreamApi {
                 .setConnectTimeout((int) config.firstByteTimeout().toMillis()));
   }
 
-  Answer send(String method, String url, MultiMap headers, byte[] body) {
+  /** The answer, or an {@link Unanswered} failure; never blocks the calling thread. */
+  Uni<Answer> send(String method, String url, MultiMap headers, byte[] body) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.valueOf(method))
@@ -68,33 +69,27 @@ public class UpstreamApi {
           new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1").setPort(gate.port()));
     }
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    try {
-      return client
-          .request(options)
-          .invoke(sent::set)
-          .chain(request -> body.length == 0 ? request.send() : request.send(Buffer.buffer(body)))
-          .ifNoItem()
-          .after(config.firstByteTimeout())
-          .failWith(() -> new Unanswered("no answer within broker.proxy.first-byte-timeout"))
-          .chain(this::read)
-          .ifNoItem()
-          .after(config.answerTimeout())
-          .failWith(() -> new Unanswered("answer not complete within broker.proxy.answer-timeout"))
-          .onFailure()
-          .invoke(
-              () -> {
-                HttpClientRequest request = sent.get();
-                if (request != null) {
-                  request.reset();
-                }
-              })
-          .await()
-          .indefinitely();
-    } catch (Unanswered e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new Unanswered("the connection failed or was refused");
-    }
+    return client
+        .request(options)
+        .invoke(sent::set)
+        .chain(request -> body.length == 0 ? request.send() : request.send(Buffer.buffer(body)))
+        .ifNoItem()
+        .after(config.firstByteTimeout())
+        .failWith(() -> new Unanswered("no answer within broker.proxy.first-byte-timeout"))
+        .chain(this::read)
+        .ifNoItem()
+        .after(config.answerTimeout())
+        .failWith(() -> new Unanswered("answer not complete within broker.proxy.answer-timeout"))
+        .onFailure()
+        .invoke(
+            () -> {
+              HttpClientRequest request = sent.get();
+              if (request != null) {
+                request.reset();
+              }
+            })
+        .onFailure(f -> !(f instanceof Unanswered))
+        .transform(f -> new Unanswered("the connection failed or was refused"));
   }
 
   private Uni<Answer> read(HttpClientResponse response) {

@@ -213,7 +213,7 @@ class ProxyTest {
   }
 
   @Test
-  void answersStreamBackWithinTheSizeLimitAndLargerOnesAre502() {
+  void answersWithinTheSizeLimitComeBackWholeAndLargerOnesAre502() {
     api.answerBytes(2 * 1024 * 1024);
     Response large = call(app).get(path(ASSERTIONS));
     assertEquals(201, large.statusCode());
