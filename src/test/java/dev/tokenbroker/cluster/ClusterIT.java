@@ -341,24 +341,10 @@ class ClusterIT {
     definition.put("redirect_uri", brokers.get(0).baseUrl() + "/v1/oauth/callback");
     admin(0).body(definition).put("/v1/providers/" + provider).then().statusCode(201);
     String app =
-        admin(1)
-            .body(
-                Map.of(
-                    "name",
-                    "consent-app",
-                    "role",
-                    "consumer",
-                    "allow",
-                    List.of(
-                        Map.of(
-                            "provider_id", provider,
-                            "subjects", List.of("*"),
-                            "scopes", List.of("r:*")))))
-            .post("/v1/callers")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("api_key");
+        consumer(
+            1,
+            "consent-app",
+            Map.of("provider_id", provider, "subjects", List.of("*"), "scopes", List.of("r:*")));
 
     // the prod profile needs a return_url: no unconfirmed grants
     as(app, 2)
@@ -396,6 +382,17 @@ class ClusterIT {
         tokenFor(app, 1, provider, "user-9").then().statusCode(200).extract().path("access_token");
     assertEquals("user-9", sim.accountOf(token));
     admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
+  }
+
+  /** Creates a consumer with one allow rule through one instance; returns its API key. */
+  private static String consumer(int instance, String name, Map<String, Object> rule) {
+    return admin(instance)
+        .body(Map.of("name", name, "role", "consumer", "allow", List.of(rule)))
+        .post("/v1/callers")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("api_key");
   }
 
   /** Starts an authorization on one instance, approves it at the simulator, returns Location. */
@@ -449,26 +446,15 @@ class ClusterIT {
         .then()
         .statusCode(201);
     String app =
-        admin(2)
-            .body(
-                Map.of(
-                    "name",
-                    "proxy-app",
-                    "role",
-                    "consumer",
-                    "allow",
-                    List.of(
-                        Map.of(
-                            "provider_id", provider,
-                            "subjects", List.of("*"),
-                            "scopes", List.of("r:*"),
-                            "methods", List.of("GET"),
-                            "paths", List.of("/v2/backpack/**")))))
-            .post("/v1/callers")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("api_key");
+        consumer(
+            2,
+            "proxy-app",
+            Map.of(
+                "provider_id", provider,
+                "subjects", List.of("*"),
+                "scopes", List.of("r:*"),
+                "methods", List.of("GET"),
+                "paths", List.of("/v2/backpack/**")));
     for (int i = 0; i < brokers.size(); i++) {
       proxied(app, i, provider, "/v2/backpack/assertions").then().statusCode(201);
       proxied(app, i, provider, "/v2/issuers").then().statusCode(403);
