@@ -1,44 +1,37 @@
 package dev.tokenbroker.proxy;
 
+import dev.tokenbroker.upstream.PacingKey;
+import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A provider's API answered 429 with Retry-After: calls to it wait out that time here instead of
- * being sent (per replica).
+ * A provider's API answered 429 with Retry-After: every replica's calls to it wait out that time
+ * instead of being sent, kept like a token endpoint's hold (the shared rate-guard row, read again
+ * at most every {@code broker.upstream.hold-recheck}). Both methods may touch the database.
  */
 @ApplicationScoped
 public class ProxyHolds {
 
   private static final Duration LONGEST = Duration.ofHours(1);
 
-  private final ConcurrentHashMap<String, Instant> until = new ConcurrentHashMap<>();
+  private final UpstreamRateGuard guard;
   private final Clock clock;
 
-  public ProxyHolds(Clock clock) {
+  public ProxyHolds(UpstreamRateGuard guard, Clock clock) {
+    this.guard = guard;
     this.clock = clock;
   }
 
   void hold(String providerId, Duration wait) {
     Duration bounded = wait.compareTo(LONGEST) > 0 ? LONGEST : wait;
-    until.merge(providerId, clock.instant().plus(bounded), (a, b) -> a.isAfter(b) ? a : b);
+    guard.holdUntil(PacingKey.ofApi(providerId), clock.instant().plus(bounded));
   }
 
-  /** How long calls to the provider still wait, if they do. */
+  /** How long calls to the provider's API still wait, if they do. */
   Optional<Duration> remaining(String providerId) {
-    Instant end = until.get(providerId);
-    if (end == null) {
-      return Optional.empty();
-    }
-    Duration left = Duration.between(clock.instant(), end);
-    if (left.isNegative() || left.isZero()) {
-      until.remove(providerId, end);
-      return Optional.empty();
-    }
-    return Optional.of(left);
+    return guard.tryAcquire(PacingKey.ofApi(providerId), 0).map(UpstreamRateGuard.Busy::opensIn);
   }
 }

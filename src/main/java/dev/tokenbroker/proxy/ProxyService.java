@@ -195,18 +195,27 @@ public class ProxyService {
                         return send(p.provider(), call, p.url(), renewed);
                       });
             })
-        .invoke(answer -> holdAfter429(p.provider(), answer));
+        .chain(
+            answer ->
+                answer.status() == 429
+                    ? WorkerThreads.call(() -> heldAfter(p.provider(), answer))
+                    : Uni.createFrom().item(answer));
   }
 
-  private void holdAfter429(ProviderSettings provider, UpstreamApi.Answer answer) {
-    if (answer.status() != 429) {
-      return;
-    }
+  /** Holds the provider's API for every replica as long as its 429 asked; the answer as it is. */
+  private UpstreamApi.Answer heldAfter(ProviderSettings provider, UpstreamApi.Answer answer) {
     Duration wait = TokenEndpointErrorFilter.retryAfter(firstHeader(answer, "Retry-After"));
     if (wait != null) {
-      holds.hold(provider.id(), wait);
-      LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
+      try {
+        holds.hold(provider.id(), wait);
+        LOG.infof("The API of provider %s asked to wait %s", provider.id(), wait);
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "Could not record the Retry-After of the API of provider %s (%s)",
+            provider.id(), e.getClass().getSimpleName());
+      }
     }
+    return answer;
   }
 
   private Uni<UpstreamApi.Answer> send(

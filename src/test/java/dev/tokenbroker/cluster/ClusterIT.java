@@ -483,6 +483,20 @@ class ClusterIT {
     }
     assertEquals(refreshes + 1, refreshesOfTheOneFamily(), "one refresh cluster-wide");
     assertEquals(0, sim.reuseDetections());
+
+    // a 429 of the API through one instance holds the provider on the others too
+    sim.resourceServer().answerTooManyRequests(60);
+    proxied(app, 0, provider, "/v2/backpack/assertions").then().statusCode(429);
+    int calls = sim.resourceServer().calls();
+    Thread.sleep(1_100); // past broker.upstream.hold-recheck: the others read the hold again
+    for (int i = 0; i < brokers.size(); i++) {
+      proxied(app, i, provider, "/v2/backpack/assertions")
+          .then()
+          .statusCode(429)
+          .header("Token-Broker-Error", "true")
+          .body("code", org.hamcrest.Matchers.equalTo("rate_limited"));
+    }
+    assertEquals(calls, sim.resourceServer().calls(), "no instance sent a held call");
     admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
   }
 
