@@ -12,7 +12,10 @@ public interface ProxyConfig {
   @WithDefault("1048576")
   int maxRequestBytes();
 
-  /** The largest answer the proxy relays; a larger one is 502 upstream_unavailable. */
+  /**
+   * The largest answer the proxy relays: one that declares more is 502 upstream_unavailable, one
+   * that grows past it is cut.
+   */
   @WithDefault("10485760")
   int maxAnswerBytes();
 
@@ -20,7 +23,7 @@ public interface ProxyConfig {
   @WithDefault("10s")
   Duration firstByteTimeout();
 
-  /** How long the whole answer may take. */
+  /** How long the whole answer may take, and the longest pause within it. */
   @WithDefault("30s")
   Duration answerTimeout();
 

@@ -10,6 +10,7 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,12 +22,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.RestMulti;
 
 /**
  * {@code <METHOD> /v1/proxy/{provider_id}/{path}}: a call to the provider's API with the grant's
@@ -54,7 +55,7 @@ public class ProxyResource {
 
   @GET
   @NonBlocking
-  public Uni<Response> get(
+  public RestMulti<Buffer> get(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -63,7 +64,7 @@ public class ProxyResource {
 
   @HEAD
   @NonBlocking
-  public Uni<Response> head(
+  public RestMulti<Buffer> head(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -72,7 +73,7 @@ public class ProxyResource {
 
   @DELETE
   @NonBlocking
-  public Uni<Response> delete(
+  public RestMulti<Buffer> delete(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req) {
@@ -82,7 +83,7 @@ public class ProxyResource {
   @POST
   @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Uni<Response> post(
+  public RestMulti<Buffer> post(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -93,7 +94,7 @@ public class ProxyResource {
   @PUT
   @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Uni<Response> put(
+  public RestMulti<Buffer> put(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -104,7 +105,7 @@ public class ProxyResource {
   @PATCH
   @NonBlocking
   @Consumes(MediaType.WILDCARD)
-  public Uni<Response> patch(
+  public RestMulti<Buffer> patch(
       @PathParam("providerId") String providerId,
       @PathParam("path") @Parameter(description = PATH) String path,
       @Context RoutingContext req,
@@ -112,7 +113,7 @@ public class ProxyResource {
     return relay(providerId, req, body);
   }
 
-  private Uni<Response> relay(String providerId, RoutingContext context, byte[] body) {
+  private RestMulti<Buffer> relay(String providerId, RoutingContext context, byte[] body) {
     HttpServerRequest request = context.request();
     Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID);
     String prefix = "/v1/proxy/" + providerId;
@@ -131,8 +132,8 @@ public class ProxyResource {
             e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     AuthenticatedCaller who = caller.get();
     rateLimiter.admitTokenRequest(who);
-    return proxy
-        .call(
+    Uni<UpstreamApi.Answer> answer =
+        proxy.call(
             who,
             new ProxyService.Call(
                 providerId,
@@ -141,16 +142,18 @@ public class ProxyResource {
                 rawPath.substring(prefix.length()),
                 request.query(),
                 headers,
-                body == null ? NO_BODY : body))
-        .map(
-            answer -> {
-              context.put(ProxyGate.RELAYED, Boolean.TRUE);
-              Response.ResponseBuilder response = Response.status(answer.status());
-              ProxyHeaders.forAnswer(answer.headers(), response::header);
-              if (answer.body().length > 0) {
-                response.entity(answer.body());
-              }
-              return response.build();
-            });
+                body == null ? NO_BODY : body));
+    return RestMulti.fromUniResponse(
+        answer,
+        UpstreamApi.Answer::body,
+        relayed -> {
+          context.put(ProxyGate.RELAYED, Boolean.TRUE);
+          Map<String, List<String>> returned = new LinkedHashMap<>();
+          ProxyHeaders.forAnswer(
+              relayed.headers(),
+              (name, value) -> returned.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
+          return returned;
+        },
+        UpstreamApi.Answer::status);
   }
 }

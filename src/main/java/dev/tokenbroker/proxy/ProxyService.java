@@ -192,6 +192,7 @@ public class ProxyService {
                         LOG.infof(
                             "The API of provider %s rejected a token; %s sent again with a new one",
                             p.provider().id(), call.method());
+                        answer.discard().run();
                         return send(p.provider(), call, p.url(), renewed);
                       });
             })
@@ -271,7 +272,8 @@ public class ProxyService {
             provider,
             k ->
                 Timer.builder("broker.proxy.request.duration")
-                    .description("Time of calls through /v1/proxy, the upstream's included")
+                    .description(
+                        "Time of calls through /v1/proxy until the upstream's status and headers")
                     .tag("provider", provider)
                     .publishPercentileHistogram()
                     .register(registry))

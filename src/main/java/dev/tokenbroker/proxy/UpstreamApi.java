@@ -1,6 +1,7 @@
 package dev.tokenbroker.proxy;
 
 import dev.tokenbroker.outbound.EgressGate;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -15,11 +16,11 @@ import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,8 +31,13 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class UpstreamApi {
 
-  /** What the upstream answered, headers as sent. */
-  record Answer(int status, Map<String, List<String>> headers, byte[] body) {}
+  /**
+   * What the upstream answered: status and headers as sent, and the body still to come, read within
+   * the size and time limits as it is passed on. {@code discard} drops an answer whose body will
+   * not be read (the connection goes with it).
+   */
+  record Answer(
+      int status, Map<String, List<String>> headers, Multi<Buffer> body, Runnable discard) {}
 
   /** The upstream could not be reached or did not answer within the limits. */
   static final class Unanswered extends RuntimeException {
@@ -56,7 +62,11 @@ public class UpstreamApi {
                 .setConnectTimeout((int) config.firstByteTimeout().toMillis()));
   }
 
-  /** The answer, or an {@link Unanswered} failure; never blocks the calling thread. */
+  /**
+   * The answer once its status and headers are in, or an {@link Unanswered} failure; never blocks
+   * the calling thread. A declared length over the limit fails here; a body that grows past it, or
+   * takes longer than the answer timeout, fails its stream (the connection is cut).
+   */
   Uni<Answer> send(String method, String url, MultiMap headers, byte[] body) {
     RequestOptions options =
         new RequestOptions()
@@ -69,6 +79,14 @@ public class UpstreamApi {
           new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1").setPort(gate.port()));
     }
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    Runnable reset =
+        () -> {
+          HttpClientRequest request = sent.get();
+          if (request != null) {
+            request.reset();
+          }
+        };
+    long deadline = System.nanoTime() + config.answerTimeout().toNanos();
     return client
         .request(options)
         .invoke(sent::set)
@@ -76,41 +94,53 @@ public class UpstreamApi {
         .ifNoItem()
         .after(config.firstByteTimeout())
         .failWith(() -> new Unanswered("no answer within broker.proxy.first-byte-timeout"))
-        .chain(this::read)
-        .ifNoItem()
-        .after(config.answerTimeout())
-        .failWith(() -> new Unanswered("answer not complete within broker.proxy.answer-timeout"))
+        .map(response -> answer(response, reset, deadline))
         .onFailure()
-        .invoke(
-            () -> {
-              HttpClientRequest request = sent.get();
-              if (request != null) {
-                request.reset();
-              }
-            })
+        .invoke(reset)
         .onFailure(f -> !(f instanceof Unanswered))
         .transform(f -> new Unanswered("the connection failed or was refused"));
   }
 
-  private Uni<Answer> read(HttpClientResponse response) {
+  private Answer answer(HttpClientResponse response, Runnable reset, long deadlineNanos) {
+    response.pause();
+    int limit = config.maxAnswerBytes();
+    String declared = response.getHeader("Content-Length");
+    if (declared != null && declaredLength(declared) > limit) {
+      throw new Unanswered("answer larger than broker.proxy.max-answer-bytes");
+    }
     Map<String, List<String>> headers = new LinkedHashMap<>();
     response
         .headers()
         .forEach(
             e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-    int limit = config.maxAnswerBytes();
-    return response
-        .toMulti()
-        .collect()
-        .in(
-            ByteArrayOutputStream::new,
-            (out, chunk) -> {
-              if (out.size() + chunk.length() > limit) {
-                throw new Unanswered("answer larger than broker.proxy.max-answer-bytes");
-              }
-              out.writeBytes(chunk.getBytes());
-            })
-        .map(out -> new Answer(response.statusCode(), headers, out.toByteArray()));
+    AtomicLong seen = new AtomicLong();
+    Multi<Buffer> body =
+        response
+            .toMulti()
+            .ifNoItem()
+            .after(config.answerTimeout())
+            .failWith(() -> new Unanswered("answer stalled past broker.proxy.answer-timeout"))
+            .invoke(
+                chunk -> {
+                  if (seen.addAndGet(chunk.length()) > limit) {
+                    throw new Unanswered("answer grew past broker.proxy.max-answer-bytes");
+                  }
+                  if (System.nanoTime() > deadlineNanos) {
+                    throw new Unanswered("answer not complete within broker.proxy.answer-timeout");
+                  }
+                })
+            .onFailure()
+            .invoke(reset);
+    Runnable drain = () -> body.subscribe().with(ignored -> {}, ignored -> {});
+    return new Answer(response.statusCode(), headers, body, drain);
+  }
+
+  private static long declaredLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @PreDestroy

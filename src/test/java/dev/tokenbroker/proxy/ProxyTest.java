@@ -27,6 +27,8 @@ import io.restassured.response.Response;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +81,7 @@ class ProxyTest {
             .post(path(ASSERTIONS + "?limit=2&q=a%20b"));
     assertEquals(201, answer.statusCode(), answer.asString());
     assertEquals("trace-1", answer.header("X-Upstream-Trace"), "end-to-end headers come back");
+    assertEquals("application/json", answer.header("Content-Type"));
     assertEquals(null, answer.header("Set-Cookie"), "the upstream's cookie stays upstream");
     assertEquals(null, answer.header("Token-Broker-Error"), "an upstream answer is not marked");
     assertEquals("{\"path\":\"" + ASSERTIONS + "\",\"method\":\"POST\"}", answer.asString());
@@ -225,6 +228,58 @@ class ProxyTest {
         .statusCode(502)
         .header("Token-Broker-Error", "true")
         .body("code", equalTo("upstream_unavailable"));
+  }
+
+  @Test
+  void aChunkedAnswerReachesTheCallerWhileTheUpstreamIsStillWriting() throws Exception {
+    api.answerBytes(64 * 1024);
+    api.answerInChunks(4, 300);
+    HttpResponse<InputStream> answer =
+        HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://localhost:" + RestAssured.port + path(ASSERTIONS)))
+                    .header("Authorization", "Bearer " + app)
+                    .header("Token-Broker-Subject", "learner")
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(201, answer.statusCode());
+    try (InputStream body = answer.body()) {
+      assertTrue(body.read() >= 0);
+      long firstByteNanos = System.nanoTime();
+      long length = 1 + body.transferTo(OutputStream.nullOutputStream());
+      assertEquals(4 * 64 * 1024, length, "the whole answer came");
+      assertTrue(
+          firstByteNanos < api.lastChunkWrittenNanos(),
+          "the first bytes were passed on before the upstream wrote its last chunk");
+    }
+  }
+
+  @Test
+  void aChunkedAnswerGrowingPastTheLimitIsCut() throws Exception {
+    api.answerBytes(1024 * 1024);
+    api.answerInChunks(11, 0);
+    HttpResponse<InputStream> answer =
+        HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://localhost:" + RestAssured.port + path(ASSERTIONS)))
+                    .header("Authorization", "Bearer " + app)
+                    .header("Token-Broker-Subject", "learner")
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    long received = 0;
+    try (InputStream body = answer.body()) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+        received += n;
+      }
+    } catch (java.io.IOException cut) {
+      // the connection was cut: what matters is how much came
+    }
+    assertTrue(received <= 10 * 1024 * 1024, "no more than the limit was passed on: " + received);
   }
 
   @Test

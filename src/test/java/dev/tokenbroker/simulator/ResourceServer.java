@@ -37,6 +37,9 @@ public final class ResourceServer {
   private final AtomicInteger rejected = new AtomicInteger();
   private final AtomicLong tooManyRequestsFor = new AtomicLong(-1);
   private volatile int answerBytes;
+  private volatile int chunks;
+  private volatile long chunkPauseMillis;
+  private volatile long lastChunkWrittenNanos;
 
   ResourceServer(ProviderSimulator sim, HttpServer server) {
     this.sim = sim;
@@ -49,6 +52,9 @@ public final class ResourceServer {
     rejected.set(0);
     tooManyRequestsFor.set(-1);
     answerBytes = 0;
+    chunks = 0;
+    chunkPauseMillis = 0;
+    lastChunkWrittenNanos = 0;
   }
 
   public String baseUrl() {
@@ -80,6 +86,28 @@ public final class ResourceServer {
   /** Answers carry a body of this many bytes. */
   public void answerBytes(int bytes) {
     answerBytes = bytes;
+  }
+
+  /**
+   * Answers are sent chunked (no Content-Length): {@code count} chunks of the answer size each (see
+   * {@link #answerBytes}), {@code pauseMillis} apart.
+   */
+  public void answerInChunks(int count, long pauseMillis) {
+    chunks = count;
+    chunkPauseMillis = pauseMillis;
+  }
+
+  /** {@link System#nanoTime} when the last chunk of a chunked answer was written. */
+  public long lastChunkWrittenNanos() {
+    return lastChunkWrittenNanos;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -130,6 +158,21 @@ public final class ResourceServer {
             : ("{\"path\":\"" + rawPath + "\",\"method\":\"" + exchange.getRequestMethod() + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
+    if (chunks > 0) {
+      exchange.sendResponseHeaders(201, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int i = 0; i < chunks; i++) {
+          pause(i == 0 ? 0 : chunkPauseMillis);
+          out.write(answer);
+          out.flush();
+        }
+        lastChunkWrittenNanos = System.nanoTime();
+      } catch (IOException cut) {
+        // the broker cut an answer that grew past its limit
+      }
+      exchange.close();
+      return;
+    }
     boolean head = "HEAD".equals(exchange.getRequestMethod());
     exchange.sendResponseHeaders(201, head ? -1 : answer.length);
     if (!head) {
