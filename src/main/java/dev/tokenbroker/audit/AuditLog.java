@@ -103,9 +103,11 @@ public class AuditLog {
    * A call the API proxy relayed (whatever the upstream answered), in the same mode as served
    * tokens: an event with {@code detail} of its own, or counted into the next summary event.
    */
-  public void recordProxied(String providerId, String grantId, String subject, String detail) {
+  public void recordProxied(
+      String actor, String providerId, String grantId, String subject, String detail) {
     recordSuccess(
         AuditEvent.success(AuditActions.PROXY_CALLED)
+            .actor(actor)
             .provider(providerId)
             .grant(grantId)
             .subject(subject)
@@ -117,7 +119,7 @@ public class AuditLog {
       record(event);
       return;
     }
-    Object caller = MDC.get(RequestIds.CALLER_MDC_KEY);
+    Object caller = event.actor != null ? event.actor : MDC.get(RequestIds.CALLER_MDC_KEY);
     issued.count(
         new IssuedTokenSummary.Key(
             event.action,

@@ -99,6 +99,7 @@ public class ProxyService {
               count(tag.get(), (answer.status() / 100) + "xx", started);
               Prepared p = prepared.get();
               audit.recordProxied(
+                  caller.id(),
                   p.provider().id(),
                   p.token().grantId(),
                   call.subject(),
@@ -111,6 +112,7 @@ public class ProxyService {
               count(tag.get(), e.code(), started);
               audit.record(
                   AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
+                      .actor(caller.id())
                       .provider(call.providerId())
                       .subject(call.subject())
                       .detail(call.method()));

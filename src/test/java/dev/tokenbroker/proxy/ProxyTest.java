@@ -102,6 +102,9 @@ class ProxyTest {
     assertEquals(1, audited.size(), audited.toString());
     assertEquals("POST " + ASSERTIONS + " -> 201", audited.get(0).get("detail"));
     assertEquals("learner", audited.get(0).get("subject"));
+    assertTrue(
+        String.valueOf(audited.get(0).get("actor")).startsWith("clr_"),
+        "the calling service is the actor: " + audited.get(0));
     assertEquals(
         List.of(),
         AuditTrail.await("action=token.issued&provider_id=" + provider, 0),
