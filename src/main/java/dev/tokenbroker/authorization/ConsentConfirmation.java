@@ -130,15 +130,24 @@ public class ConsentConfirmation {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void discardExpired() {
     for (String stateHash : requests.expiredUnconfirmed(DISCARD_BATCH)) {
-      Settled settled =
-          QuarkusTransaction.requiringNew()
-              .call(
-                  () -> {
-                    AuthorizationRequestEntity request = requests.claimExpired(stateHash);
-                    ProviderSettings provider =
-                        request == null ? null : providers.find(request.providerId).orElse(null);
-                    return provider == null ? null : discard(request, provider);
-                  });
+      Settled settled;
+      try {
+        settled =
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () -> {
+                      AuthorizationRequestEntity request = requests.claimExpired(stateHash);
+                      ProviderSettings provider =
+                          request == null ? null : providers.find(request.providerId).orElse(null);
+                      return provider == null ? null : discard(request, provider);
+                    });
+      } catch (RuntimeException e) {
+        // left waiting (the claim rolled back) for the next run; the others go on
+        LOG.warnf(
+            "Could not discard an unconfirmed authorization (%s); trying again later",
+            e.getClass().getSimpleName());
+        continue;
+      }
       if (settled == null) {
         continue;
       }
