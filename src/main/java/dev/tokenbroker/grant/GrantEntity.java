@@ -16,7 +16,7 @@ import java.time.Instant;
  * <p>The statements of the serving path are named queries: Hibernate parses them while the
  * application starts, not in the first requests of a replica that is already ready (a cold JVM
  * parsing one HQL statement in twenty threads at once stalled its first refreshes for 12 s). The
- * two writes of every refresh are plain JDBC ({@link RefreshStatements}).
+ * two writes of every refresh are plain JDBC ({@code refresh.lease.RefreshStatements}).
  */
 @Entity
 @Table(name = "oauth_grant")
@@ -57,10 +57,10 @@ import java.time.Instant;
 public class GrantEntity {
   static final String BY_SUBJECT = "Grant.bySubject";
   static final String SERVING_STATE = "Grant.servingState";
-  static final String CLAIM = "Grant.claim";
-  static final String RENEW_LEASES = "Grant.renewLeases";
-  static final String RELEASE_LEASE = "Grant.releaseLease";
-  static final String RELEASE_LEASE_KEEPING_ATTEMPT = "Grant.releaseLeaseKeepingAttempt";
+  public static final String CLAIM = "Grant.claim";
+  public static final String RENEW_LEASES = "Grant.renewLeases";
+  public static final String RELEASE_LEASE = "Grant.releaseLease";
+  public static final String RELEASE_LEASE_KEEPING_ATTEMPT = "Grant.releaseLeaseKeepingAttempt";
   static final String COUNTS_BY_PROVIDER_AND_STATUS = "Grant.countsByProviderAndStatus";
 
   static final String HELD_BY_OWNER = " where g.id = :id and g.leaseOwner = :owner";

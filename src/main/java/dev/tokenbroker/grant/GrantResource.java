@@ -4,10 +4,8 @@ import dev.tokenbroker.api.Page;
 import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
-import dev.tokenbroker.refresh.GrantRefresher;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -16,23 +14,18 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /**
- * Grants API (DESIGN §4 Grants). Consumers see and delete only grants their allow rules cover;
- * forced refresh is for admins.
+ * Grants API (DESIGN §4 Grants). Consumers see and delete only grants their allow rules cover. The
+ * forced refresh lives with the refresh it starts ({@code refresh.ForcedRefreshResource}).
  */
 @Path("/v1/grants")
 @Produces(MediaType.APPLICATION_JSON)
 public class GrantResource {
 
   private final GrantService grants;
-  private final GrantRefresher refresher;
-  private final GrantStore store;
   private final CurrentCaller caller;
 
-  public GrantResource(
-      GrantService grants, GrantRefresher refresher, GrantStore store, CurrentCaller caller) {
+  public GrantResource(GrantService grants, CurrentCaller caller) {
     this.grants = grants;
-    this.refresher = refresher;
-    this.store = store;
     this.caller = caller;
   }
 
@@ -58,15 +51,6 @@ public class GrantResource {
   @ConsumerAccess
   public GrantView get(@PathParam("grantId") String grantId) {
     return grants.get(caller.get(), Syntax.require("grant_id", grantId, Syntax.GRANT_ID));
-  }
-
-  @POST
-  @Path("/{grantId}/refresh")
-  public GrantView refresh(@PathParam("grantId") String grantId) {
-    Syntax.require("grant_id", grantId, Syntax.GRANT_ID);
-    grants.get(caller.get(), grantId);
-    refresher.refresh(grantId, 0, true);
-    return GrantView.of(store.find(grantId).orElseThrow());
   }
 
   @DELETE

@@ -1,7 +1,7 @@
 package dev.tokenbroker.refresh;
 
-import dev.tokenbroker.grant.GrantLease;
 import dev.tokenbroker.grant.TokenWrite;
+import dev.tokenbroker.refresh.lease.GrantLease;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.tokenbroker.refresh;
 
 import dev.tokenbroker.api.Ids;
-import dev.tokenbroker.grant.GrantLease;
-import dev.tokenbroker.grant.GrantStore;
-import dev.tokenbroker.grant.RefreshLocks;
+import dev.tokenbroker.refresh.lease.GrantLease;
+import dev.tokenbroker.refresh.lease.LeaseStore;
+import dev.tokenbroker.refresh.lease.RefreshLocks;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +29,7 @@ public class RefreshLeases {
 
   private static final Logger LOG = Logger.getLogger(RefreshLeases.class);
 
-  private final GrantStore store;
+  private final LeaseStore store;
   private final RefreshLocks locks;
   private final RefreshConfig config;
   private final String owner = Ids.newId("replica");
@@ -44,7 +44,7 @@ public class RefreshLeases {
             return t;
           });
 
-  public RefreshLeases(GrantStore store, RefreshLocks locks, RefreshConfig config) {
+  public RefreshLeases(LeaseStore store, RefreshLocks locks, RefreshConfig config) {
     this.store = store;
     this.locks = locks;
     this.config = config;

@@ -5,7 +5,6 @@ import static io.restassured.RestAssured.given;
 import dev.tokenbroker.crypto.LocalAesGcmCipher;
 import dev.tokenbroker.crypto.LocalKeyRing;
 import dev.tokenbroker.crypto.SecretBinding;
-import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.BrokerProcess;
 import dev.tokenbroker.support.Flows;
@@ -268,7 +267,10 @@ class RefreshThroughputBenchmark {
     try (Statement statement = db.createStatement();
         ResultSet rows =
             statement.executeQuery(
-                "explain " + GrantStore.DUE_GRANTS.replace("?1", "now()").replace("?2", "200"))) {
+                "explain "
+                    + dev.tokenbroker.refresh.lease.LeaseStore.DUE_GRANTS
+                        .replace("?1", "now()")
+                        .replace("?2", "200"))) {
       while (rows.next()) {
         plan.append("  ").append(rows.getString(1)).append('\n');
       }

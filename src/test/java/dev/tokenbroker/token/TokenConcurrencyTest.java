@@ -13,6 +13,7 @@ import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 
 import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.refresh.lease.LeaseStore;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
@@ -45,6 +46,7 @@ class TokenConcurrencyTest {
 
   @InjectSimulator ProviderSimulator sim;
   @InjectSpy GrantStore store;
+  @InjectSpy LeaseStore leases;
   @Inject EntityManagerFactory emf;
 
   private String provider;
@@ -82,13 +84,13 @@ class TokenConcurrencyTest {
     var stats = emf.unwrap(SessionFactory.class).getStatistics();
     long statementsBefore = stats.getPrepareStatementCount();
     assertTrue(statementsBefore > 0, "statistics are collected");
-    Mockito.clearInvocations(store);
+    Mockito.clearInvocations(store, leases);
     for (int i = 0; i < 50; i++) {
       assertEquals(200, tokenRequest("hot", 30).statusCode());
     }
     assertEquals(
         statementsBefore, stats.getPrepareStatementCount(), "SQL statements on the hot path");
-    Mockito.verifyNoInteractions(store);
+    Mockito.verifyNoInteractions(store, leases);
     assertEquals(1, sim.tokenCalls("refresh_token"));
   }
 
@@ -96,7 +98,7 @@ class TokenConcurrencyTest {
   void whenStoringRefreshedTokensFailsTheRotatedTokenIsHeldAndNeverReused() throws Exception {
     String grantId = importGrant("flaky");
     Mockito.doThrow(new PersistenceException("simulated database outage"))
-        .when(store)
+        .when(leases)
         .storeRefreshed(anyString(), anyLong(), any());
 
     Response first = tokenRequest("flaky", 30);
@@ -113,7 +115,7 @@ class TokenConcurrencyTest {
         .body("code", equalTo("upstream_unavailable"));
     assertEquals(1, sim.tokenCalls("refresh_token"));
 
-    Mockito.doCallRealMethod().when(store).storeRefreshed(anyString(), anyLong(), any());
+    Mockito.doCallRealMethod().when(leases).storeRefreshed(anyString(), anyLong(), any());
     long deadline = System.currentTimeMillis() + 10_000;
     while (admin().get("/v1/grants/" + grantId).path("last_refreshed_at") == null) {
       assertTrue(System.currentTimeMillis() < deadline, "held write was never stored");

@@ -1,4 +1,4 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

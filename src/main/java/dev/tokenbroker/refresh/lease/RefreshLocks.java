@@ -1,4 +1,4 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

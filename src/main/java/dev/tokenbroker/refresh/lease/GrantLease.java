@@ -1,5 +1,8 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
+import dev.tokenbroker.grant.GrantEntity;
+import dev.tokenbroker.grant.GrantStatus;
+import dev.tokenbroker.grant.TokenWrite;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -10,7 +13,7 @@ import java.util.function.Consumer;
  */
 public final class GrantLease implements AutoCloseable {
 
-  private final GrantStore store;
+  private final LeaseStore store;
   private final GrantEntity grant;
   private final String owner;
   private final boolean inheritedAttempt;
@@ -20,7 +23,7 @@ public final class GrantLease implements AutoCloseable {
   private boolean over;
 
   GrantLease(
-      GrantStore store,
+      LeaseStore store,
       GrantEntity grant,
       String owner,
       boolean inheritedAttempt,

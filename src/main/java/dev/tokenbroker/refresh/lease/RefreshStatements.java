@@ -1,5 +1,8 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
+import dev.tokenbroker.grant.GrantEntity;
+import dev.tokenbroker.grant.GrantStatus;
+import dev.tokenbroker.grant.TokenWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;

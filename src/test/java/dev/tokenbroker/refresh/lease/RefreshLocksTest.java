@@ -1,4 +1,4 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class RefreshLocksTest {
 
   @Inject RefreshLocks locks;
-  @Inject GrantStore store;
+  @Inject LeaseStore store;
 
   @ConfigProperty(name = "quarkus.datasource.jdbc.url")
   String url;

@@ -1,9 +1,12 @@
-package dev.tokenbroker.grant;
+package dev.tokenbroker.refresh.lease;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.grant.GrantEntity;
+import dev.tokenbroker.grant.GrantStore;
+import dev.tokenbroker.grant.TokenWrite;
 import dev.tokenbroker.support.PostgresProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PostgresProfile.class)
 class GrantLeaseTest {
 
-  @Inject GrantStore store;
+  @Inject LeaseStore store;
+  @Inject GrantStore grants;
 
   private String grantId;
 
@@ -98,7 +102,7 @@ class GrantLeaseTest {
     assertTrue(
         lease.store(
             new TokenWrite(null, "new-ciphertext", "openid", now, now.plusSeconds(60), now)));
-    GrantEntity after = store.find(grantId).orElseThrow();
+    GrantEntity after = grants.find(grantId).orElseThrow();
     assertEquals(before.refreshTokenGeneration + 1, after.refreshTokenGeneration);
     assertEquals(null, after.attemptStartedAt);
     assertEquals(null, after.leaseOwner);
@@ -107,12 +111,12 @@ class GrantLeaseTest {
 
   @Test
   void storeRefreshedIsConditionalOnTheVersionRead() {
-    GrantEntity read = store.find(grantId).orElseThrow();
+    GrantEntity read = grants.find(grantId).orElseThrow();
     Instant now = Instant.now();
     TokenWrite write = new TokenWrite(null, null, "openid", now, now.plusSeconds(60), now);
     assertTrue(store.storeRefreshed(grantId, read.version, write));
     assertFalse(store.storeRefreshed(grantId, read.version, write), "a stale version must not win");
-    GrantEntity after = store.find(grantId).orElseThrow();
+    GrantEntity after = grants.find(grantId).orElseThrow();
     assertEquals(read.version + 1, after.version);
     assertEquals(read.refreshTokenCiphertext, after.refreshTokenCiphertext, "no rotation keeps it");
   }
