@@ -1,6 +1,7 @@
 package dev.tokenbroker.authorization;
 
-import dev.tokenbroker.crypto.SecretBinding;
+import dev.tokenbroker.crypto.SealedColumn;
+import dev.tokenbroker.crypto.SealedColumns;
 import dev.tokenbroker.crypto.SecretCipher;
 import dev.tokenbroker.upstream.IssuedTokens;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +14,11 @@ import java.util.List;
  * the PKCE verifier, and the tokens that wait for the app's confirmation.
  */
 @ApplicationScoped
-public class PendingTokens {
+public class PendingTokens implements SealedColumns {
 
-  private static final String TABLE = "authorization_request";
+  private static final SealedColumn VERIFIER = column("code_verifier");
+  private static final SealedColumn ACCESS_TOKEN = column("pending_access_token");
+  private static final SealedColumn REFRESH_TOKEN = column("pending_refresh_token");
 
   private final SecretCipher cipher;
 
@@ -28,24 +31,20 @@ public class PendingTokens {
       String accessToken, String refreshToken, String scope, Instant issuedAt, Instant expiresAt) {}
 
   String sealVerifier(String stateHash, String verifier) {
-    return cipher.encrypt(verifier, binding(stateHash, "code_verifier"));
+    return cipher.encrypt(verifier, VERIFIER.binding(stateHash));
   }
 
   String openVerifier(AuthorizationRequestEntity request) {
     return request.codeVerifierCiphertext == null
         ? null
-        : cipher.decrypt(
-            request.codeVerifierCiphertext, binding(request.stateSha256, "code_verifier"));
+        : cipher.decrypt(request.codeVerifierCiphertext, VERIFIER.binding(request.stateSha256));
   }
 
   Sealed seal(String stateHash, IssuedTokens tokens) {
     List<SecretCipher.Sealing> items = new ArrayList<>(2);
-    items.add(
-        new SecretCipher.Sealing(tokens.accessToken(), binding(stateHash, "pending_access_token")));
+    items.add(new SecretCipher.Sealing(tokens.accessToken(), ACCESS_TOKEN.binding(stateHash)));
     if (tokens.refreshToken() != null) {
-      items.add(
-          new SecretCipher.Sealing(
-              tokens.refreshToken(), binding(stateHash, "pending_refresh_token")));
+      items.add(new SecretCipher.Sealing(tokens.refreshToken(), REFRESH_TOKEN.binding(stateHash)));
     }
     List<String> sealed = cipher.encryptAll(items);
     return new Sealed(
@@ -59,8 +58,7 @@ public class PendingTokens {
   IssuedTokens open(AuthorizationRequestEntity request) {
     return new IssuedTokens(
         cipher.decrypt(
-            request.pendingAccessTokenCiphertext,
-            binding(request.stateSha256, "pending_access_token")),
+            request.pendingAccessTokenCiphertext, ACCESS_TOKEN.binding(request.stateSha256)),
         openRefreshToken(request),
         request.pendingExpiresAt,
         request.pendingScope,
@@ -71,11 +69,16 @@ public class PendingTokens {
     return request.pendingRefreshTokenCiphertext == null
         ? null
         : cipher.decrypt(
-            request.pendingRefreshTokenCiphertext,
-            binding(request.stateSha256, "pending_refresh_token"));
+            request.pendingRefreshTokenCiphertext, REFRESH_TOKEN.binding(request.stateSha256));
   }
 
-  private static SecretBinding binding(String stateHash, String column) {
-    return SecretBinding.of(TABLE, stateHash, column);
+  @Override
+  public List<SealedColumn> sealedColumns() {
+    return List.of(VERIFIER, ACCESS_TOKEN, REFRESH_TOKEN);
+  }
+
+  private static SealedColumn column(String binding) {
+    String table = "authorization_request";
+    return new SealedColumn(table, "state_sha256", binding + "_ct", table, binding);
   }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,47 +25,20 @@ public class CiphertextRewrapper {
 
   private static final Logger LOG = Logger.getLogger(CiphertextRewrapper.class);
 
-  /** A column holding ciphertexts, with the binding its values are sealed to. */
-  record SealedColumn(
-      String table, String idColumn, String column, String bindingTable, String bindingColumn) {}
-
-  static final List<SealedColumn> COLUMNS =
-      List.of(
-          new SealedColumn("provider", "id", "client_secret_ct", "provider", "client_secret"),
-          new SealedColumn(
-              "provider",
-              "id",
-              "registration_access_token_ct",
-              "provider",
-              "registration_access_token"),
-          new SealedColumn("oauth_grant", "id", "refresh_token_ct", "oauth_grant", "refresh_token"),
-          new SealedColumn("oauth_grant", "id", "access_token_ct", "oauth_grant", "access_token"),
-          new SealedColumn(
-              "authorization_request",
-              "state_sha256",
-              "code_verifier_ct",
-              "authorization_request",
-              "code_verifier"),
-          new SealedColumn(
-              "authorization_request",
-              "state_sha256",
-              "pending_access_token_ct",
-              "authorization_request",
-              "pending_access_token"),
-          new SealedColumn(
-              "authorization_request",
-              "state_sha256",
-              "pending_refresh_token_ct",
-              "authorization_request",
-              "pending_refresh_token"));
-
+  private final Instance<SealedColumns> declared;
+  private volatile List<SealedColumn> columns;
   private final EntityManager em;
   private final SecretCipher cipher;
   private final CryptoConfig.Rewrap config;
   private final AtomicLong onOldKeys = new AtomicLong();
 
   public CiphertextRewrapper(
-      EntityManager em, SecretCipher cipher, CryptoConfig config, MeterRegistry registry) {
+      Instance<SealedColumns> declared,
+      EntityManager em,
+      SecretCipher cipher,
+      CryptoConfig config,
+      MeterRegistry registry) {
+    this.declared = declared;
     this.em = em;
     this.cipher = cipher;
     this.config = config.rewrap();
@@ -88,7 +62,7 @@ public class CiphertextRewrapper {
     long rewrapped = 0;
     long skipped = 0;
     long failed = 0;
-    for (SealedColumn column : COLUMNS) {
+    for (SealedColumn column : columns()) {
       String after = "";
       while (true) {
         List<Object[]> rows = oldRows(column, active, after);
@@ -117,7 +91,7 @@ public class CiphertextRewrapper {
   public long countOnOldKeys() {
     int active = cipher.activeKeyVersion();
     long total = 0;
-    for (SealedColumn column : COLUMNS) {
+    for (SealedColumn column : columns()) {
       total +=
           QuarkusTransaction.requiringNew()
               .call(
@@ -151,10 +125,7 @@ public class CiphertextRewrapper {
   private Batch rewrap(SealedColumn column, List<Object[]> rows) {
     List<SecretCipher.Sealing> items = new ArrayList<>();
     for (Object[] row : rows) {
-      items.add(
-          new SecretCipher.Sealing(
-              (String) row[1],
-              SecretBinding.of(column.bindingTable(), (String) row[0], column.bindingColumn())));
+      items.add(new SecretCipher.Sealing((String) row[1], column.binding((String) row[0])));
     }
     List<String> fresh;
     try {
@@ -238,6 +209,16 @@ public class CiphertextRewrapper {
                         .setParameter(3, after)
                         .setMaxResults(config.batchSize())
                         .getResultList());
+  }
+
+  /** Every sealed column the beans that write them declare. */
+  private List<SealedColumn> columns() {
+    List<SealedColumn> known = columns;
+    if (known == null) {
+      known = declared.stream().flatMap(d -> d.sealedColumns().stream()).toList();
+      columns = known;
+    }
+    return known;
   }
 
   private static String where(SealedColumn column) {

@@ -1,5 +1,7 @@
 package dev.tokenbroker.grant;
 
+import dev.tokenbroker.crypto.SealedColumn;
+import dev.tokenbroker.crypto.SealedColumns;
 import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
 import dev.tokenbroker.provider.Scopes;
@@ -9,7 +11,12 @@ import java.util.List;
 
 /** Seals and opens a grant's tokens, each bound to the grant id and its column. */
 @ApplicationScoped
-public class GrantSecrets {
+public class GrantSecrets implements SealedColumns {
+
+  private static final SealedColumn REFRESH_TOKEN =
+      new SealedColumn("oauth_grant", "id", "refresh_token_ct", "oauth_grant", "refresh_token");
+  private static final SealedColumn ACCESS_TOKEN =
+      new SealedColumn("oauth_grant", "id", "access_token_ct", "oauth_grant", "access_token");
 
   private final SecretCipher cipher;
 
@@ -62,11 +69,16 @@ public class GrantSecrets {
         grant.accessTokenScopes);
   }
 
+  @Override
+  public List<SealedColumn> sealedColumns() {
+    return List.of(REFRESH_TOKEN, ACCESS_TOKEN);
+  }
+
   static SecretBinding refreshBinding(String grantId) {
-    return SecretBinding.of("oauth_grant", grantId, "refresh_token");
+    return REFRESH_TOKEN.binding(grantId);
   }
 
   static SecretBinding accessBinding(String grantId) {
-    return SecretBinding.of("oauth_grant", grantId, "access_token");
+    return ACCESS_TOKEN.binding(grantId);
   }
 }

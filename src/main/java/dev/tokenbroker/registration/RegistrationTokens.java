@@ -1,12 +1,23 @@
 package dev.tokenbroker.registration;
 
+import dev.tokenbroker.crypto.SealedColumn;
+import dev.tokenbroker.crypto.SealedColumns;
 import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /** Seals the RFC 7592 registration access token into its provider row, bound to it. */
 @ApplicationScoped
-class RegistrationTokens {
+class RegistrationTokens implements SealedColumns {
+
+  private static final SealedColumn TOKEN =
+      new SealedColumn(
+          "provider",
+          "id",
+          "registration_access_token_ct",
+          "provider",
+          "registration_access_token");
 
   private final SecretCipher cipher;
 
@@ -15,7 +26,12 @@ class RegistrationTokens {
   }
 
   static SecretBinding binding(String providerId) {
-    return SecretBinding.of("provider", providerId, "registration_access_token");
+    return TOKEN.binding(providerId);
+  }
+
+  @Override
+  public List<SealedColumn> sealedColumns() {
+    return List.of(TOKEN);
   }
 
   String seal(String providerId, String token) {

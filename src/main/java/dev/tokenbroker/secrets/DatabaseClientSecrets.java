@@ -1,5 +1,6 @@
 package dev.tokenbroker.secrets;
 
+import dev.tokenbroker.crypto.SealedColumn;
 import dev.tokenbroker.crypto.SecretBinding;
 import dev.tokenbroker.crypto.SecretCipher;
 
@@ -12,8 +13,12 @@ final class DatabaseClientSecrets implements ClientSecretStore {
     this.cipher = cipher;
   }
 
+  /** Where the secrets of the default store are sealed (a Vault KV store leaves it empty). */
+  static final SealedColumn COLUMN =
+      new SealedColumn("provider", "id", "client_secret_ct", "provider", "client_secret");
+
   static SecretBinding binding(String providerId) {
-    return SecretBinding.of("provider", providerId, "client_secret");
+    return COLUMN.binding(providerId);
   }
 
   @Override

@@ -28,10 +28,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three broker JVMs from the packaged jar share one PostgreSQL: however many callers hit them at
@@ -40,7 +37,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * reported as rejected on every instance is replaced by one refresh, and a consent becomes a grant
  * only when the app that started it confirms its subject, on whichever instance.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   /** Long enough that a round of 200 callers on this 2-core machine ends well before expiry. */
@@ -88,7 +84,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(1)
   void concurrentCallersOnAllInstancesCauseOneRefreshPerExpiry() throws Exception {
     sim.reset();
     sim.latency(300).accessTokenLifetime(LIFETIME_SECONDS);
@@ -128,7 +123,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(2)
   void allSchedulersShareProactiveRefreshesWithoutDuplicates() throws Exception {
     sim.reset();
     sim.accessTokenLifetime(8);
@@ -158,7 +152,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
   void minimumIntervalHoldsAcrossInstancesUnderAThousandCallers() throws Exception {
     sim.reset();
     sim.minIssueInterval(Duration.ofSeconds(2)).accessTokenLifetime(3);
@@ -202,7 +195,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
   void aStormOfUpstreamFailuresLosesNoGrantAndNeverBreaksTheGuard() throws Exception {
     sim.reset();
     sim.accessTokenLifetime(6).minIssueInterval(Duration.ofSeconds(1));
@@ -274,7 +266,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
   void aRejectedTokenReportedOnEveryInstanceIsReplacedByOneRefresh() throws Exception {
     sim.reset();
     sim.accessTokenLifetime(3600).latency(200);
@@ -332,7 +323,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
   void consentIsStoredOnlyWhenTheStartingAppConfirmsItsSubjectOnAnyInstance() {
     sim.reset();
     String provider = "cluster-consent";
@@ -432,7 +422,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(7)
   void proxiedCallsOnEveryInstanceShareOneRefreshAfterTheApiRejectsTheToken() throws Exception {
     sim.reset();
     sim.latency(100);
@@ -508,8 +497,22 @@ class ClusterIT {
   }
 
   @Test
-  @Order(8)
   void productionLogsAreJsonLinesWithRequestIdsAndNoSecret() {
+    // traffic of its own on every instance, whichever tests ran before
+    for (int i = 0; i < brokers.size(); i++) {
+      String provider = "cluster-logs-" + i;
+      admin(i).body(codeProvider()).put("/v1/providers/" + provider).then().statusCode(201);
+      admin(i)
+          .body(Flows.grantImport("logged-user", sim.issueRefreshTokenFor("r:profile")))
+          .post("/v1/providers/" + provider + "/grants")
+          .then()
+          .statusCode(201);
+      admin(i)
+          .body(Map.of("provider_id", provider, "subject", "logged-user"))
+          .post("/v1/tokens")
+          .then()
+          .statusCode(200);
+    }
     for (BrokerProcess broker : brokers) {
       String output = broker.output();
       List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
@@ -531,7 +534,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(9)
   void prodProfileRefusesToStartWithoutKeySource() throws Exception {
     Map<String, String> env = new HashMap<>(database());
     env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
@@ -543,7 +545,6 @@ class ClusterIT {
   }
 
   @Test
-  @Order(10)
   void prodProfileRefusesToStartWithoutDatasource() throws Exception {
     try (BrokerProcess broker =
         BrokerProcess.start("no-db", Map.of("BROKER_ADMIN_API_KEY", ADMIN_KEY))) {
