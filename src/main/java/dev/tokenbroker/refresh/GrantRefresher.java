@@ -13,6 +13,7 @@ import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.Scopes;
 import dev.tokenbroker.refresh.lease.GrantLease;
+import dev.tokenbroker.refresh.lease.LeaseStore;
 import dev.tokenbroker.upstream.IssuedTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -212,9 +213,7 @@ public class GrantRefresher {
     }
     try (GrantLease lease = taken.get()) {
       GrantEntity grant = lease.grant();
-      if (grant.status != GrantStatus.ACTIVE
-          || grant.nextRefreshAt == null
-          || grant.nextRefreshAt.isAfter(clock.instant())) {
+      if (!LeaseStore.due(grant, clock.instant())) {
         return null;
       }
       return leased.refresh(lease, provider(grant));

@@ -502,16 +502,19 @@ class ClusterIT {
     for (int i = 0; i < brokers.size(); i++) {
       String provider = "cluster-logs-" + i;
       admin(i).body(codeProvider()).put("/v1/providers/" + provider).then().statusCode(201);
-      admin(i)
-          .body(Flows.grantImport("logged-user", sim.issueRefreshTokenFor("r:profile")))
-          .post("/v1/providers/" + provider + "/grants")
-          .then()
-          .statusCode(201);
-      admin(i)
-          .body(Map.of("provider_id", provider, "subject", "logged-user"))
-          .post("/v1/tokens")
-          .then()
-          .statusCode(200);
+      for (int user = 0; user < 5; user++) {
+        String subject = "logged-user-" + user;
+        admin(i)
+            .body(Flows.grantImport(subject, sim.issueRefreshTokenFor("r:profile")))
+            .post("/v1/providers/" + provider + "/grants")
+            .then()
+            .statusCode(201);
+        admin(i)
+            .body(Map.of("provider_id", provider, "subject", subject))
+            .post("/v1/tokens")
+            .then()
+            .statusCode(200);
+      }
     }
     for (BrokerProcess broker : brokers) {
       String output = broker.output();

@@ -193,6 +193,16 @@ public class LeaseStore {
           + " order by g.next_refresh_at limit ?2 for update skip locked";
 
   /**
+   * The grant half of {@link #DUE_GRANTS} for a grant already read under its lease: active, and its
+   * next refresh time has come. (The lease and provider conditions hold by then.)
+   */
+  public static boolean due(GrantEntity grant, Instant now) {
+    return grant.status == GrantStatus.ACTIVE
+        && grant.nextRefreshAt != null
+        && !grant.nextRefreshAt.isAfter(now);
+  }
+
+  /**
    * Claims up to {@code limit} due grants for {@code owner}'s scheduler in one transaction: the
    * scan above and one UPDATE that marks them leased until {@code duration} from now, so that no
    * scan here or on another replica returns them again while they wait for a worker. A claim is not
