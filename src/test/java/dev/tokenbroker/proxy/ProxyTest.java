@@ -237,16 +237,7 @@ class ProxyTest {
   void aChunkedAnswerReachesTheCallerWhileTheUpstreamIsStillWriting() throws Exception {
     api.answerBytes(64 * 1024);
     api.answerInChunks(4, 300);
-    HttpResponse<InputStream> answer =
-        HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
-                            "http://localhost:" + RestAssured.port + path(ASSERTIONS)))
-                    .header("Authorization", "Bearer " + app)
-                    .header("Token-Broker-Subject", "learner")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> answer = streamed(ASSERTIONS);
     assertEquals(201, answer.statusCode());
     try (InputStream body = answer.body()) {
       assertTrue(body.read() >= 0);
@@ -263,16 +254,7 @@ class ProxyTest {
   void aChunkedAnswerGrowingPastTheLimitIsCut() throws Exception {
     api.answerBytes(1024 * 1024);
     api.answerInChunks(11, 0);
-    HttpResponse<InputStream> answer =
-        HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
-                            "http://localhost:" + RestAssured.port + path(ASSERTIONS)))
-                    .header("Authorization", "Bearer " + app)
-                    .header("Token-Broker-Subject", "learner")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> answer = streamed(ASSERTIONS);
     long received = 0;
     try (InputStream body = answer.body()) {
       byte[] buffer = new byte[64 * 1024];
@@ -316,6 +298,19 @@ class ProxyTest {
         .statusCode(404)
         .header("Token-Broker-Error", "true")
         .body("code", equalTo("grant_not_found"));
+  }
+
+  /** GET through the proxy, the answer's body read as it arrives. */
+  private HttpResponse<InputStream> streamed(String upstreamPath) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://localhost:" + RestAssured.port + path(upstreamPath)))
+                .header("Authorization", "Bearer " + app)
+                .header("Token-Broker-Subject", "learner")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private String caller(List<String> methods, List<String> paths) {
