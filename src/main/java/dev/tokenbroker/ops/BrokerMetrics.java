@@ -21,6 +21,8 @@ public class BrokerMetrics {
   private final Map<String, Counter> tokenRequests = new ConcurrentHashMap<>();
   private final Map<String, Counter> upstreamRequests = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+  private final Map<String, Counter> proxyRequests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> proxyLatency = new ConcurrentHashMap<>();
 
   public BrokerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -67,6 +69,35 @@ public class BrokerMetrics {
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(5))
                     .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry))
+        .record(took);
+  }
+
+  /**
+   * {@code broker_proxy_requests_total{provider,outcome}} and the histogram {@code
+   * broker_proxy_request_duration_seconds}: calls through {@code /v1/proxy}, timed until the
+   * upstream's status and headers.
+   */
+  public void proxyRequest(String provider, String outcome, Duration took) {
+    proxyRequests
+        .computeIfAbsent(
+            provider + "\n" + outcome,
+            key ->
+                Counter.builder("broker.proxy.requests")
+                    .description("Calls through /v1/proxy by outcome")
+                    .tag("provider", provider)
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .increment();
+    proxyLatency
+        .computeIfAbsent(
+            provider,
+            key ->
+                Timer.builder("broker.proxy.request.duration")
+                    .description(
+                        "Time of calls through /v1/proxy until the upstream's status and headers")
+                    .tag("provider", provider)
+                    .publishPercentileHistogram()
                     .register(registry))
         .record(took);
   }

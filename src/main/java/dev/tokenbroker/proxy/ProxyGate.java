@@ -12,8 +12,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * The first route of every {@code /v1/proxy/} request, ahead of the router's path normalisation: a
  * path that would leave the provider's {@code api_base_url} is 400 before anything else reads it,
- * and every answer the broker itself gives there (not an upstream's) carries {@code
- * Token-Broker-Error: true}.
+ * the normalised one is handed on under {@link #PATH}, and every answer the broker itself gives
+ * there (not an upstream's) carries {@code Token-Broker-Error: true}.
  */
 @ApplicationScoped
 public class ProxyGate {
@@ -21,6 +21,9 @@ public class ProxyGate {
   static final String PREFIX = "/v1/proxy/";
   static final String ERROR_HEADER = "Token-Broker-Error";
   static final String RELAYED = "tokenbroker.proxy.relayed";
+
+  /** The normalised path after the provider id, for the resource. */
+  static final String PATH = "tokenbroker.proxy.path";
 
   private final HttpLimits limits;
 
@@ -47,7 +50,7 @@ public class ProxyGate {
     int afterProvider = path.indexOf('/', PREFIX.length());
     if (afterProvider > 0) {
       try {
-        ProxyPath.normalise(path.substring(afterProvider));
+        ctx.put(PATH, ProxyPath.normalise(path.substring(afterProvider)));
       } catch (ApiException refused) {
         limits.refuse(
             ctx,

@@ -118,7 +118,8 @@ public class ProxyResource {
     Syntax.require("provider_id", providerId, Syntax.PROVIDER_ID);
     String prefix = "/v1/proxy/" + providerId;
     String rawPath = request.path();
-    if (!rawPath.startsWith(prefix + "/")) {
+    String path = context.get(ProxyGate.PATH);
+    if (path == null || !rawPath.startsWith(prefix + "/")) {
       throw ApiException.invalidRequest("path", "must not leave /v1/proxy/" + providerId);
     }
     String subject = request.getHeader(SUBJECT_HEADER);
@@ -139,7 +140,7 @@ public class ProxyResource {
                 providerId,
                 subject,
                 request.method().name(),
-                rawPath.substring(prefix.length()),
+                path,
                 request.query(),
                 headers,
                 body == null ? NO_BODY : body));

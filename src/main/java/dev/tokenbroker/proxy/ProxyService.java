@@ -7,6 +7,7 @@ import dev.tokenbroker.audit.AuditActions;
 import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.caller.AuthenticatedCaller;
+import dev.tokenbroker.ops.BrokerMetrics;
 import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.provider.ProviderRegistry;
 import dev.tokenbroker.provider.ProviderSettings;
@@ -14,9 +15,6 @@ import dev.tokenbroker.token.TokenRequest;
 import dev.tokenbroker.token.TokenResponse;
 import dev.tokenbroker.token.TokenService;
 import dev.tokenbroker.upstream.TokenEndpointErrorFilter;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +22,6 @@ import jakarta.ws.rs.core.Response.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -39,12 +36,12 @@ public class ProxyService {
   private static final Logger LOG = Logger.getLogger(ProxyService.class);
   private static final int MIN_VALIDITY_SECONDS = 10;
 
-  /** One proxied call as it arrived. */
+  /** One proxied call as it arrived, its path already normalised by {@link ProxyGate}. */
   record Call(
       String providerId,
       String subject,
       String method,
-      String rawPath,
+      String path,
       String rawQuery,
       Map<String, List<String>> headers,
       byte[] body) {}
@@ -55,10 +52,8 @@ public class ProxyService {
   private final ProxyHolds holds;
   private final EgressGate gate;
   private final ProxyConfig config;
-  private final MeterRegistry registry;
+  private final BrokerMetrics metrics;
   private final AuditLog audit;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public ProxyService(
       ProviderRegistry providers,
@@ -67,7 +62,7 @@ public class ProxyService {
       ProxyHolds holds,
       EgressGate gate,
       ProxyConfig config,
-      MeterRegistry registry,
+      BrokerMetrics metrics,
       AuditLog audit) {
     this.providers = providers;
     this.tokens = tokens;
@@ -75,7 +70,7 @@ public class ProxyService {
     this.holds = holds;
     this.gate = gate;
     this.config = config;
-    this.registry = registry;
+    this.metrics = metrics;
     this.audit = audit;
   }
 
@@ -129,7 +124,7 @@ public class ProxyService {
                         ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
     tag.set(provider.id());
     String subject = subjectOf(provider, call.subject());
-    String path = ProxyPath.normalise(call.rawPath());
+    String path = call.path();
     if (call.body().length > config.maxRequestBytes()) {
       throw new ApiException(
           Status.REQUEST_ENTITY_TOO_LARGE,
@@ -259,26 +254,6 @@ public class ProxyService {
   }
 
   private void count(String provider, String outcome, long startedNanos) {
-    counters
-        .computeIfAbsent(
-            provider + "\n" + outcome,
-            k ->
-                Counter.builder("broker.proxy.requests")
-                    .description("Calls through /v1/proxy by outcome")
-                    .tag("provider", provider)
-                    .tag("outcome", outcome)
-                    .register(registry))
-        .increment();
-    timers
-        .computeIfAbsent(
-            provider,
-            k ->
-                Timer.builder("broker.proxy.request.duration")
-                    .description(
-                        "Time of calls through /v1/proxy until the upstream's status and headers")
-                    .tag("provider", provider)
-                    .publishPercentileHistogram()
-                    .register(registry))
-        .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+    metrics.proxyRequest(provider, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
   }
 }
