@@ -12,6 +12,7 @@ import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -239,23 +240,10 @@ class AuditEventsTest {
   }
 
   private static List<Map<String, Object>> awaitEvents(String provider, int atLeast) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      List<Map<String, Object>> items =
-          JsonPath.from(
-                  admin().get("/v1/audit-events?limit=500&provider_id=" + provider).asString())
-              .getList("items");
-      if (items.size() >= atLeast || System.currentTimeMillis() > deadline) {
-        assertTrue(items.size() >= atLeast, "events so far: " + items);
-        return new ArrayList<>(items);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    List<Map<String, Object>> items =
+        AuditTrail.await("limit=500&provider_id=" + provider, atLeast);
+    assertTrue(items.size() >= atLeast, "events so far: " + items);
+    return new ArrayList<>(items);
   }
 
   private static Map<String, Object> only(

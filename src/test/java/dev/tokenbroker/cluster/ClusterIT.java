@@ -402,16 +402,7 @@ class ClusterIT {
             .statusCode(201)
             .extract()
             .path("authorization_url");
-    String callback = Flows.followAuthorization(url);
-    return given()
-        .redirects()
-        .follow(false)
-        .urlEncodingEnabled(false)
-        .get(callback)
-        .then()
-        .statusCode(303)
-        .extract()
-        .header("Location");
+    return Flows.callbackLocation(Flows.followAuthorization(url));
   }
 
   private static io.restassured.response.Response tokenFor(

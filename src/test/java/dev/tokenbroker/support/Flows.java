@@ -139,14 +139,13 @@ public final class Flows {
         .header("Location");
   }
 
-  /** GETs the broker's callback URL and returns the 303 Location. */
+  /** GETs the broker's callback URL (whichever broker it names) and returns the 303 Location. */
   public static String callbackLocation(String callbackUrl) {
-    URI uri = URI.create(callbackUrl);
     return given()
         .redirects()
         .follow(false)
         .urlEncodingEnabled(false)
-        .get(uri.getRawPath() + "?" + uri.getRawQuery())
+        .get(callbackUrl)
         .then()
         .statusCode(303)
         .extract()
