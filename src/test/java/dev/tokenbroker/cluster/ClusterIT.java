@@ -10,6 +10,7 @@ import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.BrokerProcess;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.FreePorts;
 import io.restassured.http.ContentType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
@@ -535,6 +536,20 @@ class ClusterIT {
       assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
       assertTrue(broker.output().contains("No encryption key"), broker.output());
       assertTrue(broker.output().contains("BROKER_CRYPTO_LOCAL_KEYS"));
+    }
+  }
+
+  @Test
+  void prodProfileRefusesToServeItsApiAndManagementInterfaceOnOnePort() throws Exception {
+    Map<String, String> env = new HashMap<>(database());
+    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(new byte[32]));
+    String shared = String.valueOf(FreePorts.reserve());
+    env.put("QUARKUS_HTTP_PORT", shared);
+    env.put("QUARKUS_MANAGEMENT_PORT", shared);
+    try (BrokerProcess broker = BrokerProcess.start("one-port", env)) {
+      assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
+      assertTrue(broker.output().contains("give the management interface a port"), broker.output());
     }
   }
 

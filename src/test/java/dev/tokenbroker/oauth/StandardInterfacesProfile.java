@@ -2,10 +2,9 @@ package dev.tokenbroker.oauth;
 
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.FreePorts;
 import dev.tokenbroker.support.TestIssuersResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ public class StandardInterfacesProfile implements QuarkusTestProfile {
 
   static final String CLIENT_PROVIDER = "oidc-client-credentials";
   static final String CODE_PROVIDER = "oidc-exchange";
-  static final int PORT = freePort();
+  static final int PORT = FreePorts.reserve();
 
   @Override
   public Map<String, String> getConfigOverrides() {
@@ -50,13 +49,5 @@ public class StandardInterfacesProfile implements QuarkusTestProfile {
     return List.of(
         new TestResourceEntry(ProviderSimulatorResource.class),
         new TestResourceEntry(TestIssuersResource.class));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

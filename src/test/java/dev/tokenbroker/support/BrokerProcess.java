@@ -2,7 +2,6 @@ package dev.tokenbroker.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,8 +46,9 @@ public final class BrokerProcess implements AutoCloseable {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("Package the broker first: " + jar + " is missing");
     }
-    int port = freePort();
-    int managementPort = freePort();
+    int[] ports = FreePorts.reserve(2);
+    int port = ports[0];
+    int managementPort = ports[1];
     Path log = Path.of("target", "it-" + name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command(java, jvm, jar))
@@ -184,14 +184,6 @@ public final class BrokerProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,9 +22,7 @@ public class RestartablePostgres implements QuarkusTestResourceLifecycleManager 
   public Map<String, String> start() {
     try {
       dataDir = Files.createTempDirectory("broker-pg-outage");
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
+      port = FreePorts.reserve();
       startServer();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
