@@ -213,7 +213,7 @@ public class GrantRefresher {
     }
     try (GrantLease lease = taken.get()) {
       GrantEntity grant = lease.grant();
-      if (!LeaseStore.due(grant, clock.instant())) {
+      if (!LeaseStore.due(grant, clock.instant()) && !lease.interrupted()) {
         return null;
       }
       return leased.refresh(lease, provider(grant));

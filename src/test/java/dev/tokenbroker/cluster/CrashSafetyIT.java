@@ -35,8 +35,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two broker JVMs from the packaged jar on one PostgreSQL, killed with kill -9 while refreshes are
- * in flight (ADR 7), and changes made on one replica taking effect on the other within about a
+ * Broker JVMs from the packaged jar on one PostgreSQL, killed with kill -9 while refreshes are in
+ * flight (ADR 7): two that take over each other's refreshes, and one alone that must take over its
+ * own after the restart; and changes made on one replica taking effect on the other within about a
  * second (LISTEN/NOTIFY).
  */
 class CrashSafetyIT {
@@ -44,6 +45,7 @@ class CrashSafetyIT {
   private static final String ADMIN_KEY = "it-admin-key-0123456789abcdefghijklmnopq";
   private static final int GRANTS_PER_PROVIDER = 25;
   private static final int KILLS = 20;
+  private static final int SINGLE_REPLICA_KILLS = 8;
 
   /** A quicker start on two shared cores: C1 only, serial GC (the suite's brokers only). */
   private static final List<String> FAST_START =
@@ -240,6 +242,76 @@ class CrashSafetyIT {
     assertTrue(maxGap(graced) < 20_000, "a grant was starved: " + maxGap(graced) + " ms");
   }
 
+  /**
+   * Issue 31: one replica alone, killed with kill -9 while it refreshes at a provider that accepts
+   * a rotated-away refresh token for 10 s. Nobody else can take the interrupted refreshes over: the
+   * restarted JVM must, inside that window, or the grant is lost.
+   */
+  @Test
+  void aSingleReplicaKilledMidRefreshIsBackInsideTheGraceWindowAndLosesNoGrant() throws Exception {
+    brokers[1].close();
+    graced.reset();
+    graced.latency(300).accessTokenLifetime(6).loseResponses(0.05);
+    graced.reuseGrace(Duration.ofSeconds(10));
+    String provider = "crash-single";
+    admin(0).body(provider(graced, 10)).put("/v1/providers/" + provider).then().statusCode(201);
+    for (int i = 0; i < GRANTS_PER_PROVIDER; i++) {
+      importGrant(0, provider, graced, "single-" + i);
+    }
+    String consumer = consumerKey(0, List.of(provider));
+    int firstStart = starts.get() + 1;
+    List<Long> restartMillis = new ArrayList<>();
+    Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> calling =
+          callers.submit(() -> callReplicaZero(consumer, provider, "single-", statuses));
+      Random random = new Random();
+      for (int kill = 0; kill < SINGLE_REPLICA_KILLS; kill++) {
+        brokers[0].awaitReady(Duration.ofSeconds(90));
+        if (kill > 0) {
+          restartMillis.add(System.currentTimeMillis() - killedAt[0]);
+        }
+        Thread.sleep(500 + random.nextInt(1500));
+        brokers[0].kill();
+        killedAt[0] = System.currentTimeMillis();
+        brokers[0] = start();
+      }
+      brokers[0].awaitReady(Duration.ofSeconds(90));
+      restartMillis.add(System.currentTimeMillis() - killedAt[0]);
+      // every grant comes due at least once more with the replica up
+      Thread.sleep(7_000);
+      stopCallers.set(true);
+      calling.get();
+    } finally {
+      stopCallers.set(true);
+      callers.shutdownNow();
+    }
+    graced.loseResponses(0);
+    List<Long> takeovers = takeoverMillis(firstStart);
+    System.out.printf(
+        "CrashSafetyIT single replica: %d kills; kill to ready %s ms (min/median/max); %d"
+            + " takeovers %s ms after the attempt started (min/median/max); %d grace reuses, %d"
+            + " lost responses, %d reuse detections; caller answers %s%n",
+        SINGLE_REPLICA_KILLS,
+        summary(restartMillis.stream().sorted().toList()),
+        takeovers.size(),
+        summary(takeovers),
+        graced.graceReuses(),
+        graced.lostResponses(),
+        graced.reuseDetections(),
+        statuses);
+
+    assertTrue(graced.graceReuses() > 0, "no kill or lost answer interrupted a refresh");
+    for (Map<String, Object> grant : grants(provider)) {
+      assertEquals("active", grant.get("status"), "lost with one replica: " + grant);
+    }
+    assertEquals(0, graced.reuseDetections(), "a rotated-away token was reused after its grace");
+    for (long millis : takeovers) {
+      assertTrue(millis < 10_000, "a takeover " + millis + " ms after its attempt started");
+    }
+  }
+
   @Test
   void deletionsOnOneReplicaTakeEffectOnTheOtherWithinTwoSeconds() throws Exception {
     graced.reset();
@@ -324,13 +396,41 @@ class CrashSafetyIT {
     return null;
   }
 
+  private static Void callReplicaZero(
+      String key, String provider, String prefix, Map<Integer, AtomicInteger> seen) {
+    stopCallers.set(false);
+    Random random = new Random();
+    while (!stopCallers.get()) {
+      try {
+        String subject = prefix + random.nextInt(GRANTS_PER_PROVIDER);
+        int status = token(0, key, provider, subject, 4).statusCode();
+        seen.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+      } catch (IOException replicaDown) {
+        seen.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet();
+        try {
+          Thread.sleep(100); // not a busy loop on the two cores the restart needs
+        } catch (InterruptedException e) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
   private static final java.util.regex.Pattern TAKEOVER =
       java.util.regex.Pattern.compile("interrupted refresh started (\\d+) ms ago");
 
   /** How long after the interrupted attempt started each takeover came, from the brokers' logs. */
   private static List<Long> takeoverMillis() throws IOException {
+    return takeoverMillis(1);
+  }
+
+  /** As {@link #takeoverMillis()}, from the brokers started as number {@code first} on. */
+  private static List<Long> takeoverMillis(int first) throws IOException {
     List<Long> millis = new ArrayList<>();
-    for (int n = 1; n <= starts.get(); n++) {
+    for (int n = first; n <= starts.get(); n++) {
       java.nio.file.Path log = java.nio.file.Path.of("target", "it-crash-" + n + ".log");
       if (java.nio.file.Files.exists(log)) {
         var matcher = TAKEOVER.matcher(java.nio.file.Files.readString(log));

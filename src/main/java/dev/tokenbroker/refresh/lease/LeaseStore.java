@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -193,6 +195,21 @@ public class LeaseStore {
           + " order by g.next_refresh_at limit ?2 for update skip locked";
 
   /**
+   * Grants whose holder died during a refresh call: an attempt is recorded and the lease still
+   * names a holder that stopped renewing it (a holder that lives records its failure or releases
+   * the lease, clearing the name). They are taken over whether due or not: the provider may have
+   * rotated the refresh token, and the stored one works only within its reuse grace. Oldest attempt
+   * first, driven by the {@code attempt_started_at} index.
+   */
+  public static final String INTERRUPTED_GRANTS =
+      "select g.id, g.provider_id from oauth_grant g where g.status = 'ACTIVE'"
+          + " and g.attempt_started_at is not null and g.lease_owner is not null"
+          + " and g.lease_expires_at < ?1"
+          + " and g.provider_id not in"
+          + " (select p.id from provider p where p.credentials_rejected_at is not null)"
+          + " order by g.attempt_started_at limit ?2 for update skip locked";
+
+  /**
    * The grant half of {@link #DUE_GRANTS} for a grant already read under its lease: active, and its
    * next refresh time has come. (The lease and provider conditions hold by then.)
    */
@@ -204,20 +221,27 @@ public class LeaseStore {
 
   /**
    * Claims up to {@code limit} due grants for {@code owner}'s scheduler in one transaction: the
-   * scan above and one UPDATE that marks them leased until {@code duration} from now, so that no
-   * scan here or on another replica returns them again while they wait for a worker. A claim is not
-   * a lease: the worker still takes the grant's lease (which a claim never blocks) and checks that
-   * it is due. Returns each claimed grant's id and provider id.
+   * interrupted and due scans above and one UPDATE that marks them leased until {@code duration}
+   * from now, so that no scan here or on another replica returns them again while they wait for a
+   * worker. A claim is not a lease: the worker still takes the grant's lease (which a claim never
+   * blocks) and checks that it is due. Returns each claimed grant's id and provider id.
    */
   @Transactional
   @SuppressWarnings("unchecked")
   public List<Object[]> claimDue(String owner, Duration duration, int limit) {
     Instant now = clock.instant();
-    List<Object[]> due =
-        em.createNativeQuery(DUE_GRANTS)
-            .setParameter(1, Timestamp.from(now))
-            .setParameter(2, limit)
-            .getResultList();
+    Map<String, Object[]> found = new LinkedHashMap<>();
+    for (String scan : List.of(INTERRUPTED_GRANTS, DUE_GRANTS)) {
+      if (found.size() < limit) {
+        List<Object[]> rows =
+            em.createNativeQuery(scan)
+                .setParameter(1, Timestamp.from(now))
+                .setParameter(2, limit - found.size())
+                .getResultList();
+        rows.forEach(row -> found.putIfAbsent((String) row[0], row));
+      }
+    }
+    List<Object[]> due = List.copyOf(found.values());
     if (!due.isEmpty()) {
       em.createNamedQuery(GrantEntity.CLAIM)
           .setParameter("claimant", claimant(owner))

@@ -120,4 +120,43 @@ class GrantLeaseTest {
     assertEquals(read.version + 1, after.version);
     assertEquals(read.refreshTokenCiphertext, after.refreshTokenCiphertext, "no rotation keeps it");
   }
+
+  @Test
+  void aDeadHoldersAttemptIsClaimedByTheScanLongBeforeItsGrantIsDue() throws Exception {
+    notDueForAnHour(grantId);
+    String idle = dev.tokenbroker.support.Flows.grantAtANewProvider("lease-idle");
+    notDueForAnHour(idle);
+    lease("crashed", Duration.ofMillis(1)).orElseThrow(); // its holder dies: it never ends
+    Thread.sleep(20);
+
+    List<String> claimed = claimedByAScan();
+    assertTrue(claimed.contains(grantId), "the interrupted refresh waits for its due time");
+    assertFalse(claimed.contains(idle), "a grant that is not due and not interrupted");
+  }
+
+  @Test
+  void aLiveHoldersFailureWithUnknownOutcomeWaitsForItsRetryTime() throws Exception {
+    notDueForAnHour(grantId);
+    GrantLease timedOut = lease("alive", Duration.ofMinutes(1)).orElseThrow();
+    timedOut.outcomeUnknown();
+    timedOut.fail("upstream_timeout", null, Instant.now().plusSeconds(3600));
+    Thread.sleep(20);
+    assertFalse(claimedByAScan().contains(grantId), "the backoff of a recorded failure holds");
+    assertTrue(lease("next", Duration.ofMinutes(1)).orElseThrow().interrupted());
+  }
+
+  private void notDueForAnHour(String id) {
+    GrantEntity read = grants.find(id).orElseThrow();
+    Instant now = Instant.now();
+    TokenWrite write =
+        new TokenWrite(null, null, "openid", now, now.plusSeconds(7200), now.plusSeconds(3600));
+    assertTrue(store.storeRefreshed(id, read.version, write));
+  }
+
+  /** A scan's claim, so short that it runs out at once and blocks no other test. */
+  private List<String> claimedByAScan() {
+    return store.claimDue("scanner", Duration.ofMillis(1), 10_000).stream()
+        .map(row -> (String) row[0])
+        .toList();
+  }
 }
