@@ -1,26 +1,44 @@
 #!/usr/bin/env bash
 # Throughput and latency of POST /v1/tokens when the token is cached (the hot path: memory
-# only). Builds the jar for H2 in a scratch copy, starts it, imports a grant that carries a
-# valid access token, then runs wrk on loopback. Needs: wrk (apt-get install wrk), curl.
+# only). Builds the jar in a scratch copy, starts it, imports a grant that carries a valid access
+# token, then runs wrk on loopback. Needs: wrk (apt-get install wrk), curl.
 # wrk prints a "Non-2xx or 3xx responses" line if any answer was not 200.
 # Usage: bench/hot-path.sh [seconds] [connections]
+#   BENCH_DB=postgres bench/hot-path.sh ...   # the jar as shipped, on a PostgreSQL server that the
+#                                             # script starts from /usr/lib/postgresql/*/bin
+#   BROKER_AUDIT_ISSUED_TOKENS=summary ...    # the other audit mode
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-64}
+db=${BENCH_DB:-h2}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
+chmod 755 "$work"
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+pgport=18432
+as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
+stop_pg() { [ "$db" = postgres ] && as_postgres "$pgbin/pg_ctl -D $work/pg -m fast stop" > /dev/null 2>&1 || true; }
 # wait for the broker to exit before removing its jar: a JVM that still loads classes while
 # stopping hangs on a deleted jar (Quarkus's RunnerClassLoader waits for it forever)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; stop_pg; rm -rf "$work"' EXIT
 
 mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
-(cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+if [ "$db" = postgres ]; then
+  mkdir "$work/pg" && { [ "$(id -u)" != 0 ] || chown postgres "$work/pg"; }
+  as_postgres "$pgbin/initdb -D $work/pg -U postgres -A trust" > /dev/null
+  as_postgres "$pgbin/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg' -l $work/pg/server.log -w start" > /dev/null
+  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
+  jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
+else
+  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+  jdbc="jdbc:h2:file:$work/data/db"
+fi
 
 admin=bench-admin-key-0123456789abcdefghijklmnop
 port=18080
 management=18090
 BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
-QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
 QUARKUS_LOG_CONSOLE_LEVEL=WARN BROKER_RATE_LIMIT_ENABLED=false \
   java ${JAVA_OPTS:-} -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
 pid=$!
@@ -42,18 +60,23 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"provider_id": "bench", "subject": "user-1", "min_validity_seconds": 60}'
 LUA
 api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "subject": "user-1"}' > /dev/null
-wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > /dev/null   # warm-up
+wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > "$work/warm-up.wrk"
 wrk -t2 -c"$connections" -d5s "http://localhost:$management/q/health/live" > /dev/null   # warm-up
 echo "== GET /q/health/live on the management port (the ceiling of this application), ${connections} connections, ${seconds} s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://localhost:$management/q/health/live" | tee "$work/health.txt"
 echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/tokens.txt"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/tokens.wrk"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
-echo "== ratio tokens / health: $(echo "$(rps "$work/tokens.txt") $(rps "$work/health.txt")" | awk '{printf "%.2f", $1 / $2}')"
+echo "== ratio tokens / health: $(echo "$(rps "$work/tokens.wrk") $(rps "$work/health.txt")" | awk '{printf "%.2f", $1 / $2}')"
 light=$((connections / 8 > 0 ? connections / 8 : 1))
 echo "== POST /v1/tokens, lighter load: ${light} connections, ${seconds} s"
-wrk -t1 -c"$light" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens"
+wrk -t1 -c"$light" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/light.wrk"
 sleep 3   # let the audit trail catch up
 echo "== audit trail after the run (every token request is an audit event)"
 curl -sf "localhost:$management/q/metrics" | grep -E '^broker_audit_events_(buffered|dropped_total) '
 api $admin "localhost:$port/v1/audit-events?action=token.issued&limit=1" | head -c 300; echo
+if [ "$db" = postgres ]; then
+  served=$(cat "$work"/*.wrk | awk '/requests in/ {n += $1} END {print n}')
+  stored=$(as_postgres "$pgbin/psql -h $work/pg -p $pgport -U postgres -Atc \"select count(*) from audit_event where action = 'token.issued'\"")
+  echo "== token requests answered by wrk (warm-up and both loads; one more before them): $served; token.issued events stored: $stored"
+fi

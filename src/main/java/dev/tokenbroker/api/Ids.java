@@ -1,6 +1,8 @@
 package dev.tokenbroker.api;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Opaque, unguessable identifiers such as {@code grt_4h2k...}. */
 public final class Ids {
@@ -10,15 +12,44 @@ public final class Ids {
 
   private Ids() {}
 
+  private static final int ID_CHARACTERS = 20;
+  private static final int ID_BYTES = byteCount(ID_CHARACTERS);
+
   /** A prefix, an underscore and 20 base32 characters (100 random bits). */
   public static String newId(String prefix) {
-    return prefix + "_" + randomBase32(20);
+    return prefix + "_" + randomBase32(ID_CHARACTERS);
   }
 
+  /** {@code count} ids as {@link #newId}, from one draw of random bytes (a batch of rows). */
+  public static List<String> newIds(String prefix, int count) {
+    byte[] bytes = new byte[count * ID_BYTES];
+    RANDOM.nextBytes(bytes);
+    List<String> ids = new ArrayList<>(count);
+    for (int n = 0; n < count; n++) {
+      ids.add(prefix + "_" + base32(bytes, n * ID_BYTES, ID_CHARACTERS));
+    }
+    return ids;
+  }
+
+  /** {@code length} base32 characters from one draw of random bytes (5 bits each). */
   public static String randomBase32(int length) {
+    byte[] bytes = new byte[byteCount(length)];
+    RANDOM.nextBytes(bytes);
+    return base32(bytes, 0, length);
+  }
+
+  private static int byteCount(int characters) {
+    return (characters * 5 + 7) / 8;
+  }
+
+  private static String base32(byte[] bytes, int offset, int length) {
+    int end = offset + byteCount(length);
     char[] out = new char[length];
     for (int i = 0; i < length; i++) {
-      out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+      int bit = i * 5;
+      int at = offset + bit / 8;
+      int pair = (bytes[at] & 0xff) << 8 | (at + 1 < end ? bytes[at + 1] & 0xff : 0);
+      out[i] = ALPHABET[(pair >>> (11 - bit % 8)) & 31];
     }
     return new String(out);
   }

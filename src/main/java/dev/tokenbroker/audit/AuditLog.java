@@ -1,6 +1,5 @@
 package dev.tokenbroker.audit;
 
-import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.api.RequestIds;
 import dev.tokenbroker.ops.AfterCommit;
 import io.micrometer.core.instrument.Counter;
@@ -26,21 +25,19 @@ import org.jboss.logging.MDC;
 
 /**
  * Records audit events without slowing the request that causes them: events go into a bounded
- * buffer and are written in one JDBC batch per {@code broker.audit.flush-interval}. While the
- * database is down they stay buffered; only beyond {@code broker.audit.buffer-size} are events
- * dropped, counted in {@code broker_audit_events_dropped_total}. Events buffered when a replica
- * dies are lost (at most one flush interval in normal operation).
+ * buffer and are written in batches ({@link AuditRows}) every {@code broker.audit.flush-interval}.
+ * While the database is down they stay buffered; only beyond {@code broker.audit.buffer-size} are
+ * events dropped, counted in {@code broker_audit_events_dropped_total}. Events buffered when a
+ * replica dies are lost (at most one flush interval in normal operation).
  */
 @ApplicationScoped
 public class AuditLog {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
-  private static final int MAX_BATCH = 2000;
-  private static final String INSERT =
-      "insert into audit_event (id, occurred_at, actor, action, outcome, provider_id, grant_id,"
-          + " subject, target, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final int MAX_BATCH = 10_000;
 
   private final DataSource dataSource;
+  private final AuditRows rows;
   private final AfterCommit afterCommit;
   private final Clock clock;
   private final AuditConfig config;
@@ -51,11 +48,13 @@ public class AuditLog {
 
   public AuditLog(
       DataSource dataSource,
+      AuditRows rows,
       AfterCommit afterCommit,
       Clock clock,
       AuditConfig config,
       MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.rows = rows;
     this.afterCommit = afterCommit;
     this.clock = clock;
     this.config = config;
@@ -154,7 +153,7 @@ public class AuditLog {
       List<AuditEvent> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
       buffer.drainTo(batch, MAX_BATCH);
       try {
-        write(batch);
+        rows.write(batch);
       } catch (SQLException | RuntimeException | AssertionError e) {
         // AssertionError: the PostgreSQL driver asserts on a connection that broke mid-batch
         for (int i = batch.size() - 1; i >= 0; i--) {
@@ -166,37 +165,6 @@ public class AuditLog {
             "Could not write %d audit events (%s); keeping them buffered",
             batch.size(), e.getClass().getSimpleName());
         return;
-      }
-    }
-  }
-
-  private void write(List<AuditEvent> batch) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        for (AuditEvent e : batch) {
-          insert.setString(1, Ids.newId("evt"));
-          insert.setObject(2, OffsetDateTime.ofInstant(e.occurredAt, ZoneOffset.UTC));
-          insert.setString(3, e.actor);
-          insert.setString(4, e.action);
-          insert.setString(5, e.outcome);
-          insert.setString(6, e.providerId);
-          insert.setString(7, e.grantId);
-          insert.setString(8, e.subject);
-          insert.setString(9, e.target);
-          insert.setString(10, e.requestId);
-          insert.setString(11, e.detail);
-          insert.addBatch();
-        }
-        insert.executeBatch();
-        connection.commit();
-      } catch (SQLException | RuntimeException | AssertionError e) {
-        try {
-          connection.rollback();
-        } catch (SQLException | RuntimeException broken) {
-          e.addSuppressed(broken);
-        }
-        throw e;
       }
     }
   }

@@ -1,0 +1,42 @@
+package dev.tokenbroker.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+
+  @Test
+  void idsAreTheirPrefixAndTwentyBase32CharactersWithEverySymbolAtEveryPosition() {
+    Set<String> ids = new HashSet<>();
+    @SuppressWarnings("unchecked")
+    Set<Character>[] seen = new Set[20];
+    for (int i = 0; i < seen.length; i++) {
+      seen[i] = new HashSet<>();
+    }
+    for (int n = 0; n < 20_000; n++) {
+      String id = Ids.newId("evt");
+      assertTrue(id.matches("evt_[a-z2-7]{20}"), id);
+      ids.add(id);
+      for (int i = 0; i < 20; i++) {
+        seen[i].add(id.charAt(4 + i));
+      }
+    }
+    assertEquals(20_000, ids.size(), "an id came twice");
+    for (int i = 0; i < seen.length; i++) {
+      assertEquals(ALPHABET.length(), seen[i].size(), "position " + i + " misses symbols");
+    }
+  }
+
+  @Test
+  void aBatchOfIdsFromOneDrawHasTheSameShapeAndNoRepeats() {
+    var batch = Ids.newIds("evt", 5_000);
+    assertEquals(5_000, new HashSet<>(batch).size());
+    batch.forEach(id -> assertTrue(id.matches("evt_[a-z2-7]{20}"), id));
+  }
+}
