@@ -14,6 +14,8 @@ public final class Ids {
 
   private static final int ID_CHARACTERS = 20;
   private static final int ID_BYTES = byteCount(ID_CHARACTERS);
+  private static final int TIME_CHARACTERS = 10;
+  private static final int TIME_SUFFIX_BYTES = byteCount(ID_CHARACTERS - TIME_CHARACTERS);
 
   /** A prefix, an underscore and 20 base32 characters (100 random bits). */
   public static String newId(String prefix) {
@@ -27,6 +29,31 @@ public final class Ids {
     List<String> ids = new ArrayList<>(count);
     for (int n = 0; n < count; n++) {
       ids.add(prefix + "_" + base32(bytes, n * ID_BYTES, ID_CHARACTERS));
+    }
+    return ids;
+  }
+
+  /**
+   * Ids for rows written in bulk, one per entry of {@code epochMillis}: 10 base32 characters of the
+   * time and 10 random ones (50 bits) from one draw. Ids of the same second share their first
+   * characters, so that an index on them grows at a few places instead of at random ones.
+   */
+  public static List<String> newTimePrefixedIds(String prefix, long[] epochMillis) {
+    byte[] bytes = new byte[epochMillis.length * TIME_SUFFIX_BYTES];
+    RANDOM.nextBytes(bytes);
+    List<String> ids = new ArrayList<>(epochMillis.length);
+    char[] time = new char[TIME_CHARACTERS];
+    for (int n = 0; n < epochMillis.length; n++) {
+      long millis = epochMillis[n];
+      for (int i = TIME_CHARACTERS - 1; i >= 0; i--) {
+        time[i] = ALPHABET[(int) (millis & 31)];
+        millis >>>= 5;
+      }
+      ids.add(
+          prefix
+              + "_"
+              + new String(time)
+              + base32(bytes, n * TIME_SUFFIX_BYTES, ID_CHARACTERS - TIME_CHARACTERS));
     }
     return ids;
   }

@@ -12,8 +12,11 @@ public interface AuditConfig {
   @WithDefault("90d")
   Duration retention();
 
-  /** Events buffered in memory while the database catches up (or is down); beyond, dropped. */
-  @WithDefault("50000")
+  /**
+   * Events buffered in memory while the database catches up (or is down); beyond, dropped. About
+   * 160 bytes each: the default holds 10 s of 20,000 tokens/s.
+   */
+  @WithDefault("200000")
   int bufferSize();
 
   /**

@@ -59,7 +59,7 @@ class AuditRows {
 
   private static void copy(PGConnection connection, List<AuditEvent> batch) throws SQLException {
     StringBuilder csv = new StringBuilder(batch.size() * 200);
-    Iterator<String> ids = Ids.newIds("evt", batch.size()).iterator();
+    Iterator<String> ids = ids(batch);
     for (AuditEvent e : batch) {
       field(csv, ids.next()).append(',');
       field(csv, e.occurredAt.toString()).append(',');
@@ -80,6 +80,14 @@ class AuditRows {
     }
   }
 
+  private static Iterator<String> ids(List<AuditEvent> batch) {
+    long[] millis = new long[batch.size()];
+    for (int i = 0; i < millis.length; i++) {
+      millis[i] = batch.get(i).occurredAt.toEpochMilli();
+    }
+    return Ids.newTimePrefixedIds("evt", millis).iterator();
+  }
+
   /** CSV as COPY reads it: null unquoted and empty, any value quoted with its quotes doubled. */
   static StringBuilder field(StringBuilder csv, String value) {
     if (value == null) {
@@ -97,7 +105,7 @@ class AuditRows {
   }
 
   private static void insert(Connection connection, List<AuditEvent> batch) throws SQLException {
-    Iterator<String> ids = Ids.newIds("evt", batch.size()).iterator();
+    Iterator<String> ids = ids(batch);
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       for (AuditEvent e : batch) {
         insert.setString(1, ids.next());

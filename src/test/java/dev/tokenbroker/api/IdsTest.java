@@ -39,4 +39,20 @@ class IdsTest {
     assertEquals(5_000, new HashSet<>(batch).size());
     batch.forEach(id -> assertTrue(id.matches("evt_[a-z2-7]{20}"), id));
   }
+
+  @Test
+  void timePrefixedIdsShareTheirTimeCharactersWithinASecondAndDifferInTheRest() {
+    long second = 1_796_000_000_000L;
+    long[] millis = new long[2_000];
+    for (int i = 0; i < millis.length; i++) {
+      millis[i] = second + i % 1000;
+    }
+    var ids = Ids.newTimePrefixedIds("evt", millis);
+    assertEquals(2_000, new HashSet<>(ids).size(), "the random part keeps them apart");
+    ids.forEach(id -> assertTrue(id.matches("evt_[a-z2-7]{20}"), id));
+    assertEquals(1, ids.stream().map(id -> id.substring(0, 11)).distinct().count(), ids.get(0));
+    assertEquals(
+        ids.get(0).substring(0, 14), ids.get(1000).substring(0, 14), "same millisecond, same time");
+    assertTrue(!ids.get(0).substring(0, 14).equals(ids.get(1).substring(0, 14)));
+  }
 }
