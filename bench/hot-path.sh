@@ -14,21 +14,17 @@ db=${BENCH_DB:-h2}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-pgport=18432
-as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
-stop_pg() { [ "$db" = postgres ] && as_postgres "$pgbin/pg_ctl -D $work/pg -m fast stop" > /dev/null 2>&1 || true; }
+pid=
+# shellcheck source=bench/lib/postgres.sh
+. "$root/bench/lib/postgres.sh"
 # wait for the broker to exit before removing its jar: a JVM that still loads classes while
 # stopping hangs on a deleted jar (Quarkus's RunnerClassLoader waits for it forever)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; stop_pg; rm -rf "$work"' EXIT
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
 
 mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
 if [ "$db" = postgres ]; then
-  mkdir "$work/pg" && { [ "$(id -u)" != 0 ] || chown postgres "$work/pg"; }
-  as_postgres "$pgbin/initdb -D $work/pg -U postgres -A trust" > /dev/null
-  as_postgres "$pgbin/pg_ctl -D $work/pg -o '-p $pgport -k $work/pg' -l $work/pg/server.log -w start" > /dev/null
+  start_postgres
   (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
-  jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres"
 else
   (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
   jdbc="jdbc:h2:file:$work/data/db"
@@ -77,6 +73,6 @@ curl -sf "localhost:$management/q/metrics" | grep -E '^broker_audit_events_(buff
 api $admin "localhost:$port/v1/audit-events?action=token.issued&limit=1" | head -c 300; echo
 if [ "$db" = postgres ]; then
   served=$(cat "$work"/*.wrk | awk '/requests in/ {n += $1} END {print n}')
-  stored=$(as_postgres "$pgbin/psql -h $work/pg -p $pgport -U postgres -Atc \"select count(*) from audit_event where action = 'token.issued'\"")
+  stored=$(psql_value "select count(*) from audit_event where action = 'token.issued'")
   echo "== token requests answered by wrk (warm-up and both loads; one more before them): $served; token.issued events stored: $stored"
 fi

@@ -116,17 +116,17 @@ public class GrantCache {
     @Override
     public GrantSnapshot reload(String key, GrantSnapshot cached) {
       String[] parts = key.split("\n", 2);
-      Optional<Object[]> state = store.servingState(parts[0], parts[1]);
+      Optional<GrantStore.ServingState> state = store.servingState(parts[0], parts[1]);
       if (state.isEmpty()) {
         return null;
       }
-      Object[] row = state.get();
+      GrantStore.ServingState now = state.get();
       boolean unchanged =
-          cached.id().equals(row[0])
-              && cached.status() == row[1]
-              && Objects.equals(cached.accessTokenIssuedAt(), row[2])
-              && Objects.equals(cached.accessTokenExpiresAt(), row[3])
-              && cached.scopes().equals(Scopes.parse((String) row[4]));
+          cached.id().equals(now.id())
+              && cached.status() == now.status()
+              && Objects.equals(cached.accessTokenIssuedAt(), now.accessTokenIssuedAt())
+              && Objects.equals(cached.accessTokenExpiresAt(), now.accessTokenExpiresAt())
+              && cached.scopes().equals(Scopes.parse(now.scopes()));
       return unchanged ? cached : load(key);
     }
   }

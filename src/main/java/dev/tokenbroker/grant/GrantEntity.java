@@ -5,7 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.NamedQuery;
+import jakarta.persistence.NamedNativeQuery;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -13,47 +13,47 @@ import java.time.Instant;
  * One subject's authorization at one provider. Tokens are ciphertexts bound to the row id; the
  * lease columns serialize refreshes across replicas (DESIGN §3.3).
  *
- * <p>The statements of the serving path are named queries: Hibernate parses them while the
- * application starts, not in the first requests of a replica that is already ready (a cold JVM
- * parsing one HQL statement in twenty threads at once stalled its first refreshes for 12 s). The
- * two writes of every refresh are plain JDBC ({@code refresh.lease.RefreshStatements}).
+ * <p>The statements of the serving and refresh paths are named native SQL: nothing on those paths
+ * waits for Hibernate's HQL parser. A cold JVM parsing one HQL statement in twenty threads at once
+ * stalled its first refreshes for 12 s (ADR 7), and parsing these seven as HQL at start took about
+ * 3 s of CPU, most of the time to ready (issue 31). The two writes of every refresh are plain JDBC
+ * ({@code refresh.lease.RefreshStatements}).
  */
 @Entity
 @Table(name = "oauth_grant")
-@NamedQuery(
+@NamedNativeQuery(
     name = GrantEntity.BY_SUBJECT,
-    query = "from GrantEntity g where g.providerId = :p and g.subject = :s")
-@NamedQuery(
+    query = "select * from oauth_grant where provider_id = :p and subject = :s",
+    resultClass = GrantEntity.class)
+@NamedNativeQuery(
     name = GrantEntity.SERVING_STATE,
     query =
-        "select g.id, g.status, g.accessTokenIssuedAt, g.accessTokenExpiresAt, g.scopes"
-            + " from GrantEntity g where g.providerId = :p and g.subject = :s")
-@NamedQuery(
+        "select id, status, access_token_issued_at, access_token_expires_at, scopes"
+            + " from oauth_grant where provider_id = :p and subject = :s")
+@NamedNativeQuery(
     name = GrantEntity.CLAIM,
     query =
-        "update GrantEntity g set g.leaseOwner = :claimant, g.leaseExpiresAt = :until"
-            + " where g.id in :ids")
-@NamedQuery(
+        "update oauth_grant set lease_owner = :claimant, lease_expires_at = :until"
+            + " where id in (:ids)")
+@NamedNativeQuery(
     name = GrantEntity.RENEW_LEASES,
     query =
-        "update GrantEntity g set g.leaseExpiresAt = :until"
-            + " where g.id in :ids and g.leaseOwner = :owner")
-@NamedQuery(
+        "update oauth_grant set lease_expires_at = :until"
+            + " where id in (:ids) and lease_owner = :owner")
+@NamedNativeQuery(
     name = GrantEntity.RELEASE_LEASE,
     query =
-        "update GrantEntity g set g.leaseOwner = null, g.leaseExpiresAt = null,"
-            + " g.attemptGeneration = null, g.attemptStartedAt = null"
+        "update oauth_grant set lease_owner = null, lease_expires_at = null,"
+            + " attempt_generation = null, attempt_started_at = null"
             + GrantEntity.HELD_BY_OWNER)
-@NamedQuery(
+@NamedNativeQuery(
     name = GrantEntity.RELEASE_LEASE_KEEPING_ATTEMPT,
     query =
-        "update GrantEntity g set g.leaseOwner = null, g.leaseExpiresAt = null"
+        "update oauth_grant set lease_owner = null, lease_expires_at = null"
             + GrantEntity.HELD_BY_OWNER)
-@NamedQuery(
+@NamedNativeQuery(
     name = GrantEntity.COUNTS_BY_PROVIDER_AND_STATUS,
-    query =
-        "select g.providerId, g.status, count(g) from GrantEntity g"
-            + " group by g.providerId, g.status")
+    query = "select provider_id, status, count(*) from oauth_grant group by provider_id, status")
 public class GrantEntity {
   static final String BY_SUBJECT = "Grant.bySubject";
   static final String SERVING_STATE = "Grant.servingState";
@@ -63,7 +63,7 @@ public class GrantEntity {
   public static final String RELEASE_LEASE_KEEPING_ATTEMPT = "Grant.releaseLeaseKeepingAttempt";
   static final String COUNTS_BY_PROVIDER_AND_STATUS = "Grant.countsByProviderAndStatus";
 
-  static final String HELD_BY_OWNER = " where g.id = :id and g.leaseOwner = :owner";
+  static final String HELD_BY_OWNER = " where id = :id and lease_owner = :owner";
 
   @Id public String id;
 

@@ -161,8 +161,12 @@ public class GrantStore {
   /** Rows of (provider id, status, count) over all grants, for the gauges. */
   @Transactional
   public List<Object[]> countsByProviderAndStatus() {
-    return em.createNamedQuery(GrantEntity.COUNTS_BY_PROVIDER_AND_STATUS, Object[].class)
-        .getResultList();
+    List<Object[]> rows =
+        em.createNamedQuery(GrantEntity.COUNTS_BY_PROVIDER_AND_STATUS, Object[].class)
+            .getResultList();
+    return rows.stream()
+        .map(row -> new Object[] {row[0], GrantStatus.valueOf((String) row[1]), row[2]})
+        .toList();
   }
 
   /** When the most overdue active grant was due. */
@@ -197,15 +201,33 @@ public class GrantStore {
     return true;
   }
 
-  /** The grant's current serving state: id, status, access token times; empty when gone. */
+  /** The grant's current serving state; empty when gone. */
   @Transactional
-  public Optional<Object[]> servingState(String providerId, String subject) {
-    return em.createNamedQuery(GrantEntity.SERVING_STATE, Object[].class)
-        .setParameter("p", providerId)
-        .setParameter("s", subject)
-        .getResultStream()
-        .findFirst();
+  public Optional<ServingState> servingState(String providerId, String subject) {
+    List<Object[]> rows =
+        em.createNamedQuery(GrantEntity.SERVING_STATE, Object[].class)
+            .setParameter("p", providerId)
+            .setParameter("s", subject)
+            .getResultList();
+    return rows.stream()
+        .findFirst()
+        .map(
+            row ->
+                new ServingState(
+                    (String) row[0],
+                    GrantStatus.valueOf((String) row[1]),
+                    row[2] == null ? null : SqlTimes.toInstant(row[2]),
+                    row[3] == null ? null : SqlTimes.toInstant(row[3]),
+                    (String) row[4]));
   }
+
+  /** What a cached grant serves from: changed when any of these changed. */
+  public record ServingState(
+      String id,
+      GrantStatus status,
+      Instant accessTokenIssuedAt,
+      Instant accessTokenExpiresAt,
+      String scopes) {}
 
   /** One page of grants ordered by id, after {@code cursor}, with optional filters. */
   @Transactional

@@ -36,15 +36,14 @@ public class ProviderGauges {
   @Scheduled(
       every = "${broker.metrics.refresh-interval:15s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @SuppressWarnings("unchecked")
   public void update() {
     try {
       List<Object[]> rows =
           QuarkusTransaction.requiringNew()
               .call(
                   () ->
-                      em.createQuery(
-                              "select p.id, p.credentialsRejectedAt from ProviderEntity p",
-                              Object[].class)
+                      em.createNativeQuery("select id, credentials_rejected_at from provider")
                           .getResultList());
       rejected.register(
           rows.stream()

@@ -1,5 +1,6 @@
 package dev.tokenbroker.registration;
 
+import dev.tokenbroker.ops.SqlTimes;
 import dev.tokenbroker.provider.Preset;
 import dev.tokenbroker.provider.ProviderEntity;
 import dev.tokenbroker.provider.ProviderRequest;
@@ -80,16 +81,31 @@ class RegistrationStore {
   }
 
   /** Every registered provider whose secret expires: id, registered at, expires at. */
+  /**
+   * (provider id, registered at, secret expires at) of every registered client whose secret
+   * expires. Native SQL: this runs before the broker is ready, where a first HQL parse costs the
+   * start about a second (issue 31).
+   */
+  @SuppressWarnings("unchecked")
   List<Object[]> expiring() {
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () ->
-                em.createQuery(
-                        "select p.id, p.registeredAt, p.clientSecretExpiresAt"
-                            + " from ProviderEntity p where p.clientSecretExpiresAt is not null"
-                            + " and p.discoveryUrl is not null",
-                        Object[].class)
-                    .getResultList());
+    List<Object[]> rows =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    em.createNativeQuery(
+                            "select id, registered_at, client_secret_expires_at from provider"
+                                + " where client_secret_expires_at is not null"
+                                + " and discovery_url is not null")
+                        .getResultList());
+    return rows.stream()
+        .map(
+            row ->
+                new Object[] {
+                  row[0],
+                  row[1] == null ? null : SqlTimes.toInstant(row[1]),
+                  SqlTimes.toInstant(row[2])
+                })
+        .toList();
   }
 
   private StoredRegistration toStored(ProviderEntity p) {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# P4 (issue 31): start to ready of the packaged broker, beside a bare Quarkus REST application
+# (bench/bare-app: the same Quarkus, one endpoint) started with the same JDK, flags and cache, in
+# alternating restarts of one run. The broker runs on a PostgreSQL server that the script starts
+# (bench/lib/postgres.sh), migrated by a first start. Ready: the first 200 of the broker's
+# /q/health/ready, of the bare application's /hello, polled every 10 ms from the launch.
+# Usage: bench/startup-vs-bare.sh [restarts]
+#   BENCH_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java   the launcher (default: java)
+#   BENCH_CACHE=none|appcds|aot   a dynamic AppCDS archive (JDK 13+) or a JEP 483/514/515 AOT
+#                                 cache (JDK 25) recorded by one training start of each application
+#   BENCH_JVM="..."               JVM flags (default: deploy/jvm-options and -XX:MaxRAM=768m, the
+#                                 pod's memory limit in deploy/kubernetes)
+set -euo pipefail
+restarts=${1:-5}
+java=${BENCH_JAVA:-java}
+cache=${BENCH_CACHE:-none}
+root=$(cd "$(dirname "$0")/.." && pwd)
+flags=${BENCH_JVM-"$(cat "$root/deploy/jvm-options") -XX:MaxRAM=768m"}
+work=$(mktemp -d)
+pid=
+# shellcheck source=bench/lib/postgres.sh
+. "$root/bench/lib/postgres.sh"
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
+
+(cd "$root" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
+(cd "$root" && ./mvnw -B -q -f bench/bare-app/pom.xml package -DskipTests)
+start_postgres
+
+key=$(head -c 32 /dev/urandom | base64)
+port=18180
+management=18190
+broker_jar="$root/target/quarkus-app/quarkus-run.jar"
+bare_jar="$root/bench/bare-app/target/quarkus-app/quarkus-run.jar"
+
+launch() { # app, extra JVM flags
+  local app=$1 extra=$2
+  if [ "$app" = broker ]; then
+    QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+    BROKER_ADMIN_API_KEY=bench-admin-key-0123456789abcdefghijklmnop BROKER_CRYPTO_LOCAL_KEYS="1:$key" \
+    BROKER_DATA_DIR="$work/data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+      "$java" $flags $extra -jar "$broker_jar" > "$work/$app.log" 2>&1 &
+  else
+    QUARKUS_HTTP_PORT=$port "$java" $flags $extra -jar "$bare_jar" > "$work/$app.log" 2>&1 &
+  fi
+  pid=$!
+}
+
+ready_url() { if [ "$1" = broker ]; then echo "localhost:$management/q/health/ready"; else echo "localhost:$port/hello"; fi; }
+
+await_ready() { # app; prints ms from launch
+  local url started now
+  url=$(ready_url "$1"); started=$2
+  for _ in $(seq 1 6000); do
+    if curl -sf -o /dev/null "$url"; then
+      now=$(date +%s%N); echo $(( (now - started) / 1000000 )); return
+    fi
+    kill -0 "$pid" 2>/dev/null || { echo "$1 exited; see its log:" >&2; tail -20 "$work/$1.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  echo "$1 not ready in 60 s" >&2; exit 1
+}
+
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+
+rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status"; }
+
+cache_flags() { # app, training|run
+  case "$cache" in
+    appcds) [ "$2" = training ] && echo "-XX:ArchiveClassesAtExit=$work/$1.jsa" || echo "-XX:SharedArchiveFile=$work/$1.jsa" ;;
+    aot) [ "$2" = training ] && echo "-XX:AOTCacheOutput=$work/$1.aot" || echo "-XX:AOTCache=$work/$1.aot" ;;
+    *) echo "" ;;
+  esac
+}
+
+echo "== $("$java" -version 2>&1 | head -1); cache: $cache; flags: $flags"
+# the first broker start migrates the database; each application's first start is the training
+# start of its cache (written when it exits)
+for app in broker bare; do
+  launch "$app" "$(cache_flags "$app" training)"
+  await_ready "$app" "$(date +%s%N)" > /dev/null
+  if [ "$app" = broker ]; then
+    curl -sf -o /dev/null "localhost:$port/v1/providers" -H "Authorization: Bearer bench-admin-key-0123456789abcdefghijklmnop"
+  else
+    curl -sf -o /dev/null "localhost:$port/hello"
+  fi
+  stop
+done
+
+declare -A times
+for i in $(seq 1 "$restarts"); do
+  for app in bare broker; do
+    started=$(date +%s%N)
+    launch "$app" "$(cache_flags "$app" run)"
+    ms=$(await_ready "$app" "$started")
+    times[$app]="${times[$app]:-} $ms"
+    if [ "$i" = "$restarts" ]; then
+      ready_rss=$(rss); sleep 10; echo "== $app RSS: $ready_rss MiB at ready, $(rss) MiB 10 s later"
+    fi
+    stop
+  done
+done
+
+median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+bare=$(median "${times[bare]}")
+broker=$(median "${times[broker]}")
+echo "== start to ready, ms, $restarts restarts: bare${times[bare]}; broker${times[broker]}"
+echo "== median: bare $bare ms, broker $broker ms, ratio $(awk -v a="$broker" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')"
