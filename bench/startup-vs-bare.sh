@@ -8,6 +8,9 @@
 #   BENCH_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java   the launcher (default: java)
 #   BENCH_CACHE=none|appcds|aot   a dynamic AppCDS archive (JDK 13+) or a JEP 483/514/515 AOT
 #                                 cache (JDK 25) recorded by one training start of each application
+#   BENCH_CACHE=quarkus-aot       the AOT cache Quarkus builds with the jar (JDK 25; no database
+#                                 needed: quarkus.package.jar.appcds.enabled and .use-aot), as
+#                                 deploy/Dockerfile builds it
 #   BENCH_JVM="..."               JVM flags (default: deploy/jvm-options and -XX:MaxRAM=768m, the
 #                                 pod's memory limit in deploy/kubernetes)
 set -euo pipefail
@@ -22,8 +25,14 @@ pid=
 . "$root/bench/lib/postgres.sh"
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
 
-(cd "$root" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
-(cd "$root" && ./mvnw -B -q -f bench/bare-app/pom.xml package -DskipTests)
+build=(-B -q package -DskipTests -Dspotless.check.skip)
+if [ "$cache" = quarkus-aot ]; then
+  build+=(-Dquarkus.package.jar.appcds.enabled=true -Dquarkus.package.jar.appcds.use-aot=true)
+  export JAVA_HOME
+  JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")
+fi
+(cd "$root" && ./mvnw "${build[@]}")
+(cd "$root" && ./mvnw -f bench/bare-app/pom.xml "${build[@]}")
 start_postgres
 
 key=$(head -c 32 /dev/urandom | base64)
@@ -32,15 +41,18 @@ management=18190
 broker_jar="$root/target/quarkus-app/quarkus-run.jar"
 bare_jar="$root/bench/bare-app/target/quarkus-app/quarkus-run.jar"
 
+# from the jar's directory, where a cache built with the jar expects to be used
+run_from() { cd "$(dirname "$1")" && exec "$java" $flags $2 -jar quarkus-run.jar; }
+
 launch() { # app, extra JVM flags
   local app=$1 extra=$2
   if [ "$app" = broker ]; then
     QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
     BROKER_ADMIN_API_KEY=bench-admin-key-0123456789abcdefghijklmnop BROKER_CRYPTO_LOCAL_KEYS="1:$key" \
     BROKER_DATA_DIR="$work/data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
-      "$java" $flags $extra -jar "$broker_jar" > "$work/$app.log" 2>&1 &
+      run_from "$broker_jar" "$extra" > "$work/$app.log" 2>&1 &
   else
-    QUARKUS_HTTP_PORT=$port "$java" $flags $extra -jar "$bare_jar" > "$work/$app.log" 2>&1 &
+    QUARKUS_HTTP_PORT=$port run_from "$bare_jar" "$extra" > "$work/$app.log" 2>&1 &
   fi
   pid=$!
 }
@@ -68,6 +80,7 @@ cache_flags() { # app, training|run
   case "$cache" in
     appcds) [ "$2" = training ] && echo "-XX:ArchiveClassesAtExit=$work/$1.jsa" || echo "-XX:SharedArchiveFile=$work/$1.jsa" ;;
     aot) [ "$2" = training ] && echo "-XX:AOTCacheOutput=$work/$1.aot" || echo "-XX:AOTCache=$work/$1.aot" ;;
+    quarkus-aot) [ "$2" = training ] && echo "" || echo "-XX:AOTCache=app.aot" ;;
     *) echo "" ;;
   esac
 }
