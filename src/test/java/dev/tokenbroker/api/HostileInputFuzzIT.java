@@ -4,10 +4,7 @@ import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.BrokerProcess;
 import io.restassured.RestAssured;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -25,23 +22,10 @@ class HostileInputFuzzIT {
 
   @Test
   void hostileRequestsAgainstThePackagedJar() throws Exception {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         BrokerProcess broker =
             BrokerProcess.start(
-                "fuzz",
-                Map.of(
-                    "QUARKUS_DATASOURCE_JDBC_URL",
-                    postgres.getJdbcUrl("postgres", "postgres"),
-                    "QUARKUS_DATASOURCE_USERNAME",
-                    "postgres",
-                    "QUARKUS_DATASOURCE_PASSWORD",
-                    "postgres",
-                    "BROKER_ADMIN_API_KEY",
-                    Api.ADMIN_KEY,
-                    "BROKER_CRYPTO_LOCAL_KEYS",
-                    "1:" + Base64.getEncoder().encodeToString(key)))) {
+                "fuzz", BrokerProcess.productionEnvironment(postgres, Api.ADMIN_KEY))) {
       broker.awaitReady(Duration.ofSeconds(60));
       int portBefore = RestAssured.port;
       RestAssured.port = Integer.parseInt(broker.baseUrl().replaceAll(".*:", ""));

@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,17 +54,8 @@ class ImageAotCacheIT {
         BrokerProcess broker =
             BrokerProcess.start(
                 "image-aot",
-                Map.of(
-                    "QUARKUS_DATASOURCE_JDBC_URL",
-                    postgres.getJdbcUrl("postgres", "postgres"),
-                    "QUARKUS_DATASOURCE_USERNAME",
-                    "postgres",
-                    "QUARKUS_DATASOURCE_PASSWORD",
-                    "postgres",
-                    "BROKER_ADMIN_API_KEY",
-                    "it-admin-key-0123456789abcdefghijklmnopq",
-                    "BROKER_CRYPTO_LOCAL_KEYS",
-                    "1:" + Base64.getEncoder().encodeToString(new byte[32])),
+                BrokerProcess.productionEnvironment(
+                    postgres, "it-admin-key-0123456789abcdefghijklmnopq"),
                 List.of("-XX:+UseSerialGC", "-XX:AOTMode=on", "-XX:AOTCache=" + cache),
                 JAVA_25.toString())) {
       broker.awaitReady(Duration.ofSeconds(90));

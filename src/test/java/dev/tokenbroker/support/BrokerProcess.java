@@ -68,6 +68,27 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * What the prod profile needs to start on {@code postgres}: the datasource, this admin key and a
+   * new random local encryption key.
+   */
+  public static Map<String, String> productionEnvironment(
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres, String adminKey) {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return Map.of(
+        "QUARKUS_DATASOURCE_JDBC_URL",
+        postgres.getJdbcUrl("postgres", "postgres"),
+        "QUARKUS_DATASOURCE_USERNAME",
+        "postgres",
+        "QUARKUS_DATASOURCE_PASSWORD",
+        "postgres",
+        "BROKER_ADMIN_API_KEY",
+        adminKey,
+        "BROKER_CRYPTO_LOCAL_KEYS",
+        "1:" + java.util.Base64.getEncoder().encodeToString(key));
+  }
+
   /** JVM options given as one line (a benchmark's {@code -Dbench.jvm="..."}), split at spaces. */
   public static List<String> jvmOptions(String line) {
     return List.of(line.split(" ")).stream().filter(option -> !option.isBlank()).toList();
