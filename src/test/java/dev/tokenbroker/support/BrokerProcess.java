@@ -97,10 +97,30 @@ public final class BrokerProcess implements AutoCloseable {
   private static List<String> command(String java, List<String> jvm, Path jar) {
     List<String> command = new java.util.ArrayList<>();
     command.add(java);
+    if (featureVersion(java) >= 24) {
+      // as deploy/Dockerfile: Netty's use of sun.misc.Unsafe would print four lines that are not
+      // JSON on stderr (JEP 498)
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     command.addAll(jvm);
     command.add("-jar");
     command.add(jar.toString());
     return command;
+  }
+
+  /** The Java feature version of a launcher, from its JDK's {@code release} file. */
+  private static int featureVersion(String java) {
+    Path release = Path.of(java).toAbsolutePath().getParent().getParent().resolve("release");
+    try {
+      for (String line : Files.readAllLines(release)) {
+        if (line.startsWith("JAVA_VERSION=")) {
+          return Integer.parseInt(line.replaceAll("JAVA_VERSION=\"(\\d+).*", "$1"));
+        }
+      }
+    } catch (IOException | RuntimeException unknown) {
+      // a launcher on the PATH without a release file next to it
+    }
+    return Runtime.version().feature();
   }
 
   public String baseUrl() {
