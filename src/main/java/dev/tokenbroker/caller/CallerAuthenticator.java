@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
@@ -30,6 +31,8 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class CallerAuthenticator {
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final BootstrapAdminKey bootstrap;
   private final CallerStore store;
@@ -207,7 +210,7 @@ public class CallerAuthenticator {
           ProblemCodes.UNAUTHENTICATED,
           "Send Authorization: Bearer <api key>");
     }
-    String[] parts = header.strip().split("\\s+", 2);
+    String[] parts = WHITESPACE.split(header.strip(), 2);
     if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
       throw new ApiException(
           Status.UNAUTHORIZED,

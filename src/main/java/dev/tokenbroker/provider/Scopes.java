@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class Scopes {
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   /** RFC 6749 §3.3 scope-token: 1*( %x21 / %x23-5B / %x5D-7E ). */
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
@@ -29,7 +31,8 @@ public final class Scopes {
     if (spaceDelimited == null || spaceDelimited.isBlank()) {
       return List.of();
     }
-    return List.copyOf(new LinkedHashSet<>(Arrays.asList(spaceDelimited.strip().split("\\s+"))));
+    return List.copyOf(
+        new LinkedHashSet<>(Arrays.asList(WHITESPACE.split(spaceDelimited.strip()))));
   }
 
   public static String join(Collection<String> scopes) {
