@@ -10,27 +10,15 @@ public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
-  private Ids() {}
-
   private static final int ID_CHARACTERS = 20;
-  private static final int ID_BYTES = byteCount(ID_CHARACTERS);
   private static final int TIME_CHARACTERS = 10;
   private static final int TIME_SUFFIX_BYTES = byteCount(ID_CHARACTERS - TIME_CHARACTERS);
+
+  private Ids() {}
 
   /** A prefix, an underscore and 20 base32 characters (100 random bits). */
   public static String newId(String prefix) {
     return prefix + "_" + randomBase32(ID_CHARACTERS);
-  }
-
-  /** {@code count} ids as {@link #newId}, from one draw of random bytes (a batch of rows). */
-  public static List<String> newIds(String prefix, int count) {
-    byte[] bytes = new byte[count * ID_BYTES];
-    RANDOM.nextBytes(bytes);
-    List<String> ids = new ArrayList<>(count);
-    for (int n = 0; n < count; n++) {
-      ids.add(prefix + "_" + base32(bytes, n * ID_BYTES, ID_CHARACTERS));
-    }
-    return ids;
   }
 
   /**

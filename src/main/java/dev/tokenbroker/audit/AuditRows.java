@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.sql.DataSource;
@@ -62,22 +63,31 @@ class AuditRows {
     Iterator<String> ids = ids(batch);
     for (AuditEvent e : batch) {
       field(csv, ids.next()).append(',');
-      field(csv, e.occurredAt.toString()).append(',');
-      field(csv, e.actor).append(',');
-      field(csv, e.action).append(',');
-      field(csv, e.outcome).append(',');
-      field(csv, e.providerId).append(',');
-      field(csv, e.grantId).append(',');
-      field(csv, e.subject).append(',');
-      field(csv, e.target).append(',');
-      field(csv, e.requestId).append(',');
-      field(csv, e.detail).append('\n');
+      field(csv, e.occurredAt.toString());
+      for (String value : textColumns(e)) {
+        field(csv.append(','), value);
+      }
+      csv.append('\n');
     }
     try {
       connection.getCopyAPI().copyIn(COPY, new StringReader(csv.toString()));
     } catch (IOException unreachable) {
       throw new SQLException("Could not read the audit rows from memory", unreachable);
     }
+  }
+
+  /** The values of the columns after id and occurred_at, in {@link #COLUMNS} order. */
+  private static List<String> textColumns(AuditEvent e) {
+    return Arrays.asList(
+        e.actor,
+        e.action,
+        e.outcome,
+        e.providerId,
+        e.grantId,
+        e.subject,
+        e.target,
+        e.requestId,
+        e.detail);
   }
 
   private static Iterator<String> ids(List<AuditEvent> batch) {
@@ -110,15 +120,10 @@ class AuditRows {
       for (AuditEvent e : batch) {
         insert.setString(1, ids.next());
         insert.setObject(2, OffsetDateTime.ofInstant(e.occurredAt, ZoneOffset.UTC));
-        insert.setString(3, e.actor);
-        insert.setString(4, e.action);
-        insert.setString(5, e.outcome);
-        insert.setString(6, e.providerId);
-        insert.setString(7, e.grantId);
-        insert.setString(8, e.subject);
-        insert.setString(9, e.target);
-        insert.setString(10, e.requestId);
-        insert.setString(11, e.detail);
+        List<String> text = textColumns(e);
+        for (int i = 0; i < text.size(); i++) {
+          insert.setString(3 + i, text.get(i));
+        }
         insert.addBatch();
       }
       insert.executeBatch();

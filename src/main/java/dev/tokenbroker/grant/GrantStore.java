@@ -216,8 +216,8 @@ public class GrantStore {
                 new ServingState(
                     (String) row[0],
                     GrantStatus.valueOf((String) row[1]),
-                    row[2] == null ? null : SqlTimes.toInstant(row[2]),
-                    row[3] == null ? null : SqlTimes.toInstant(row[3]),
+                    SqlTimes.toInstant(row[2]),
+                    SqlTimes.toInstant(row[3]),
                     (String) row[4]));
   }
 

@@ -98,13 +98,7 @@ class RegistrationStore {
                                 + " and discovery_url is not null")
                         .getResultList());
     return rows.stream()
-        .map(
-            row ->
-                new Object[] {
-                  row[0],
-                  row[1] == null ? null : SqlTimes.toInstant(row[1]),
-                  SqlTimes.toInstant(row[2])
-                })
+        .map(row -> new Object[] {row[0], SqlTimes.toInstant(row[1]), SqlTimes.toInstant(row[2])})
         .toList();
   }
 

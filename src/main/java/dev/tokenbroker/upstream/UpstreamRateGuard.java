@@ -109,7 +109,7 @@ public class UpstreamRateGuard {
       return takeSlot(key, intervalSeconds, clock.instant());
     }
     Instant next = SqlTimes.toInstant(state.get()[0]);
-    Instant inFlightUntil = state.get()[1] == null ? null : SqlTimes.toInstant(state.get()[1]);
+    Instant inFlightUntil = SqlTimes.toInstant(state.get()[1]);
     Duration wait = Duration.between(now, next);
     return Optional.of(
         new Busy(
