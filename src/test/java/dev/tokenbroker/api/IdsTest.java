@@ -34,13 +34,6 @@ class IdsTest {
   }
 
   @Test
-  void aBatchOfIdsFromOneDrawHasTheSameShapeAndNoRepeats() {
-    var batch = Ids.newIds("evt", 5_000);
-    assertEquals(5_000, new HashSet<>(batch).size());
-    batch.forEach(id -> assertTrue(id.matches("evt_[a-z2-7]{20}"), id));
-  }
-
-  @Test
   void timePrefixedIdsShareTheirTimeCharactersWithinASecondAndDifferInTheRest() {
     long second = 1_796_000_000_000L;
     long[] millis = new long[2_000];

@@ -17,10 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,12 +53,9 @@ class ClusterIT {
   static void startCluster() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
     sim = new ProviderSimulator();
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Map<String, String> env = new HashMap<>(database());
-    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    Map<String, String> env =
+        new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));
     env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
-    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
     env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
     env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "3s");
     env.put("BROKER_REFRESH_REJECTED_TOKEN_MIN_INTERVAL", "5s");
@@ -541,9 +536,8 @@ class ClusterIT {
 
   @Test
   void prodProfileRefusesToServeItsApiAndManagementInterfaceOnOnePort() throws Exception {
-    Map<String, String> env = new HashMap<>(database());
-    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
-    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(new byte[32]));
+    Map<String, String> env =
+        new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));
     String shared = String.valueOf(FreePorts.reserve());
     env.put("QUARKUS_HTTP_PORT", shared);
     env.put("QUARKUS_MANAGEMENT_PORT", shared);

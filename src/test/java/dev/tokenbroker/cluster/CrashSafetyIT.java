@@ -16,10 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,15 +67,8 @@ class CrashSafetyIT {
     postgres = EmbeddedPostgres.builder().start();
     graced = new ProviderSimulator();
     strict = new ProviderSimulator();
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    env = new HashMap<>();
-    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
-    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
+    env = new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));
     env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
-    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
     env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
     env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "2s");
     env.put("QUARKUS_LOG_CATEGORY__DEV_TOKENBROKER__LEVEL", "DEBUG");
@@ -145,7 +136,17 @@ class CrashSafetyIT {
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < 2; c++) {
         running.add(
-            callers.submit(() -> callAtRandom(consumer, gracedProvider, strictProvider, statuses)));
+            // 5 s of an 8-s token: callers refresh before the schedulers, on both replicas
+            callers.submit(
+                () ->
+                    callUntilStopped(
+                        consumer,
+                        List.of(gracedProvider, strictProvider),
+                        "user-",
+                        new int[] {0, 1},
+                        5,
+                        0,
+                        statuses)));
       }
       Random random = new Random();
       while (kills.get() < KILLS) {
@@ -265,7 +266,11 @@ class CrashSafetyIT {
     ExecutorService callers = Executors.newSingleThreadExecutor();
     try {
       Future<?> calling =
-          callers.submit(() -> callReplicaZero(consumer, provider, "single-", statuses));
+          callers.submit(
+              () ->
+                  // after a refused connection, no busy loop on the two cores the restart needs
+                  callUntilStopped(
+                      consumer, List.of(provider), "single-", new int[] {0}, 4, 100, statuses));
       Random random = new Random();
       for (int kill = 0; kill < SINGLE_REPLICA_KILLS; kill++) {
         brokers[0].awaitReady(Duration.ofSeconds(90));
@@ -376,39 +381,32 @@ class CrashSafetyIT {
   private static final java.util.concurrent.atomic.AtomicBoolean stopCallers =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  private static Void callAtRandom(
-      String key, String gracedProvider, String strictProvider, Map<Integer, AtomicInteger> seen) {
+  /**
+   * Asks for tokens of random subjects ({@code prefix} and a number) at random {@code providers}
+   * through random {@code replicas} until {@link #stopCallers}, counting the statuses (-1: the
+   * replica was down). {@code pauseWhenDown}: how long to wait after a refused connection.
+   */
+  private static Void callUntilStopped(
+      String key,
+      List<String> providers,
+      String prefix,
+      int[] replicas,
+      int minValidity,
+      long pauseWhenDown,
+      Map<Integer, AtomicInteger> seen) {
     stopCallers.set(false);
     Random random = new Random();
     while (!stopCallers.get()) {
-      String provider = random.nextBoolean() ? gracedProvider : strictProvider;
-      String subject = "user-" + random.nextInt(GRANTS_PER_PROVIDER);
+      String provider = providers.get(random.nextInt(providers.size()));
+      String subject = prefix + random.nextInt(GRANTS_PER_PROVIDER);
+      int replica = replicas[random.nextInt(replicas.length)];
       try {
-        // 5 s of an 8-s token: callers refresh before the schedulers, on both replicas
-        int status = token(random.nextInt(brokers.length), key, provider, subject, 5).statusCode();
-        seen.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-      } catch (IOException replicaDown) {
-        seen.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet();
-      } catch (InterruptedException e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static Void callReplicaZero(
-      String key, String provider, String prefix, Map<Integer, AtomicInteger> seen) {
-    stopCallers.set(false);
-    Random random = new Random();
-    while (!stopCallers.get()) {
-      try {
-        String subject = prefix + random.nextInt(GRANTS_PER_PROVIDER);
-        int status = token(0, key, provider, subject, 4).statusCode();
+        int status = token(replica, key, provider, subject, minValidity).statusCode();
         seen.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
       } catch (IOException replicaDown) {
         seen.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet();
         try {
-          Thread.sleep(100); // not a busy loop on the two cores the restart needs
+          Thread.sleep(pauseWhenDown);
         } catch (InterruptedException e) {
           return null;
         }

@@ -11,10 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,14 +200,8 @@ class StartupBenchmark {
   }
 
   private static Map<String, String> environment(EmbeddedPostgres postgres) {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Map<String, String> env = new HashMap<>();
-    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
-    env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-    env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-    env.put("BROKER_ADMIN_API_KEY", ADMIN_KEY);
-    env.put("BROKER_CRYPTO_LOCAL_KEYS", "1:" + Base64.getEncoder().encodeToString(key));
+    Map<String, String> env =
+        new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));
     env.put("BROKER_RATE_LIMIT_ENABLED", "false");
     return env;
   }
