@@ -141,15 +141,32 @@ public class UpstreamTokenClient {
             maxRateWait,
             () -> guards.call(provider, () -> attempt(provider, grant, op), Tokens.class));
     Instant now = clock.instant();
-    Long expiresAt = tokens.getAccessTokenExpiresAt();
     return new IssuedTokens(
         tokens.getAccessToken(),
         tokens.getRefreshToken(),
-        expiresAt == null
-            ? now.plus(config.assumedTokenLifetime())
-            : Instant.ofEpochSecond(expiresAt),
+        expiresAt(tokens, now),
         scope(tokens),
         now);
+  }
+
+  /**
+   * {@code expires_in} counted from the broker's clock, not from the OIDC client's (which reads the
+   * system clock and keeps whole seconds); its absolute expiry only when the answer has no {@code
+   * expires_in} but a JWT access token with {@code exp}; else the assumed lifetime.
+   */
+  private Instant expiresAt(Tokens tokens, Instant now) {
+    String expiresIn = tokens.get("expires_in");
+    if (expiresIn != null) {
+      try {
+        return now.plusSeconds(Long.parseLong(expiresIn.trim()));
+      } catch (NumberFormatException notWhole) {
+        // a fractional or odd value: the OIDC client's reading below
+      }
+    }
+    Long expiresAt = tokens.getAccessTokenExpiresAt();
+    return expiresAt == null
+        ? now.plus(config.assumedTokenLifetime())
+        : Instant.ofEpochSecond(expiresAt);
   }
 
   /** One call to the token endpoint, measured. */

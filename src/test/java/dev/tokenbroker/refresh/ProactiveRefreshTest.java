@@ -6,26 +6,40 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tokenbroker.simulator.ProviderSimulator;
+import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.PostgresSimulatorProfile;
+import dev.tokenbroker.support.SettableClock;
+import dev.tokenbroker.support.SettableClockProducer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Grants stay fresh with no caller traffic; failures back off; invalid_grant stops retries. */
+/**
+ * Grants stay fresh with no caller traffic; failures back off; invalid_client stops retries. The
+ * broker and the simulators run on one settable clock that the tests move: minutes of token life
+ * pass in seconds, and every step lets the scheduler (which still scans every second of real time)
+ * refresh what came due before the next.
+ */
 @QuarkusTest
 @TestProfile(ProactiveRefreshTest.Proactive.class)
 class ProactiveRefreshTest {
 
-  /** PostgreSQL, the simulator, and the scheduler looking every second. */
+  /** PostgreSQL, the simulator, a settable clock, and the scheduler looking every second. */
   public static class Proactive extends PostgresSimulatorProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -35,16 +49,28 @@ class ProactiveRefreshTest {
       config.put("broker.metrics.refresh-interval", "1s");
       return config;
     }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+      return Set.of(SettableClockProducer.class);
+    }
   }
+
+  @Inject Clock brokerClock;
+
+  private SettableClock clock;
 
   /** Each test's own simulator: what another test's grants still do is not counted here. */
   private ProviderSimulator sim;
 
-  private final List<String> providers = new java.util.ArrayList<>();
+  private final List<ProviderSimulator> metronomes = new ArrayList<>();
+
+  private final List<String> providers = new ArrayList<>();
 
   @BeforeEach
   void ownSimulator() {
-    sim = new ProviderSimulator();
+    clock = (SettableClock) brokerClock;
+    sim = new ProviderSimulator().clock(clock);
   }
 
   @AfterEach
@@ -52,37 +78,42 @@ class ProactiveRefreshTest {
     providers.forEach(
         p -> admin().delete("/v1/providers/" + p + "?cascade=true").then().statusCode(204));
     sim.close();
+    metronomes.forEach(ProviderSimulator::close);
   }
 
   @Test
-  void grantsStayFreshWithoutCallersAndNoRefreshTokenIsReused() throws Exception {
+  void grantsStayFreshWithoutCallersAndNoRefreshTokenIsReused() {
     int grants = 20;
     String provider = providerWithGrants("fresh", 6, grants);
     String dead = importGrant(provider, "dead", "rt-not-known-upstream");
 
-    Thread.sleep(14_000);
+    // import refresh at 0 s, then at 70-75 % of each 6-s lifetime: at 5 s and 10 s
+    List<Map<String, Object>> items = List.of();
+    for (int second = 0; second <= 14; second++) {
+      items = settled(provider);
+      assertNoTokenExpired(items);
+      clock.advance(Duration.ofSeconds(1));
+    }
+    clock.advance(Duration.ofSeconds(-1));
 
     int refreshes = sim.tokenCalls("refresh_token");
     assertTrue(refreshes >= grants * 2 + 1, "refreshes: " + refreshes);
     assertTrue(refreshes <= grants * 4 + 1, "more refreshes than cycles: " + refreshes);
     assertEquals(0, sim.reuseDetections());
-    List<Map<String, Object>> items =
-        admin().get("/v1/grants?limit=200&provider_id=" + provider).then().extract().path("items");
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     for (Map<String, Object> grant : items) {
       if (grant.get("id").equals(dead)) {
         assertEquals("reauthorization_required", grant.get("status"));
         continue;
       }
       assertEquals("active", grant.get("status"));
-      Instant expires = Instant.parse((String) grant.get("access_token_expires_at"));
-      assertTrue(expires.isAfter(now), grant.get("subject") + " expired at " + expires);
-      assertTrue(Instant.parse((String) grant.get("next_refresh_at")).isAfter(now.minusSeconds(3)));
+      assertTrue(Instant.parse((String) grant.get("next_refresh_at")).isAfter(now));
     }
   }
 
   @Test
-  void transientFailuresBackOffInsteadOfHammeringTheProvider() throws Exception {
+  void transientFailuresBackOffInsteadOfHammeringTheProvider() {
+    String metronome = metronome();
     String provider = unique("flaky");
     providers.add(provider);
     Flows.registerCodeProvider(provider, sim, Map.of());
@@ -90,16 +121,51 @@ class ProactiveRefreshTest {
       sim.failNext(ProviderSimulator.Fault.status(503));
     }
     String grantId = importGrant(provider, "backoff", sim.issueRefreshTokenFor("r:profile"));
-    Thread.sleep(4_000);
-    int attempts = sim.tokenCalls("refresh_token");
-    assertTrue(attempts >= 1 && attempts <= 2, "attempts in 4 s with 5 s+ backoff: " + attempts);
+
+    // 5 s << failures so far, the upper half jittered: 2.5-5 s, then 5-10 s
+    Duration first = backoffAfterFailure(metronome, provider, grantId, 1);
+    Duration second = backoffAfterFailure(metronome, provider, grantId, 2);
+
+    assertTrue(inRange(first, 2_500, 5_000), "backoff after the first failure: " + first);
+    assertTrue(inRange(second, 5_000, 10_000), "backoff after the second failure: " + second);
     Map<String, Object> grant = admin().get("/v1/grants/" + grantId).then().extract().path("");
     assertEquals("active", grant.get("status"), "a transient failure never loses the grant");
     assertEquals("upstream_unavailable", ((Map<?, ?>) grant.get("last_error")).get("code"));
   }
 
+  /**
+   * Waits for failed attempt number {@code attempt}, then moves the clock in 2-s steps, each seen
+   * by a scheduler scan (the metronome's refresh), to the grant's retry time: no call is made
+   * before it, and one at it. Returns the backoff: from the failure to the retry time.
+   */
+  private Duration backoffAfterFailure(
+      String metronome, String provider, String grantId, int attempt) {
+    settled(provider, metronome);
+    assertEquals(attempt, sim.tokenCalls("refresh_token"), "attempts so far");
+    Instant failedAt = lastErrorAt(grantId);
+    Instant retry = Instant.parse(admin().get("/v1/grants/" + grantId).path("next_refresh_at"));
+    while (clock.instant().plusSeconds(2).isBefore(retry)) {
+      clock.advance(Duration.ofSeconds(2));
+      settled(provider, metronome);
+      assertEquals(attempt, sim.tokenCalls("refresh_token"), "a call before the backoff ended");
+    }
+    clock.advance(Duration.between(clock.instant(), retry));
+    settled(provider, metronome);
+    assertEquals(attempt + 1, sim.tokenCalls("refresh_token"), "no call when the backoff ended");
+    return Duration.between(failedAt, retry);
+  }
+
+  private static boolean inRange(Duration duration, long minMillis, long maxMillis) {
+    return duration.toMillis() >= minMillis && duration.toMillis() <= maxMillis;
+  }
+
+  private static Instant lastErrorAt(String grantId) {
+    return Instant.parse(admin().get("/v1/grants/" + grantId).path("last_error.at"));
+  }
+
   @Test
   void refusedCredentialsStopProactiveCallsUntilTheProviderIsFixed() throws Exception {
+    String metronome = metronome();
     String provider = unique("refused");
     providers.add(provider);
     Flows.registerCodeProvider(provider, sim, Map.of("client_secret", "not-the-secret"));
@@ -108,14 +174,18 @@ class ProactiveRefreshTest {
     long deadline = System.currentTimeMillis() + 5_000;
     while ((sim.tokenCalls("refresh_token") == 0 || rejectedAt(provider) == null)
         && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
+      Thread.sleep(50);
     }
     assertEquals(1, sim.tokenCalls("refresh_token"), "the scheduler tried once");
     assertNotNull(rejectedAt(provider), "the refusal is recorded on the provider");
     assertTrue(waitForGauge(provider), "the gauge shows the refusal");
-    // a first failure's backoff would retry within 2.5-5 s; refused credentials are not sent again
-    Thread.sleep(8_000);
-    assertEquals(1, sim.tokenCalls("refresh_token"), "refused credentials were sent again");
+
+    // any backoff (2.5-5 s after a first failure, 10 min at most) ends within an hour
+    for (long minutes : List.of(1, 4, 6, 49)) {
+      clock.advance(Duration.ofMinutes(minutes));
+      settled(null, metronome);
+      assertEquals(1, sim.tokenCalls("refresh_token"), "refused credentials were sent again");
+    }
 
     admin()
         .body(Flows.codeProvider(sim, Map.of()))
@@ -139,10 +209,10 @@ class ProactiveRefreshTest {
     String line = "broker_provider_credentials_rejected{provider=\"" + provider + "\"} 1.0";
     long deadline = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < deadline) {
-      if (dev.tokenbroker.support.Api.management().get("/q/metrics").asString().contains(line)) {
+      if (Api.management().get("/q/metrics").asString().contains(line)) {
         return true;
       }
-      Thread.sleep(500);
+      Thread.sleep(200);
     }
     return false;
   }
@@ -167,32 +237,21 @@ class ProactiveRefreshTest {
   }
 
   /**
-   * The issue's own case with real 60-second tokens and no callers, for 100 s: long enough for each
-   * grant's import refresh and two refreshes at 70-75 % of a lifetime (by 91 s with the 1-s scan).
+   * The issue's own case with 60-second tokens and no callers, for 100 s of the clock in 2-s steps:
+   * long enough for each grant's import refresh and two refreshes at 70-75 % of a lifetime.
    */
   @Test
-  void sixtySecondTokensStayFreshForOneHundredSecondsWithoutCallers() throws Exception {
+  void sixtySecondTokensStayFreshForOneHundredSecondsWithoutCallers() {
     int grants = 10;
     String provider = providerWithGrants("sixty", 60, grants);
-    Instant end = Instant.now().plusSeconds(100);
-    while (Instant.now().isBefore(end)) {
-      Thread.sleep(5_000);
-      List<Map<String, Object>> items =
-          admin().get("/v1/grants?limit=50&provider_id=" + provider).then().extract().path("items");
-      Instant now = Instant.now();
-      for (Map<String, Object> grant : items) {
-        Object expires = grant.get("access_token_expires_at");
-        if (expires != null) {
-          assertTrue(
-              Instant.parse((String) expires).isAfter(now),
-              grant.get("subject") + " let its token expire at " + expires);
-        }
-      }
+    for (int second = 0; second <= 100; second += 2) {
+      assertNoTokenExpired(settled(provider));
+      clock.advance(Duration.ofSeconds(2));
     }
     Map<String, List<Long>> refreshes = sim.refreshTimesByFamily();
     assertEquals(grants, refreshes.size());
     for (List<Long> times : refreshes.values()) {
-      // imported grants refresh at once, then at 70-75 % of each 60-s lifetime
+      // imported grants refresh at once, then at 70-75 % of each 60-s lifetime (+ up to one step)
       assertTrue(times.size() >= 3, "refreshed " + times.size() + " times in 100 s");
       for (int i = 2; i < times.size(); i++) {
         long gap = times.get(i) - times.get(i - 1);
@@ -200,6 +259,82 @@ class ProactiveRefreshTest {
       }
     }
     assertEquals(0, sim.reuseDetections());
+  }
+
+  private void assertNoTokenExpired(List<Map<String, Object>> items) {
+    Instant now = clock.instant();
+    for (Map<String, Object> grant : items) {
+      Object expires = grant.get("access_token_expires_at");
+      if ("active".equals(grant.get("status")) && expires != null) {
+        assertTrue(
+            Instant.parse((String) expires).isAfter(now),
+            grant.get("subject") + " let its token expire at " + expires + ", now " + now);
+      }
+    }
+  }
+
+  /**
+   * Waits (in real time) until no active grant of {@code provider} is due at the clock's time, and
+   * the {@code metronome} grants, when given, were refreshed at it: proof that the scheduler
+   * scanned after the clock last moved. Returns the provider's grants.
+   */
+  private List<Map<String, Object>> settled(String provider, String... metronome) {
+    Instant now = clock.instant();
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (System.currentTimeMillis() < deadline) {
+      List<Map<String, Object>> items = provider == null ? List.of() : grantsOf(provider);
+      boolean settled =
+          items.stream().noneMatch(grant -> due(grant, now))
+              && List.of(metronome).stream()
+                  .flatMap(id -> grantsOf(id).stream())
+                  .allMatch(grant -> refreshedAtOrAfter(grant, now));
+      if (settled) {
+        return items;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    fail("the scheduler did not catch up with the clock at " + now);
+    return List.of();
+  }
+
+  private static boolean due(Map<String, Object> grant, Instant now) {
+    Object next = grant.get("next_refresh_at");
+    return "active".equals(grant.get("status"))
+        && next != null
+        && !Instant.parse((String) next).isAfter(now);
+  }
+
+  private static boolean refreshedAtOrAfter(Map<String, Object> grant, Instant now) {
+    Object last = grant.get("last_refreshed_at");
+    return last != null && !Instant.parse((String) last).isBefore(now);
+  }
+
+  private static List<Map<String, Object>> grantsOf(String provider) {
+    return admin()
+        .get("/v1/grants?limit=200&provider_id=" + provider)
+        .then()
+        .extract()
+        .path("items");
+  }
+
+  /**
+   * A provider on its own simulator (so its calls are not counted with the test's) with one grant
+   * whose 1-s tokens come due at every step of the clock: when it has been refreshed at the clock's
+   * time, the scheduler has scanned since the clock moved.
+   */
+  private String metronome() {
+    ProviderSimulator beat = new ProviderSimulator().clock(clock).accessTokenLifetime(1);
+    metronomes.add(beat);
+    String provider = unique("metronome");
+    providers.add(provider);
+    Flows.registerCodeProvider(provider, beat, Map.of());
+    importGrant(provider, "beat", beat.issueRefreshTokenFor("r:profile"));
+    return provider;
   }
 
   /** A fresh simulator issuing tokens of this lifetime, a provider on it, and imported grants. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -108,6 +109,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile long clientSecretExpiresAtMillis = 0;
   private final BadgeHost badgeHost;
   private volatile long accessTokenLifetimeSeconds = 3600;
+  private volatile Clock clock = Clock.systemUTC();
   private volatile boolean rotateRefreshTokens = true;
   private volatile boolean issueRefreshTokens = true;
   private volatile boolean omitScope = false;
@@ -168,9 +170,7 @@ public final class ProviderSimulator implements AutoCloseable {
   /** Whether a bearer token was issued here, is not revoked and has not expired. */
   boolean bearerValid(String accessToken) {
     Long expires = accessTokenExpiresAtMillis.get(accessToken);
-    return accessTokenActive(accessToken)
-        && expires != null
-        && expires >= System.currentTimeMillis();
+    return accessTokenActive(accessToken) && expires != null && expires >= clock.millis();
   }
 
   public BadgeHost badgeHost() {
@@ -264,6 +264,15 @@ public final class ProviderSimulator implements AutoCloseable {
       }
       case GENERIC -> minIssueIntervalMillis = 0;
     }
+    return this;
+  }
+
+  /**
+   * The time by which tokens expire, refreshes are recorded and reuse grace is measured: a test
+   * that moves the broker's clock gives the simulator the same one.
+   */
+  public ProviderSimulator clock(Clock clock) {
+    this.clock = clock;
     return this;
   }
 
@@ -505,7 +514,7 @@ public final class ProviderSimulator implements AutoCloseable {
         parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     String grantType = form.getOrDefault("grant_type", "");
     tokenCalls.computeIfAbsent(grantType, k -> new AtomicInteger()).incrementAndGet();
-    tokenCallMillis.add(System.currentTimeMillis());
+    tokenCallMillis.add(clock.millis());
     if (redirected(exchange) || answeredSlowly(exchange)) {
       return;
     }
@@ -593,7 +602,7 @@ public final class ProviderSimulator implements AutoCloseable {
         out.flush();
         sleep(answer.millisPerKiB());
       }
-      slowAnswerFinishedAtMillis = System.currentTimeMillis();
+      slowAnswerFinishedAtMillis = clock.millis();
     } catch (IOException clientLeft) {
       // the broker closed the connection before the end
     }
@@ -725,7 +734,7 @@ public final class ProviderSimulator implements AutoCloseable {
     if (interval <= 0) {
       return false;
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     long last = lastTokenIssuedAtMillis.get();
     if ((last == 0 || now - last >= interval) && lastTokenIssuedAtMillis.compareAndSet(last, now)) {
       return false;
@@ -750,7 +759,7 @@ public final class ProviderSimulator implements AutoCloseable {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";
     Long expires = accessTokenExpiresAtMillis.get(token);
-    if (!accessTokenActive(token) || expires == null || expires < System.currentTimeMillis()) {
+    if (!accessTokenActive(token) || expires == null || expires < clock.millis()) {
       respond(exchange, 401, "{\"error\":\"invalid_token\"}");
       return;
     }
@@ -779,7 +788,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     String body;
     synchronized (family) {
-      long nowMillis = System.currentTimeMillis();
+      long nowMillis = clock.millis();
       if (presented.equals(family.previousRefreshToken)
           && family.lastAnswer != null
           && nowMillis - family.rotatedAtMillis < reuseGraceMillis) {
@@ -860,8 +869,7 @@ public final class ProviderSimulator implements AutoCloseable {
     issuedSecrets.add(access);
     issuedSecrets.add(family.currentRefreshToken);
     accessTokens.put(access, family.id);
-    accessTokenExpiresAtMillis.put(
-        access, System.currentTimeMillis() + accessTokenLifetimeSeconds * 1000);
+    accessTokenExpiresAtMillis.put(access, clock.millis() + accessTokenLifetimeSeconds * 1000);
     StringBuilder json =
         new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"")
             .append(access)
@@ -878,7 +886,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private boolean clientAuthenticated(HttpExchange exchange, Map<String, String> form) {
     long expiresAt = clientSecretExpiresAtMillis;
-    if (expiresAt != 0 && System.currentTimeMillis() >= expiresAt) {
+    if (expiresAt != 0 && clock.millis() >= expiresAt) {
       return false;
     }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
