@@ -26,28 +26,37 @@ public record GrantSnapshot(
             presented.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Whether the access token stays valid for at least {@code seconds} after {@code now}. */
-  public boolean validFor(Instant now, long seconds) {
-    return accessToken != null
-        && accessTokenExpiresAt != null
-        && !accessTokenExpiresAt.isBefore(now.plusSeconds(seconds));
-  }
-
   /**
    * Whether the access token may be served to a caller that needs {@code minValidity} seconds. When
    * the provider issues tokens shorter than that, a token with at least 90% of its lifetime left is
    * as good as a new one would be.
    */
   public boolean satisfies(Instant now, long minValidity) {
-    if (accessToken == null || accessTokenExpiresAt == null || !accessTokenExpiresAt.isAfter(now)) {
+    return satisfies(
+        accessToken != null, accessTokenIssuedAt, accessTokenExpiresAt, now, minValidity);
+  }
+
+  /** As {@link #satisfies(Instant, long)}, for a stored grant whose token is still sealed. */
+  public static boolean satisfies(GrantEntity stored, Instant now, long minValidity) {
+    return satisfies(
+        stored.accessTokenCiphertext != null,
+        stored.accessTokenIssuedAt,
+        stored.accessTokenExpiresAt,
+        now,
+        minValidity);
+  }
+
+  private static boolean satisfies(
+      boolean hasToken, Instant issuedAt, Instant expiresAt, Instant now, long minValidity) {
+    if (!hasToken || expiresAt == null || !expiresAt.isAfter(now)) {
       return false;
     }
     long needed = minValidity;
-    if (accessTokenIssuedAt != null) {
-      long lifetime = accessTokenExpiresAt.getEpochSecond() - accessTokenIssuedAt.getEpochSecond();
+    if (issuedAt != null) {
+      long lifetime = expiresAt.getEpochSecond() - issuedAt.getEpochSecond();
       needed = Math.min(minValidity, lifetime * 9 / 10);
     }
-    return validFor(now, needed);
+    return !expiresAt.isBefore(now.plusSeconds(needed));
   }
 
   @Override

@@ -79,12 +79,13 @@ public class GrantRefresher {
    * force} the provider is asked for new tokens even if the stored ones are fresh.
    */
   public GrantSnapshot refresh(String grantId, long minValidity, boolean force) {
-    Predicate<GrantSnapshot> tooShort = s -> !s.satisfies(clock.instant(), minValidity);
+    Predicate<GrantEntity> tooShort =
+        g -> !GrantSnapshot.satisfies(g, clock.instant(), minValidity);
     return flights.run(
         grantId,
         () ->
             reRegistration.refusedOnce(
-                () -> coordinated(grantId, force ? s -> true : tooShort, tooShort)),
+                () -> coordinated(grantId, force ? g -> true : tooShort, tooShort)),
         config.waitTimeout().plusSeconds(5),
         () -> unavailable("of grant " + grantId));
   }
@@ -93,17 +94,18 @@ public class GrantRefresher {
    * A snapshot after a resource server rejected {@code rejected} before its expiry: refreshed when
    * the stored access token is still that one and was issued at least {@code
    * broker.refresh.rejected-token-min-interval} ago, decided on the stored grant under its lease,
-   * so that any number of reports across replicas cause at most one refresh per interval.
+   * so that any number of reports across replicas cause at most one refresh per interval. The
+   * stored token is opened only once the interval has passed.
    */
   public GrantSnapshot refreshRejected(String grantId, String rejected, long minValidity) {
-    Predicate<GrantSnapshot> stale =
-        s ->
-            !s.satisfies(clock.instant(), minValidity)
-                || (s.hasAccessToken(rejected)
-                    && (s.accessTokenIssuedAt() == null
-                        || !s.accessTokenIssuedAt()
+    Predicate<GrantEntity> stale =
+        g ->
+            !GrantSnapshot.satisfies(g, clock.instant(), minValidity)
+                || ((g.accessTokenIssuedAt == null
+                        || !g.accessTokenIssuedAt
                             .plus(config.rejectedTokenMinInterval())
-                            .isAfter(clock.instant())));
+                            .isAfter(clock.instant()))
+                    && secrets.snapshot(g).hasAccessToken(rejected));
     return flights.run(
         grantId,
         () -> reRegistration.refusedOnce(() -> coordinated(grantId, stale, stale)),
@@ -160,29 +162,28 @@ public class GrantRefresher {
   }
 
   /**
-   * Refreshes when {@code stale} holds for the stored grant. {@code afterOthers}: what still needs
-   * a refresh once another holder refreshed meanwhile (whatever it stored will do for a forced
-   * refresh).
+   * Refreshes when {@code stale} holds for the stored grant. The lease is tried first: its row is
+   * the one read of an uncontended refresh, and the stored access token is not opened to decide.
+   * {@code afterOthers}: what still needs a refresh once another holder refreshed meanwhile
+   * (whatever it stored will do for a forced refresh).
    */
   private GrantSnapshot coordinated(
-      String grantId, Predicate<GrantSnapshot> stale, Predicate<GrantSnapshot> afterOthers) {
+      String grantId, Predicate<GrantEntity> stale, Predicate<GrantEntity> afterOthers) {
     Instant deadline = clock.instant().plus(config.waitTimeout());
-    Predicate<GrantSnapshot> needs = stale;
+    Predicate<GrantEntity> needs = stale;
     while (true) {
-      GrantEntity grant = active(store.find(grantId), grantId);
-      GrantSnapshot stored = secrets.snapshot(grant);
-      if (!needs.test(stored)) {
-        cache.put(stored);
-        return stored;
-      }
       if (!held.flush(grantId)) {
-        throw unavailable(grant.providerId);
+        throw unavailable("of grant " + grantId);
       }
       Optional<GrantLease> lease = leases.tryLease(grantId);
       if (lease.isPresent()) {
         return underLease(lease.get(), needs);
       }
+      GrantEntity grant = active(store.find(grantId), grantId);
       needs = afterOthers;
+      if (!needs.test(grant)) {
+        return served(grant);
+      }
       if (clock.instant().isAfter(deadline)) {
         throw unavailable(grant.providerId);
       }
@@ -190,16 +191,18 @@ public class GrantRefresher {
     }
   }
 
-  private GrantSnapshot underLease(GrantLease lease, Predicate<GrantSnapshot> stale) {
+  private GrantSnapshot underLease(GrantLease lease, Predicate<GrantEntity> stale) {
     try (lease) {
       GrantEntity grant = active(Optional.of(lease.grant()), lease.grantId());
-      GrantSnapshot stored = secrets.snapshot(grant);
-      if (!stale.test(stored)) {
-        cache.put(stored);
-        return stored;
-      }
-      return leased.refresh(lease, provider(grant));
+      return stale.test(grant) ? leased.refresh(lease, provider(grant)) : served(grant);
     }
+  }
+
+  /** The stored grant opened, and cached for the callers that come next. */
+  private GrantSnapshot served(GrantEntity grant) {
+    GrantSnapshot stored = secrets.snapshot(grant);
+    cache.put(stored);
+    return stored;
   }
 
   /** Null when there was nothing to do. */

@@ -104,6 +104,22 @@ class VaultTransitAndKvTest {
   }
 
   @Test
+  void aRefreshOpensOnlyTheRefreshTokenOnceAndSealsTheNewPairInOneCall() {
+    String provider = unique("opens");
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    String grantId = Flows.authorizedGrant(provider, "opened-once");
+    int decrypts = vault.calls("transit/decrypt");
+    int encrypts = vault.calls("transit/encrypt");
+
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
+
+    // the stored access token is not opened to decide on a refresh that replaces it
+    assertEquals(decrypts + 1, vault.calls("transit/decrypt"), "Transit decrypt calls");
+    assertEquals(encrypts + 1, vault.calls("transit/encrypt"), "Transit encrypt calls");
+    assertEquals(1, sim.tokenCalls("refresh_token"));
+  }
+
+  @Test
   void manyValuesAreSealedInOneBatchCall() {
     List<SecretCipher.Sealing> items = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
