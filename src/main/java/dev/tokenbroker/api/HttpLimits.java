@@ -113,7 +113,7 @@ public class HttpLimits {
           ProblemCodes.HEADERS_TOO_LARGE,
           "The request headers are larger than 16 KiB");
     } else if (declaredBodyTooLarge(request.getHeader(HttpHeaders.CONTENT_LENGTH))) {
-      Problem problem = ProblemMapper.payloadTooLarge(null, maxBody);
+      Problem problem = ProblemResponses.payloadTooLarge(null, maxBody);
       respond(ctx, problem);
     } else {
       ctx.next();
