@@ -90,7 +90,7 @@ public class AuthorizationCallback {
     if (provider == null) {
       return CallbackOutcome.failed(request.returnUrl, "provider_not_found");
     }
-    if (provider.issuer() != null && !provider.issuer().equals(iss)) {
+    if (provider.definition().issuer() != null && !provider.definition().issuer().equals(iss)) {
       // RFC 9207 §2.4: a response from another server (mix-up) is never redeemed
       LOG.warnf(
           "Authorization response for provider %s %s iss; the code was not exchanged",

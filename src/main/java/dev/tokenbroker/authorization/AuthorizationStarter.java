@@ -65,16 +65,18 @@ public class AuthorizationStarter {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
     ProviderSettings provider = providers.require(providerId);
-    if (provider.grantType() != GrantType.AUTHORIZATION_CODE) {
+    if (provider.definition().grantType() != GrantType.AUTHORIZATION_CODE) {
       throw ApiException.invalidRequest(
           "provider_id", "provider " + providerId + " uses client_credentials, not authorizations");
     }
-    List<String> scopes = body.scopes() == null ? provider.defaultScopes() : body.scopes();
+    List<String> scopes =
+        body.scopes() == null ? provider.definition().defaultScopes() : body.scopes();
     if (!scopes.stream().allMatch(Scopes::isValidToken)) {
       throw ApiException.invalidRequest("scopes", "contains an invalid scope");
     }
-    List<String> unregistered = Scopes.uncovered(provider.preset(), scopes, provider.scopes());
-    if (!provider.scopes().isEmpty() && !unregistered.isEmpty()) {
+    List<String> unregistered =
+        Scopes.uncovered(provider.definition().preset(), scopes, provider.definition().scopes());
+    if (!provider.definition().scopes().isEmpty() && !unregistered.isEmpty()) {
       throw ApiException.invalidRequest(
           "scopes", "not registered for this provider: " + unregistered);
     }
@@ -85,7 +87,7 @@ public class AuthorizationStarter {
 
     String state = Pkce.randomToken();
     String stateHash = AuthorizationRequests.hash(state);
-    String verifier = provider.pkce() == PkceMethod.S256 ? Pkce.randomToken() : null;
+    String verifier = provider.definition().pkce() == PkceMethod.S256 ? Pkce.randomToken() : null;
     Instant now = clock.instant();
     AuthorizationRequestEntity request = new AuthorizationRequestEntity();
     request.stateSha256 = stateHash;
@@ -102,8 +104,8 @@ public class AuthorizationStarter {
 
     Map<String, String> params = new LinkedHashMap<>();
     params.put("response_type", "code");
-    params.put("client_id", provider.clientId());
-    params.put("redirect_uri", provider.redirectUri());
+    params.put("client_id", provider.definition().clientId());
+    params.put("redirect_uri", provider.definition().redirectUri());
     if (!scopes.isEmpty()) {
       params.put("scope", Scopes.join(scopes));
     }
@@ -118,7 +120,9 @@ public class AuthorizationStarter {
             .provider(providerId)
             .subject(body.subject()));
     return new AuthorizationStarted(
-        QueryString.append(provider.authorizationUrl(), params), state, request.expiresAt);
+        QueryString.append(provider.definition().authorizationUrl(), params),
+        state,
+        request.expiresAt);
   }
 
   private void checkReturnUrl(String returnUrl) {

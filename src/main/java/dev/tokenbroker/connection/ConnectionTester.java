@@ -59,7 +59,7 @@ public class ConnectionTester {
     List<ConnectionCheck> checks = new ArrayList<>();
     if (provider.usesClientCredentials()) {
       Optional<TokenResponse> token = clientToken(caller, provider, checks);
-      if (token.isPresent() && provider.preset() == Preset.OPEN_BADGE_FACTORY) {
+      if (token.isPresent() && provider.definition().preset() == Preset.OPEN_BADGE_FACTORY) {
         checks.add(ping.openBadgeFactory(provider, token.get().accessToken()));
       }
     } else {
@@ -98,7 +98,7 @@ public class ConnectionTester {
   private ConnectionCheck probeTokenEndpoint(ProviderSettings provider) {
     long started = System.nanoTime();
     String madeUpCode = "token-broker-connection-test-" + Ids.randomBase32(26);
-    String verifier = provider.pkce() == PkceMethod.S256 ? Ids.randomBase32(64) : null;
+    String verifier = provider.definition().pkce() == PkceMethod.S256 ? Ids.randomBase32(64) : null;
     try {
       upstream.exchangeCode(provider, madeUpCode, verifier, Duration.ZERO);
       return ConnectionCheck.failed(

@@ -42,7 +42,11 @@ public class PlatformPing {
 
   ConnectionCheck openBadgeFactory(ProviderSettings provider, String accessToken) {
     URI uri =
-        URI.create(obfBase(provider) + "/v2/client/" + pathSegment(provider.clientId()) + "/ping");
+        URI.create(
+            obfBase(provider)
+                + "/v2/client/"
+                + pathSegment(provider.definition().clientId())
+                + "/ping");
     long started = System.nanoTime();
     if (outbound.urlProblem(uri.toString()).isPresent()) {
       return ConnectionCheck.failed(
@@ -81,10 +85,10 @@ public class PlatformPing {
 
   /** The API root: the base URL, else the token URL without the documented token path. */
   static String obfBase(ProviderSettings provider) {
-    if (provider.baseUrl() != null) {
-      return UpstreamUrls.withoutTrailingSlash(provider.baseUrl());
+    if (provider.definition().baseUrl() != null) {
+      return UpstreamUrls.withoutTrailingSlash(provider.definition().baseUrl());
     }
-    String tokenUrl = provider.tokenUrl();
+    String tokenUrl = provider.definition().tokenUrl();
     if (tokenUrl.endsWith(OBF_TOKEN_PATH)) {
       return tokenUrl.substring(0, tokenUrl.length() - OBF_TOKEN_PATH.length());
     }

@@ -29,6 +29,7 @@ public class GrantService {
 
   private final AuditLog audit;
   private final GrantStore store;
+  private final GrantPages pages;
   private final GrantSecrets secrets;
   private final GrantCache cache;
   private final ProviderRegistry providers;
@@ -37,6 +38,7 @@ public class GrantService {
 
   public GrantService(
       GrantStore store,
+      GrantPages pages,
       GrantSecrets secrets,
       GrantCache cache,
       ProviderRegistry providers,
@@ -45,6 +47,7 @@ public class GrantService {
       AuditLog audit) {
     this.audit = audit;
     this.store = store;
+    this.pages = pages;
     this.secrets = secrets;
     this.cache = cache;
     this.providers = providers;
@@ -55,7 +58,7 @@ public class GrantService {
   /** Stores an existing refresh token as the grant of (provider, subject). */
   public GrantView importGrant(String providerId, GrantImport body) {
     ProviderSettings provider = providers.require(providerId);
-    if (provider.grantType() != GrantType.AUTHORIZATION_CODE) {
+    if (provider.definition().grantType() != GrantType.AUTHORIZATION_CODE) {
       throw ApiException.invalidRequest(
           "provider_id", "client_credentials providers need no imported grant");
     }
@@ -113,7 +116,7 @@ public class GrantService {
     }
     String after = decodeCursor(cursor);
     List<GrantEntity> rows =
-        store.page(
+        pages.page(
             providerId, subject, wanted, after, size + 1, caller.isAdmin() ? null : caller.allow());
     boolean more = rows.size() > size;
     List<GrantEntity> page = more ? rows.subList(0, size) : rows;

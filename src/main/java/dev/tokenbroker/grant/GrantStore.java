@@ -1,7 +1,6 @@
 package dev.tokenbroker.grant;
 
 import dev.tokenbroker.api.Ids;
-import dev.tokenbroker.caller.AllowRule;
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
 import dev.tokenbroker.ops.SqlTimes;
@@ -12,15 +11,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 
 /**
- * The grant rows: lookups, the upsert of a new authorization or import, deletes, paging and counts.
- * The lease and attempt columns belong to {@code refresh.lease.LeaseStore} (ADR 10).
+ * The grant rows: lookups, the upsert of a new authorization or import, deletes and counts (pages:
+ * {@link GrantPages}). The lease and attempt columns belong to {@code refresh.lease.LeaseStore}
+ * (ADR 10).
  */
 @ApplicationScoped
 public class GrantStore {
@@ -228,69 +225,4 @@ public class GrantStore {
       Instant accessTokenIssuedAt,
       Instant accessTokenExpiresAt,
       String scopes) {}
-
-  /** One page of grants ordered by id, after {@code cursor}, with optional filters. */
-  @Transactional
-  public List<GrantEntity> page(
-      String providerId,
-      String subject,
-      GrantStatus status,
-      String afterId,
-      int limit,
-      List<AllowRule> visibleTo) {
-    StringBuilder jpql = new StringBuilder("from GrantEntity g where g.id > :after");
-    Map<String, Object> parameters = new HashMap<>();
-    parameters.put("after", afterId == null ? "" : afterId);
-    if (providerId != null) {
-      jpql.append(" and g.providerId = :provider");
-      parameters.put("provider", providerId);
-    }
-    if (subject != null) {
-      jpql.append(" and g.subject = :subject");
-      parameters.put("subject", subject);
-    }
-    if (status != null) {
-      jpql.append(" and g.status = :status");
-      parameters.put("status", status);
-    }
-    if (visibleTo != null) {
-      jpql.append(" and (").append(permitted(visibleTo, parameters)).append(")");
-    }
-    var query =
-        em.createQuery(jpql.append(" order by g.id").toString(), GrantEntity.class)
-            .setMaxResults(limit);
-    parameters.forEach(query::setParameter);
-    return query.getResultList();
-  }
-
-  /**
-   * The grants a consumer's allow rules admit, as a condition inside the query, so that a page is
-   * never emptied by filtering after the limit. Subject globs become LIKE patterns.
-   */
-  private static String permitted(List<AllowRule> rules, Map<String, Object> parameters) {
-    if (rules.isEmpty()) {
-      return "1 = 0";
-    }
-    StringJoiner anyRule = new StringJoiner(" or ");
-    for (int r = 0; r < rules.size(); r++) {
-      AllowRule rule = rules.get(r);
-      StringJoiner anySubject = new StringJoiner(" or ", "(", ")");
-      for (int s = 0; s < rule.subjects().size(); s++) {
-        String name = "s" + r + "_" + s;
-        anySubject.add("g.subject like :" + name + " escape '!'");
-        parameters.put(name, likePattern(rule.subjects().get(s)));
-      }
-      String provider = "";
-      if (!"*".equals(rule.providerId())) {
-        provider = "g.providerId = :r" + r + " and ";
-        parameters.put("r" + r, rule.providerId());
-      }
-      anyRule.add("(" + provider + anySubject + ")");
-    }
-    return anyRule.toString();
-  }
-
-  static String likePattern(String glob) {
-    return glob.replace("!", "!!").replace("%", "!%").replace("_", "!_").replace('*', '%');
-  }
 }

@@ -66,7 +66,7 @@ public class ProviderGrantsCascade {
     ProviderSettings provider = providers.find(providerId).orElse(null);
     List<GrantEntity> deleted = store.deleteAllOf(providerId);
     deleting.grantsDeleted(deleted.size());
-    if (provider == null || provider.revocationUrl() == null) {
+    if (provider == null || provider.definition().revocationUrl() == null) {
       return;
     }
     List<String[]> toRevoke = new ArrayList<>();

@@ -24,7 +24,7 @@ public class RefreshTokenRevoker {
 
   /** Revokes {@code refreshToken} of the grant and says what happened (for the audit trail). */
   public String revoke(ProviderSettings provider, String grantId, String refreshToken) {
-    if (refreshToken == null || provider.revocationUrl() == null) {
+    if (refreshToken == null || provider.definition().revocationUrl() == null) {
       return "not revoked upstream: no refresh token or no revocation endpoint";
     }
     try {

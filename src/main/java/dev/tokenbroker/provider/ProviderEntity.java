@@ -113,4 +113,58 @@ public class ProviderEntity {
   public Instant updatedAt;
 
   @Version public long version;
+
+  /** The stored provider as its one shape (the secret stays a ciphertext here). */
+  public ProviderDefinition definition() {
+    return new ProviderDefinition(
+        id,
+        Preset.fromJson(preset),
+        region,
+        baseUrl,
+        displayName,
+        grantType,
+        authorizationUrl,
+        tokenUrl,
+        revocationUrl,
+        clientId,
+        clientAuthMethod,
+        Scopes.parse(scopes),
+        Scopes.parse(defaultScopes),
+        redirectUri,
+        pkce,
+        minTokenRequestIntervalSeconds,
+        refreshAheadRatio,
+        keepAliveSeconds,
+        refreshTokenReuseGraceSeconds,
+        maxConcurrentRefreshes,
+        downscope,
+        issuer,
+        apiBaseUrl);
+  }
+
+  /** Stores {@code def} in the columns; the id, secret and registration are not part of it. */
+  void define(ProviderDefinition def) {
+    preset = def.preset().toString();
+    region = def.region();
+    baseUrl = def.baseUrl();
+    displayName = def.displayName();
+    grantType = def.grantType();
+    authorizationUrl = def.authorizationUrl();
+    tokenUrl = def.tokenUrl();
+    revocationUrl = def.revocationUrl();
+    clientId = def.clientId();
+    clientAuthMethod = def.clientAuthMethod();
+    scopes = Scopes.join(def.scopes());
+    defaultScopes = Scopes.join(def.defaultScopes());
+    redirectUri = def.redirectUri();
+    pkce = def.pkce();
+    minTokenRequestIntervalSeconds = def.minTokenRequestIntervalSeconds();
+    refreshAheadRatio = def.refreshAheadRatio();
+    keepAliveSeconds = def.keepAliveSeconds();
+    refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
+    maxConcurrentRefreshes = def.maxConcurrentRefreshes();
+    downscope = def.downscope();
+    issuer = def.issuer();
+    apiBaseUrl = def.apiBaseUrl();
+  }
 }

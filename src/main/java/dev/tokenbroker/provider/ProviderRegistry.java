@@ -70,31 +70,7 @@ public class ProviderRegistry {
     }
     String secret =
         p.clientSecretCiphertext == null ? null : secrets.open(p.id, p.clientSecretCiphertext);
-    return Optional.of(
-        new ProviderSettings(
-            p.id,
-            p.version,
-            Preset.fromJson(p.preset),
-            p.grantType,
-            p.authorizationUrl,
-            p.tokenUrl,
-            p.baseUrl,
-            p.revocationUrl,
-            p.clientId,
-            secret,
-            p.clientAuthMethod,
-            Scopes.parse(p.scopes),
-            Scopes.parse(p.defaultScopes),
-            p.redirectUri,
-            p.pkce,
-            p.minTokenRequestIntervalSeconds,
-            p.refreshAheadRatio,
-            p.keepAliveSeconds,
-            p.refreshTokenReuseGraceSeconds,
-            p.maxConcurrentRefreshes,
-            p.downscope,
-            p.issuer,
-            p.apiBaseUrl));
+    return Optional.of(new ProviderSettings(p.definition(), p.version, secret));
   }
 
   void onChange(@Observes ProviderChanged changed) {

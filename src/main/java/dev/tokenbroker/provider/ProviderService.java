@@ -82,31 +82,10 @@ public class ProviderService {
       entity.id = id;
       entity.createdAt = now;
     }
-    entity.preset = def.preset().toString();
-    entity.region = def.region();
-    entity.baseUrl = def.baseUrl();
-    entity.displayName = def.displayName();
-    entity.grantType = def.grantType();
-    entity.authorizationUrl = def.authorizationUrl();
-    entity.tokenUrl = def.tokenUrl();
-    entity.revocationUrl = def.revocationUrl();
-    entity.clientId = def.clientId();
+    entity.define(def);
     if (body.clientSecret() != null) {
       entity.clientSecretCiphertext = secrets.store(id, body.clientSecret());
     }
-    entity.clientAuthMethod = def.clientAuthMethod();
-    entity.scopes = Scopes.join(def.scopes());
-    entity.defaultScopes = Scopes.join(def.defaultScopes());
-    entity.redirectUri = def.redirectUri();
-    entity.pkce = def.pkce();
-    entity.minTokenRequestIntervalSeconds = def.minTokenRequestIntervalSeconds();
-    entity.refreshAheadRatio = def.refreshAheadRatio();
-    entity.keepAliveSeconds = def.keepAliveSeconds();
-    entity.refreshTokenReuseGraceSeconds = def.refreshTokenReuseGraceSeconds();
-    entity.maxConcurrentRefreshes = def.maxConcurrentRefreshes();
-    entity.downscope = def.downscope();
-    entity.issuer = def.issuer();
-    entity.apiBaseUrl = def.apiBaseUrl();
     if (registration != null) {
       registration.applyTo(entity);
     } else if (!def.preset().registersDynamically()) {

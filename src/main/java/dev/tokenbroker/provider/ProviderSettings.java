@@ -1,42 +1,32 @@
 package dev.tokenbroker.provider;
 
-import java.util.List;
-
-/** A provider as the broker uses it at run time, client secret decrypted (memory only). */
-public record ProviderSettings(
-    String id,
-    long version,
-    Preset preset,
-    GrantType grantType,
-    String authorizationUrl,
-    String tokenUrl,
-    String baseUrl,
-    String revocationUrl,
-    String clientId,
-    String clientSecret,
-    ClientAuthMethod clientAuthMethod,
-    List<String> scopes,
-    List<String> defaultScopes,
-    String redirectUri,
-    PkceMethod pkce,
-    int minTokenRequestIntervalSeconds,
-    double refreshAheadRatio,
-    Integer keepAliveSeconds,
-    int refreshTokenReuseGraceSeconds,
-    int maxConcurrentRefreshes,
-    Downscope downscope,
-    String issuer,
-    String apiBaseUrl) {
+/**
+ * A provider as the broker uses it at run time: its definition, the version it was read at, and its
+ * client secret decrypted (memory only).
+ */
+public record ProviderSettings(ProviderDefinition definition, long version, String clientSecret) {
 
   /** The subject of the single grant of a client_credentials provider. */
   public static final String CLIENT_SUBJECT = "_client";
 
+  public String id() {
+    return definition.id();
+  }
+
   public boolean usesClientCredentials() {
-    return grantType == GrantType.CLIENT_CREDENTIALS;
+    return definition.grantType() == GrantType.CLIENT_CREDENTIALS;
   }
 
   @Override
   public String toString() {
-    return "ProviderSettings[" + id + " v" + version + ", " + grantType + ", " + tokenUrl + "]";
+    return "ProviderSettings["
+        + id()
+        + " v"
+        + version
+        + ", "
+        + definition.grantType()
+        + ", "
+        + definition.tokenUrl()
+        + "]";
   }
 }

@@ -135,7 +135,7 @@ public class ProxyService {
       throw ApiException.forbidden(
           "Your allow rules do not permit " + call.method() + " " + path + " at " + provider.id());
     }
-    if (provider.apiBaseUrl() == null) {
+    if (provider.definition().apiBaseUrl() == null) {
       throw ApiException.invalidRequest(
           "provider_id", "provider " + provider.id() + " has no api_base_url");
     }
@@ -150,7 +150,7 @@ public class ProxyService {
                   wait);
             });
     String url =
-        provider.apiBaseUrl()
+        provider.definition().apiBaseUrl()
             + path
             + (call.rawQuery() == null || call.rawQuery().isEmpty() ? "" : "?" + call.rawQuery());
     gate.requireAllowed("the api_base_url of provider " + provider.id(), url);

@@ -79,7 +79,7 @@ public class LeasedRefresh {
           "Taking over grant %s after an interrupted refresh started %d ms ago (reuse grace %d s)",
           grant.id,
           Duration.between(lease.attemptStartedAt(), clock.instant()).toMillis(),
-          provider.refreshTokenReuseGraceSeconds());
+          provider.definition().refreshTokenReuseGraceSeconds());
     }
     IssuedTokens tokens;
     try {
@@ -198,14 +198,16 @@ public class LeasedRefresh {
       }
       lease.outcomeUnknown();
       if (!ReuseGraceWindow.open(
-          lease.attemptStartedAt(), provider.refreshTokenReuseGraceSeconds(), clock.instant())) {
+          lease.attemptStartedAt(),
+          provider.definition().refreshTokenReuseGraceSeconds(),
+          clock.instant())) {
         throw e;
       }
       metrics.graceRetry(provider.id());
       LOG.infof(
           "Refresh of grant %s at %s lost its answer; presenting the same refresh token again"
               + " within the provider's %d-s reuse grace window",
-          lease.grantId(), provider.id(), provider.refreshTokenReuseGraceSeconds());
+          lease.grantId(), provider.id(), provider.definition().refreshTokenReuseGraceSeconds());
       return call(provider, lease.grant(), scopes);
     }
   }

@@ -2,7 +2,6 @@ package dev.tokenbroker.refresh;
 
 import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.provider.ProviderRegistry;
-import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -136,7 +135,8 @@ public class ProactiveRefresher {
   }
 
   private Semaphore slotsOf(String providerId) {
-    int limit = providers.find(providerId).map(ProviderSettings::maxConcurrentRefreshes).orElse(1);
+    int limit =
+        providers.find(providerId).map(p -> p.definition().maxConcurrentRefreshes()).orElse(1);
     return perProvider
         .compute(
             providerId,

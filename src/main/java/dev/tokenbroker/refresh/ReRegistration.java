@@ -45,7 +45,10 @@ public class ReRegistration {
 
   private boolean registeredAgain(String providerId) {
     boolean dynamic =
-        providers.find(providerId).map(p -> p.preset().registersDynamically()).orElse(false);
+        providers
+            .find(providerId)
+            .map(p -> p.definition().preset().registersDynamically())
+            .orElse(false);
     if (!dynamic) {
       return false;
     }

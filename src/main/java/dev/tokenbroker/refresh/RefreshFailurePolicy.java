@@ -135,7 +135,7 @@ public class RefreshFailurePolicy {
           provider.id(),
           grant.id,
           grant.attemptStartedAt,
-          provider.refreshTokenReuseGraceSeconds());
+          provider.definition().refreshTokenReuseGraceSeconds());
     } else {
       LOG.warnf(
           "Provider %s rejected the refresh token of grant %s (%s): reauthorization required",
@@ -154,7 +154,7 @@ public class RefreshFailurePolicy {
   private static Duration retryIn(GrantLease lease, ProviderSettings provider) {
     // a call whose outcome is unknown is repeated within the reuse grace window, which a
     // backoff could miss
-    return lease.interrupted() && provider.refreshTokenReuseGraceSeconds() > 0
+    return lease.interrupted() && provider.definition().refreshTokenReuseGraceSeconds() > 0
         ? Duration.ofSeconds(1)
         : backoff(lease.grant());
   }

@@ -24,9 +24,11 @@ public final class RefreshSchedule {
     if (!refreshable && !provider.usesClientCredentials() && expiresAt != null) {
       return expiresAt;
     }
-    Instant due = nextRefreshAt(issuedAt, expiresAt, provider.refreshAheadRatio(), jitter, random);
-    if (provider.keepAliveSeconds() != null) {
-      Instant keepAlive = issuedAt.plusSeconds(provider.keepAliveSeconds());
+    Instant due =
+        nextRefreshAt(
+            issuedAt, expiresAt, provider.definition().refreshAheadRatio(), jitter, random);
+    if (provider.definition().keepAliveSeconds() != null) {
+      Instant keepAlive = issuedAt.plusSeconds(provider.definition().keepAliveSeconds());
       return keepAlive.isBefore(due) ? keepAlive : due;
     }
     return due;

@@ -63,7 +63,7 @@ public class NarrowTokens {
         requested != null
             ? requested
             : TokenService.servedScopes(grant).stream().filter(s -> !excess.contains(s)).toList();
-    if (provider.downscope() != Downscope.REFRESH || wanted.isEmpty()) {
+    if (provider.definition().downscope() != Downscope.REFRESH || wanted.isEmpty()) {
       throw notAllowed(excess);
     }
     String key = grant.id() + " " + Scopes.join(new TreeSet<>(wanted));

@@ -147,7 +147,7 @@ public class TokenService {
     if (!caller.mayUse(provider.id(), subject, scopes)) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    List<String> missing = Scopes.uncovered(provider.preset(), scopes, grant.scopes());
+    List<String> missing = Scopes.uncovered(provider.definition().preset(), scopes, grant.scopes());
     if (!missing.isEmpty()) {
       throw new ApiException(
           422,
@@ -204,7 +204,9 @@ public class TokenService {
   /** The single grant of a client_credentials provider, created on first use without tokens. */
   private GrantSnapshot createClientGrant(ProviderSettings provider) {
     List<String> scopes =
-        provider.defaultScopes().isEmpty() ? provider.scopes() : provider.defaultScopes();
+        provider.definition().defaultScopes().isEmpty()
+            ? provider.definition().scopes()
+            : provider.definition().defaultScopes();
     Instant now = clock.instant();
     try {
       return secrets.snapshot(

@@ -24,10 +24,10 @@ public final class PacingKey {
   }
 
   static String of(ProviderSettings provider) {
-    URI uri = URI.create(provider.tokenUrl());
+    URI uri = URI.create(provider.definition().tokenUrl());
     String authority =
         uri.getHost().toLowerCase(Locale.ROOT) + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
-    return sha256(authority + "\n" + provider.clientId());
+    return sha256(authority + "\n" + provider.definition().clientId());
   }
 
   private static String sha256(String text) {

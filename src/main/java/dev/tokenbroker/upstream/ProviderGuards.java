@@ -43,7 +43,7 @@ public class ProviderGuards {
     Guards g = guards.computeIfAbsent(provider.id(), this::build);
     Supplier<T> guarded = () -> g.circuit().get(call, type);
     try {
-      return provider.minTokenRequestIntervalSeconds() > 0
+      return provider.definition().minTokenRequestIntervalSeconds() > 0
           ? guarded.get()
           : g.retry().get(guarded, type);
     } catch (CircuitBreakerOpenException open) {

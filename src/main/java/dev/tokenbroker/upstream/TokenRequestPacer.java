@@ -63,7 +63,8 @@ public class TokenRequestPacer {
     Instant deadline = clock.instant().plus(maxWait);
     while (true) {
       Optional<UpstreamRateGuard.Busy> busy =
-          guard.tryAcquire(keys.get(provider), provider.minTokenRequestIntervalSeconds());
+          guard.tryAcquire(
+              keys.get(provider), provider.definition().minTokenRequestIntervalSeconds());
       if (busy.isEmpty()) {
         return;
       }
@@ -80,7 +81,8 @@ public class TokenRequestPacer {
   private static UpstreamException notNow(ProviderSettings provider, UpstreamRateGuard.Busy busy) {
     Duration retryAfter =
         busy.inFlight()
-            ? Duration.ofSeconds(Math.max(1, provider.minTokenRequestIntervalSeconds()))
+            ? Duration.ofSeconds(
+                Math.max(1, provider.definition().minTokenRequestIntervalSeconds()))
             : busy.opensIn();
     return new UpstreamException(
         UpstreamException.Kind.RATE_LIMITED,
@@ -103,7 +105,7 @@ public class TokenRequestPacer {
 
   private void answered(ProviderSettings provider) {
     try {
-      guard.answered(keys.get(provider), provider.minTokenRequestIntervalSeconds());
+      guard.answered(keys.get(provider), provider.definition().minTokenRequestIntervalSeconds());
     } catch (RuntimeException e) {
       LOG.warnf(
           "Could not record the request interval of provider %s (%s)",

@@ -1,64 +1,47 @@
 package dev.tokenbroker.upstream;
 
 import dev.tokenbroker.ops.BrokerMetrics;
-import dev.tokenbroker.ops.DaemonThreads;
 import dev.tokenbroker.outbound.EgressGate;
-import dev.tokenbroker.provider.ClientAuthMethod;
-import dev.tokenbroker.provider.GrantType;
-import dev.tokenbroker.provider.ProviderChanged;
 import dev.tokenbroker.provider.ProviderSettings;
 import io.quarkus.oidc.client.OidcClient;
-import io.quarkus.oidc.client.OidcClientConfigBuilder;
-import io.quarkus.oidc.client.OidcClients;
 import io.quarkus.oidc.client.Tokens;
-import io.quarkus.oidc.client.runtime.OidcClientConfig.Grant;
-import io.quarkus.oidc.common.runtime.config.OidcClientCommonConfig.Credentials.Secret.Method;
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Calls providers' token and revocation endpoints through Quarkus OIDC Client: one client per
- * provider, built at run time without discovery and rebuilt when the provider changes.
+ * Calls providers' token and revocation endpoints through Quarkus OIDC Client (the clients of
+ * {@link OidcClientCache}): paced, guarded, measured, and with failures as {@link
+ * UpstreamException}.
  */
 @ApplicationScoped
 public class UpstreamTokenClient {
 
   private static final Logger LOG = Logger.getLogger(UpstreamTokenClient.class);
 
-  private final OidcClients oidcClients;
   private final UpstreamConfig config;
   private final Clock clock;
   private final BrokerMetrics metrics;
   private final ProviderGuards guards;
   private final TokenRequestPacer pacer;
   private final EgressGate outbound;
-  private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService retired =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("oidc-client-retirement"));
+  private final OidcClientCache clients;
 
   public UpstreamTokenClient(
-      OidcClients oidcClients,
+      OidcClientCache clients,
       UpstreamConfig config,
       Clock clock,
       BrokerMetrics metrics,
       ProviderGuards guards,
       TokenRequestPacer pacer,
       EgressGate outbound) {
-    this.oidcClients = oidcClients;
+    this.clients = clients;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
@@ -80,7 +63,7 @@ public class UpstreamTokenClient {
       ProviderSettings provider, String code, String verifier, Duration maxRateWait) {
     Map<String, String> params = new HashMap<>();
     params.put("code", code);
-    params.put("redirect_uri", provider.redirectUri());
+    params.put("redirect_uri", provider.definition().redirectUri());
     if (verifier != null) {
       params.put("code_verifier", verifier);
     }
@@ -112,13 +95,14 @@ public class UpstreamTokenClient {
 
   /** RFC 7009 revocation of a refresh token; false when the provider offers none. */
   public boolean revokeRefreshToken(ProviderSettings provider, String refreshToken) {
-    if (provider.revocationUrl() == null) {
+    if (provider.definition().revocationUrl() == null) {
       return false;
     }
     outbound.requireAllowed(
-        "the revocation_url of provider " + provider.id(), provider.revocationUrl());
+        "the revocation_url of provider " + provider.id(), provider.definition().revocationUrl());
     try {
-      return client(provider)
+      return clients
+          .client(provider)
           .revokeAccessToken(refreshToken, Map.of("token_type_hint", "refresh_token"))
           .await()
           .atMost(config.requestTimeout());
@@ -134,7 +118,8 @@ public class UpstreamTokenClient {
       Duration maxRateWait,
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
     // before the rate slot and the attempt: a refused URL is no call, and no lost answer
-    outbound.requireAllowed("the token_url of provider " + provider.id(), provider.tokenUrl());
+    outbound.requireAllowed(
+        "the token_url of provider " + provider.id(), provider.definition().tokenUrl());
     Tokens tokens =
         pacer.paced(
             provider,
@@ -176,7 +161,7 @@ public class UpstreamTokenClient {
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
     long started = System.nanoTime();
     try {
-      Tokens tokens = op.apply(client(provider)).await().atMost(config.requestTimeout());
+      Tokens tokens = op.apply(clients.client(provider)).await().atMost(config.requestTimeout());
       metrics.upstreamRequest(provider.id(), grant, "success", since(started));
       return tokens;
     } catch (RuntimeException e) {
@@ -199,103 +184,6 @@ public class UpstreamTokenClient {
     }
   }
 
-  private OidcClient client(ProviderSettings provider) {
-    ProviderClient current = clients.get(provider.id());
-    if (current != null && current.version() == provider.version()) {
-      return current.client();
-    }
-    // Rare (first use, provider change): one builder at a time, so that concurrent first
-    // callers share one client instead of closing each other's while in use.
-    synchronized (clients) {
-      current = clients.get(provider.id());
-      if (current != null && current.version() == provider.version()) {
-        return current.client();
-      }
-      ProviderClient created = new ProviderClient(provider.version(), build(provider));
-      retire(clients.put(provider.id(), created));
-      return created.client();
-    }
-  }
-
-  private OidcClient build(ProviderSettings provider) {
-    OidcClientConfigBuilder builder =
-        new OidcClientConfigBuilder()
-            .id("provider-" + provider.id() + "-v" + provider.version())
-            .authServerUrl(provider.tokenUrl())
-            .discoveryEnabled(false)
-            // a 3xx is a failed call: nothing, least of all the client secret, goes to Location
-            .followRedirects(false)
-            .tokenPath(provider.tokenUrl())
-            .clientId(provider.clientId())
-            // one retry of a refused connection only: the request never reached the provider
-            .connectionRetryCount(1)
-            .connectionTimeout(config.connectTimeout())
-            // calls in flight to this provider; Vert.x would otherwise keep 5 connections
-            .maxPoolSize(provider.maxConcurrentRefreshes())
-            .grant(
-                provider.grantType() == GrantType.CLIENT_CREDENTIALS
-                    ? Grant.Type.CLIENT
-                    : Grant.Type.CODE);
-    if (provider.revocationUrl() != null) {
-      builder.revokePath(provider.revocationUrl());
-    }
-    if (provider.tokenUrl().regionMatches(true, 0, "https:", 0, 6)) {
-      // every https connection through the gate, which checks the address it connects to
-      builder.proxy("127.0.0.1", outbound.port());
-    }
-    if (provider.clientSecret() != null) {
-      builder.credentials(
-          new io.quarkus.oidc.common.runtime.config.OidcClientCommonConfigBuilder.SecretBuilder<
-                  OidcClientConfigBuilder>()
-              .value(provider.clientSecret())
-              .method(
-                  provider.clientAuthMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC
-                      ? Method.BASIC
-                      : Method.POST)
-              .build());
-    }
-    try {
-      return oidcClients.newClient(builder.build()).await().atMost(config.requestTimeout());
-    } catch (RuntimeException e) {
-      LOG.warnf(
-          "Could not set up the token client of provider %s (%s)",
-          provider.id(), e.getClass().getSimpleName());
-      throw UpstreamException.unavailable(
-          "Could not set up the token client of provider " + provider.id(), true);
-    }
-  }
-
-  void onProviderChanged(@Observes ProviderChanged changed) {
-    retire(clients.remove(changed.providerId()));
-  }
-
-  void stop(@Observes ShutdownEvent event) {
-    retired.shutdownNow();
-  }
-
-  /**
-   * Closes a replaced client once the calls it may still be serving are over (a revocation after a
-   * provider's deletion, a refresh racing a PUT), not under them.
-   */
-  private void retire(ProviderClient client) {
-    if (client != null) {
-      retired.schedule(
-          () -> close(client),
-          config.requestTimeout().plus(config.connectTimeout()).toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private static void close(ProviderClient client) {
-    if (client != null) {
-      try {
-        client.client().close();
-      } catch (IOException | RuntimeException e) {
-        LOG.debugf("Closing an OIDC client failed: %s", e.getClass().getSimpleName());
-      }
-    }
-  }
-
   private static UpstreamException translate(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof UpstreamException upstream) {
@@ -310,6 +198,4 @@ public class UpstreamTokenClient {
         "Token endpoint unreachable or timed out (" + failure.getClass().getSimpleName() + ")",
         neverReached);
   }
-
-  private record ProviderClient(long version, OidcClient client) {}
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.provider.ClientAuthMethod;
+import dev.tokenbroker.provider.Downscope;
 import dev.tokenbroker.provider.GrantType;
 import dev.tokenbroker.provider.PkceMethod;
 import dev.tokenbroker.provider.Preset;
+import dev.tokenbroker.provider.ProviderDefinition;
 import dev.tokenbroker.provider.ProviderSettings;
 import java.time.Instant;
 import java.util.List;
@@ -94,29 +96,31 @@ class RefreshScheduleTest {
   }
 
   private static ProviderSettings provider(GrantType grantType, Integer keepAliveSeconds) {
-    return new ProviderSettings(
-        "p",
-        0,
-        Preset.GENERIC,
-        grantType,
-        null,
-        "https://idp.example/token",
-        null,
-        null,
-        "client",
-        "secret",
-        ClientAuthMethod.CLIENT_SECRET_BASIC,
-        List.of(),
-        List.of(),
-        null,
-        PkceMethod.S256,
-        0,
-        0.75,
-        keepAliveSeconds,
-        0,
-        8,
-        dev.tokenbroker.provider.Downscope.NONE,
-        null,
-        null);
+    ProviderDefinition definition =
+        new ProviderDefinition(
+            "p",
+            Preset.GENERIC,
+            null,
+            null,
+            null,
+            grantType,
+            null,
+            "https://idp.example/token",
+            null,
+            "client",
+            ClientAuthMethod.CLIENT_SECRET_BASIC,
+            List.of(),
+            List.of(),
+            null,
+            PkceMethod.S256,
+            0,
+            0.75,
+            keepAliveSeconds,
+            0,
+            8,
+            Downscope.NONE,
+            null,
+            null);
+    return new ProviderSettings(definition, 0, "secret");
   }
 }
