@@ -2,6 +2,7 @@ package dev.tokenbroker.api;
 
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.BrokerProcess;
+import dev.tokenbroker.support.FreePorts;
 import io.restassured.RestAssured;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
@@ -22,7 +23,8 @@ class HostileInputFuzzIT {
 
   @Test
   void hostileRequestsAgainstThePackagedJar() throws Exception {
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    try (EmbeddedPostgres postgres =
+            EmbeddedPostgres.builder().setPort(FreePorts.reserve()).start();
         BrokerProcess broker =
             BrokerProcess.start(
                 "fuzz", BrokerProcess.productionEnvironment(postgres, Api.ADMIN_KEY))) {

@@ -51,7 +51,7 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPort(FreePorts.reserve()).start();
     sim = new ProviderSimulator();
     Map<String, String> env =
         new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.BrokerProcess;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.FreePorts;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -64,7 +65,7 @@ class CrashSafetyIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPort(FreePorts.reserve()).start();
     graced = new ProviderSimulator();
     strict = new ProviderSimulator();
     env = new HashMap<>(BrokerProcess.productionEnvironment(postgres, ADMIN_KEY));

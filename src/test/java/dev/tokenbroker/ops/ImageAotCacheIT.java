@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tokenbroker.support.BrokerProcess;
+import dev.tokenbroker.support.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,8 @@ class ImageAotCacheIT {
     assertEquals(0, recording.exitValue(), Files.readString(log));
     assertTrue(Files.size(cache) > 1_000_000, "no cache written: " + Files.readString(log));
 
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    try (EmbeddedPostgres postgres =
+            EmbeddedPostgres.builder().setPort(FreePorts.reserve()).start();
         BrokerProcess broker =
             BrokerProcess.start(
                 "image-aot",
