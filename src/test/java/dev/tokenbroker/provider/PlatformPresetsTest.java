@@ -255,25 +255,6 @@ class PlatformPresetsTest {
   }
 
   @Test
-  void openBadgeFactoryIsPacedPerClientAcrossProvidersSharingIt() {
-    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
-    String staging = unique("obf-staging");
-    String production = unique("obf-production");
-    admin().body(obf("client_secret_post")).put("/v1/providers/" + staging).then().statusCode(201);
-    admin()
-        .body(obf("client_secret_post"))
-        .put("/v1/providers/" + production)
-        .then()
-        .statusCode(201);
-    clientToken(staging).then().statusCode(200);
-    // the second provider's request waits for the client's next slot, ten seconds on
-    clientToken(production).then().statusCode(200);
-    assertEquals(2, sim.tokenCalls("client_credentials"));
-    assertEquals(0, sim.issueIntervalViolations(), "the client's limit was broken");
-    assertTrue(sim.minimumGapMillis() >= 9_900, "gap " + sim.minimumGapMillis() + " ms");
-  }
-
-  @Test
   void refusedCredentialsShowOnTheProviderUntilAConnectionTestPasses() {
     String provider = unique("cc-refused");
     Map<String, Object> body = new HashMap<>();
@@ -394,26 +375,6 @@ class PlatformPresetsTest {
     as(consumer).body(Map.of("provider_id", provider)).post("/v1/tokens").then().statusCode(200);
     assertEquals(1, sim.tokenCalls("client_credentials"));
     assertEquals(0, sim.issueIntervalViolations());
-  }
-
-  @Test
-  void openBadgeFactoryNeverGetsTwoTokensWithinTenSeconds() {
-    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
-    String provider = unique("obf-interval");
-    admin().body(obf("client_secret_post")).put("/v1/providers/" + provider).then().statusCode(201);
-    String consumer = Api.consumer(unique("issuer"), provider, List.of("*"));
-    String grantId =
-        as(consumer)
-            .body(Map.of("provider_id", provider))
-            .post("/v1/tokens")
-            .then()
-            .statusCode(200)
-            .extract()
-            .path("grant_id");
-    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
-    assertEquals(2, sim.tokenCalls("client_credentials"));
-    assertEquals(0, sim.issueIntervalViolations(), "the broker broke the one-per-10-s rule");
-    assertTrue(sim.minimumGapMillis() >= 10_000, "gap " + sim.minimumGapMillis() + " ms");
   }
 
   @Test
