@@ -438,10 +438,11 @@ class AuthorizationCodeFlowTest {
         .body("code", equalTo("upstream_unavailable"))
         .header("Retry-After", notNullValue())
         .body("retry_after_seconds", greaterThan(0));
-    sim.failNext(ProviderSimulator.Fault.tooManyRequests(7));
+    // the provider's own Retry-After (not the broker's default of 5 s), which the next call waits
+    sim.failNext(ProviderSimulator.Fault.tooManyRequests(2));
     token("user-10", null, 30, 503)
         .body("code", equalTo("upstream_unavailable"))
-        .header("Retry-After", equalTo("7"));
+        .header("Retry-After", equalTo("2"));
     // a provider slower than broker.upstream.request-timeout (3 s in tests) is unavailable
     sim.failNext(new ProviderSimulator.Fault(503, null, null, 4_000));
     token("user-10", null, 30, 503).body("code", equalTo("upstream_unavailable"));
