@@ -12,13 +12,13 @@ import dev.tokenbroker.simulator.ProviderSimulator.Platform;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.ClockSleeper;
+import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SettableClockProducer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,12 +101,6 @@ class OpenBadgeFactoryPacingTest {
   }
 
   private Map<String, Object> obf(String authMethod) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("preset", "open-badge-factory");
-    body.put("base_url", sim.baseUrl());
-    body.put("client_id", sim.clientId());
-    body.put("client_secret", sim.clientSecret());
-    body.put("client_auth_method", authMethod);
-    return body;
+    return Flows.openBadgeFactory(sim, authMethod);
   }
 }

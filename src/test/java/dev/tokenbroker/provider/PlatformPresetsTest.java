@@ -460,13 +460,7 @@ class PlatformPresetsTest {
   }
 
   private Map<String, Object> obf(String authMethod) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("preset", "open-badge-factory");
-    body.put("base_url", sim.baseUrl());
-    body.put("client_id", sim.clientId());
-    body.put("client_secret", sim.clientSecret());
-    body.put("client_auth_method", authMethod);
-    return body;
+    return Flows.openBadgeFactory(sim, authMethod);
   }
 
   private static String connect(String provider, String subject, List<String> scopes) {

@@ -37,6 +37,17 @@ public final class Flows {
    * The least an authorization_code provider on the simulator needs: its endpoints and client, no
    * scopes or redirect URI (a body any broker process accepts, also outside {@code @QuarkusTest}).
    */
+  /** An Open Badge Factory provider (client_credentials) on the simulator's host. */
+  public static Map<String, Object> openBadgeFactory(ProviderSimulator sim, String authMethod) {
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("preset", "open-badge-factory");
+    body.put("base_url", sim.baseUrl());
+    body.put("client_id", sim.clientId());
+    body.put("client_secret", sim.clientSecret());
+    body.put("client_auth_method", authMethod);
+    return body;
+  }
+
   public static Map<String, Object> simulatorCodeProvider(ProviderSimulator sim) {
     Map<String, Object> body = new HashMap<>();
     body.put("grant_type", "authorization_code");
