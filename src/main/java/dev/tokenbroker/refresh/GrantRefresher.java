@@ -180,10 +180,10 @@ public class GrantRefresher {
         return underLease(lease.get(), needs);
       }
       GrantEntity grant = active(store.find(grantId), grantId);
-      needs = afterOthers;
       if (!needs.test(grant)) {
         return served(grant);
       }
+      needs = afterOthers;
       if (clock.instant().isAfter(deadline)) {
         throw unavailable(grant.providerId);
       }
