@@ -46,6 +46,12 @@ final class SingleFlight<T> {
     return Optional.ofNullable(complete(key, mine, work));
   }
 
+  /** Callers waiting now for the run in progress for {@code key}. */
+  int waiting(String key) {
+    CompletableFuture<T> run = running.get(key);
+    return run == null ? 0 : run.getNumberOfDependents();
+  }
+
   /** Leaves the map before completing, so that nobody joins a finished run. */
   private T complete(String key, CompletableFuture<T> mine, Supplier<T> work) {
     try {

@@ -47,7 +47,7 @@ class SingleFlightTest {
                       Duration.ofSeconds(10),
                       IllegalStateException::new)));
     }
-    Thread.sleep(200);
+    awaitWaiting(31);
     release.countDown();
     for (Future<String> caller : callers) {
       assertEquals("token", caller.get(10, TimeUnit.SECONDS));
@@ -77,7 +77,7 @@ class SingleFlightTest {
         pool.submit(
             () ->
                 flights.run("g", () -> "mine", Duration.ofSeconds(10), IllegalStateException::new));
-    Thread.sleep(100);
+    awaitWaiting(1);
     release.countDown();
     Exception joined = assertThrows(Exception.class, () -> joiner.get(10, TimeUnit.SECONDS));
     assertSame(failure, joined.getCause());
@@ -107,7 +107,7 @@ class SingleFlightTest {
         pool.submit(
             () ->
                 flights.run("g", () -> "own", Duration.ofSeconds(10), IllegalStateException::new));
-    Thread.sleep(100);
+    awaitWaiting(1);
     release.countDown();
     assertTrue(idle.get(10, TimeUnit.SECONDS).isEmpty());
     assertEquals("own", waiter.get(10, TimeUnit.SECONDS));
@@ -141,6 +141,15 @@ class SingleFlightTest {
       latch.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Until {@code count} callers wait for the run of "g": then none can start a run of its own. */
+  private void awaitWaiting(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (flights.waiting("g") < count) {
+      assertTrue(System.nanoTime() < deadline, "waiting: " + flights.waiting("g"));
+      Thread.sleep(1);
     }
   }
 }
