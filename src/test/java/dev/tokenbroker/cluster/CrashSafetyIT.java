@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -250,6 +251,7 @@ class CrashSafetyIT {
    * restarted JVM must, inside that window, or the grant is lost.
    */
   @Test
+  @Tag("alone") // its bound is a restart time: the build runs it with no other test (pom.xml)
   void aSingleReplicaKilledMidRefreshIsBackInsideTheGraceWindowAndLosesNoGrant() throws Exception {
     brokers[1].close();
     graced.reset();
