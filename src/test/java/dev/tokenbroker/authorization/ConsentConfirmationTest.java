@@ -19,15 +19,14 @@ import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class ConsentConfirmationTest {
 
+  @Inject Clock brokerClock;
+
   @InjectSimulator ProviderSimulator sim;
   @Inject ConsentConfirmation confirmations;
 
@@ -54,6 +55,11 @@ class ConsentConfirmationTest {
     provider = unique("consent");
     Flows.registerCodeProvider(provider, sim, Map.of("pkce", "S256"));
     app = Api.consumer(unique("app"), provider, List.of("r:*"));
+  }
+
+  @AfterEach
+  void rewindClock() {
+    ((SettableClock) brokerClock).rewind();
   }
 
   @Test
@@ -153,8 +159,7 @@ class ConsentConfirmationTest {
 
   @Test
   void anUnconfirmedFlowIsDiscardedAndRevokedWhenItsTimeRunsOut() {
-    SettableClock clock = new SettableClock(Instant.now());
-    QuarkusMock.installMockForType(clock, Clock.class);
+    SettableClock clock = (SettableClock) brokerClock;
     String location = Flows.authorizeUnconfirmed(provider, app, "user-4", List.of("r:profile"));
     String confirmation = Flows.queryParam(location, "confirmation");
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -335,18 +336,18 @@ class CrashSafetyIT {
     assertEquals(200, token(1, callerKey, provider, "stays").statusCode());
 
     admin(0).delete("/v1/grants/" + grantId).then().statusCode(204);
-    assertEquals(404, awaitStatus(1, callerKey, provider, "gone-soon", 404), "deleted grant");
+    awaitStatus(1, callerKey, provider, "gone-soon", 404, "the deleted grant");
 
     admin(0)
         .delete("/v1/callers/" + caller.getString("id") + "/api-keys/" + caller.getString("key_id"))
         .then()
         .statusCode(204);
-    assertEquals(401, awaitStatus(1, callerKey, provider, "stays", 401), "deleted API key");
+    awaitStatus(1, callerKey, provider, "stays", 401, "the deleted API key");
 
     String otherKey = consumerKey(1, List.of(provider));
     assertEquals(200, token(1, otherKey, provider, "stays").statusCode());
     admin(0).delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
-    assertEquals(404, awaitStatus(1, otherKey, provider, "stays", 404), "deleted provider");
+    awaitStatus(1, otherKey, provider, "stays", 404, "the deleted provider");
   }
 
   /**
@@ -367,18 +368,13 @@ class CrashSafetyIT {
     return status;
   }
 
-  /** The status replica {@code i} answers within 2 s, as soon as it is {@code expected}. */
-  private static int awaitStatus(int i, String key, String provider, String subject, int expected)
-      throws Exception {
-    long deadline = System.currentTimeMillis() + 2_000;
-    int status;
-    do {
-      status = token(i, key, provider, subject).statusCode();
-      if (status != expected) {
-        Thread.sleep(50);
-      }
-    } while (status != expected && System.currentTimeMillis() < deadline);
-    return status;
+  /** Fails unless replica {@code i} answers {@code expected} within 2 s, asked every 50 ms. */
+  private static void awaitStatus(
+      int i, String key, String provider, String subject, int expected, String what) {
+    Awaitility.await("replica " + i + " answers " + expected + " for " + what)
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> token(i, key, provider, subject).statusCode() == expected);
   }
 
   private static final java.util.concurrent.atomic.AtomicBoolean stopCallers =

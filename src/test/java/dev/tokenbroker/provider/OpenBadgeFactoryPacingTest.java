@@ -42,6 +42,11 @@ class OpenBadgeFactoryPacingTest {
     }
 
     @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("test.clock.frozen", "true");
+    }
+
+    @Override
     public List<TestResourceEntry> testResources() {
       return List.of(new TestResourceEntry(ProviderSimulatorResource.class));
     }

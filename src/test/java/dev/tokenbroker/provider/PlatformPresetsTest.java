@@ -17,15 +17,19 @@ import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
+import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,9 +46,16 @@ class PlatformPresetsTest {
 
   @InjectSimulator ProviderSimulator sim;
 
+  @Inject Clock clock;
+
   @BeforeEach
   void reset() {
     sim.reset();
+  }
+
+  @AfterEach
+  void rewindClock() {
+    ((SettableClock) clock).rewind();
   }
 
   @Test
@@ -234,13 +245,13 @@ class PlatformPresetsTest {
   }
 
   @Test
-  void brightspaceGrantWithoutRefreshTokenEndsAtItsExpiryWithAClearError() throws Exception {
+  void brightspaceGrantWithoutRefreshTokenEndsAtItsExpiryWithAClearError() {
     // Brightspace's shortest lifetime is 30 minutes; the simulator's generic mode lets it be 2 s
     sim.accessTokenLifetime(2).issueRefreshTokens(false);
     String provider = unique("d2l-expiring");
     admin().body(brightspace()).put("/v1/providers/" + provider).then().statusCode(201);
     String grantId = connect(provider, "student-4", List.of("core:*:*"));
-    Thread.sleep(2_200);
+    ((SettableClock) clock).advance(Duration.ofMillis(2_200));
     admin()
         .post("/v1/grants/" + grantId + "/refresh")
         .then()

@@ -20,10 +20,10 @@ import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -32,10 +32,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +51,8 @@ class ProxyTest {
 
   private static final String ASSERTIONS = "/v2/backpack/assertions";
 
+  @Inject Clock brokerClock;
+
   @InjectSimulator ProviderSimulator sim;
 
   private ResourceServer api;
@@ -65,6 +67,11 @@ class ProxyTest {
     Flows.registerCodeProvider(provider, sim, Map.of("api_base_url", api.baseUrl()));
     Flows.importGrant(provider, "learner", sim.issueRefreshTokenFor("r:profile"));
     app = caller(List.of("GET", "POST", "HEAD"), List.of(ASSERTIONS, ASSERTIONS + "/*"));
+  }
+
+  @AfterEach
+  void rewindClock() {
+    ((SettableClock) brokerClock).rewind();
   }
 
   @Test
@@ -173,8 +180,7 @@ class ProxyTest {
 
   @Test
   void aRejectedTokenIsReplacedByOneRefreshFor30ConcurrentCalls() throws Exception {
-    SettableClock clock = new SettableClock(Instant.now());
-    QuarkusMock.installMockForType(clock, Clock.class);
+    SettableClock clock = (SettableClock) brokerClock;
     String first =
         as(app)
             .body(Map.of("provider_id", provider, "subject", "learner"))

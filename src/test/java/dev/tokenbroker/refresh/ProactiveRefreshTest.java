@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
@@ -25,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +47,7 @@ class ProactiveRefreshTest {
       config.put("broker.refresh.proactive.enabled", "true");
       config.put("broker.refresh.proactive.scan-interval", "1s");
       config.put("broker.metrics.refresh-interval", "1s");
+      config.put("test.clock.frozen", "true");
       return config;
     }
 
@@ -171,14 +172,12 @@ class ProactiveRefreshTest {
     Flows.registerCodeProvider(provider, sim, Map.of("client_secret", "not-the-secret"));
     String grantId = importGrant(provider, "stuck", sim.issueRefreshTokenFor("r:profile"));
     // the simulator counts the call before the broker has recorded its answer: wait for both
-    long deadline = System.currentTimeMillis() + 5_000;
-    while ((sim.tokenCalls("refresh_token") == 0 || rejectedAt(provider) == null)
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> sim.tokenCalls("refresh_token") > 0 && rejectedAt(provider) != null);
     assertEquals(1, sim.tokenCalls("refresh_token"), "the scheduler tried once");
     assertNotNull(rejectedAt(provider), "the refusal is recorded on the provider");
-    assertTrue(waitForGauge(provider), "the gauge shows the refusal");
+    awaitGauge(provider);
 
     // any backoff (2-4 s after a first failure, 10 min at most) ends within an hour
     for (long minutes : List.of(1, 4, 6, 49)) {
@@ -205,16 +204,11 @@ class ProactiveRefreshTest {
         .path("credentials_rejected_at");
   }
 
-  private static boolean waitForGauge(String provider) throws InterruptedException {
+  private static void awaitGauge(String provider) {
     String line = "broker_provider_credentials_rejected{provider=\"" + provider + "\"} 1.0";
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (Api.management().get("/q/metrics").asString().contains(line)) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return false;
+    Awaitility.await("the gauge shows the refusal")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Api.management().get("/q/metrics").asString().contains(line));
   }
 
   @Test
@@ -227,11 +221,10 @@ class ProactiveRefreshTest {
     for (int i = 0; i < 24; i++) {
       importGrant(provider, "bounded-" + i, sim.issueRefreshTokenFor("r:profile"));
     }
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (sim.tokenCalls("refresh_token") < 24 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertEquals(24, sim.tokenCalls("refresh_token"), "every imported grant was refreshed");
+    Awaitility.await("every imported grant was refreshed")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> sim.tokenCalls("refresh_token") >= 24);
+    assertEquals(24, sim.tokenCalls("refresh_token"), "each once");
     assertEquals(3, sim.maxConcurrentRefreshes(), "three at once, never more");
     assertEquals(0, sim.reuseDetections());
   }
@@ -280,26 +273,16 @@ class ProactiveRefreshTest {
    */
   private List<Map<String, Object>> settled(String provider, String... metronome) {
     Instant now = clock.instant();
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      List<Map<String, Object>> items = provider == null ? List.of() : grantsOf(provider);
-      boolean settled =
-          items.stream().noneMatch(grant -> due(grant, now))
-              && List.of(metronome).stream()
-                  .flatMap(id -> grantsOf(id).stream())
-                  .allMatch(grant -> refreshedAtOrAfter(grant, now));
-      if (settled) {
-        return items;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    fail("the scheduler did not catch up with the clock at " + now);
-    return List.of();
+    return Awaitility.await("the scheduler catches up with the clock at " + now)
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> provider == null ? List.<Map<String, Object>>of() : grantsOf(provider),
+            items ->
+                items.stream().noneMatch(grant -> due(grant, now))
+                    && List.of(metronome).stream()
+                        .flatMap(id -> grantsOf(id).stream())
+                        .allMatch(grant -> refreshedAtOrAfter(grant, now)));
   }
 
   private static boolean due(Map<String, Object> grant, Instant now) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,11 +146,10 @@ class SingleFlightTest {
   }
 
   /** Until {@code count} callers wait for the run of "g": then none can start a run of its own. */
-  private void awaitWaiting(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (flights.waiting("g") < count) {
-      assertTrue(System.nanoTime() < deadline, "waiting: " + flights.waiting("g"));
-      Thread.sleep(1);
-    }
+  private void awaitWaiting(int count) {
+    Awaitility.await("callers waiting for the run of g")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> flights.waiting("g") >= count);
   }
 }

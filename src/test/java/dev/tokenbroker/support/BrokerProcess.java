@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** The packaged broker ({@code target/quarkus-app}) running as a separate JVM, as in production. */
 public final class BrokerProcess implements AutoCloseable {
@@ -137,32 +138,29 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   /** Waits until {@code /q/health/ready} answers 200. */
-  public BrokerProcess awaitReady(Duration timeout) throws InterruptedException {
+  public BrokerProcess awaitReady(Duration timeout) {
     return awaitReady(timeout, Duration.ofMillis(200));
   }
 
   /** As {@link #awaitReady(Duration)}, asking every {@code poll}. */
-  public BrokerProcess awaitReady(Duration timeout, Duration poll) throws InterruptedException {
+  public BrokerProcess awaitReady(Duration timeout, Duration poll) {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("Broker exited early; see " + log + ":\n" + output());
-      }
-      try {
-        HttpResponse<Void> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return this;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(poll.toMillis());
-    }
-    throw new IllegalStateException("Broker not ready in " + timeout + "; see " + log);
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build();
+    Awaitility.await("broker " + log + " ready")
+        .atMost(timeout)
+        .pollInterval(poll)
+        .pollInSameThread()
+        .failFast(
+            "the broker exited early",
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException("see " + log + ":\n" + output());
+              }
+            })
+        .ignoreException(IOException.class) // not listening yet
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    return this;
   }
 
   /** kill -9: the process gets no chance to finish anything (no shutdown hooks). */

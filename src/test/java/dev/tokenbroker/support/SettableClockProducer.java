@@ -6,21 +6,28 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The broker's clock as a {@link SettableClock}, for a test profile that names this class among its
- * enabled alternatives; the test injects {@code Clock} and moves it. Other profiles keep the system
- * clock.
+ * The broker's clock as a {@link SettableClock} in every test profile (the test profile's {@code
+ * quarkus.arc.selected-alternatives}): running with the system clock, so that a test moves it ahead
+ * instead of waiting for a token to age. A profile that sets {@code test.clock.frozen=true} and
+ * enables this class gets a clock that moves only when its tests move it.
  */
 @Alternative
 @Singleton
 public class SettableClockProducer {
+
+  @ConfigProperty(name = "test.clock.frozen", defaultValue = "false")
+  boolean frozen;
 
   @Produces
   @Alternative
   @Singleton
   Clock settableClock() {
     // whole milliseconds: what the database keeps of a time is then the time itself
-    return new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    return frozen
+        ? new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        : SettableClock.running();
   }
 }

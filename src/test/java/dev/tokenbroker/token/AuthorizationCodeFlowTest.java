@@ -22,10 +22,16 @@ import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
+import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,6 +44,8 @@ class AuthorizationCodeFlowTest {
 
   @InjectSimulator ProviderSimulator sim;
 
+  @Inject Clock clock;
+
   private String provider;
   private String consumer;
 
@@ -47,6 +55,11 @@ class AuthorizationCodeFlowTest {
     provider = unique("sim");
     Flows.registerCodeProvider(provider, sim, Map.of("pkce", "S256"));
     consumer = Api.consumer(unique("app"), provider, List.of("r:*"));
+  }
+
+  @AfterEach
+  void rewindClock() {
+    ((SettableClock) clock).rewind();
   }
 
   @Test
@@ -89,7 +102,7 @@ class AuthorizationCodeFlowTest {
         .body("last_refreshed_at", notNullValue());
     String shortLived = token("user-42", null, 0).extract().path("access_token");
     int before = sim.tokenCalls("refresh_token");
-    Thread.sleep(2_200);
+    ((SettableClock) clock).advance(Duration.ofMillis(2_200));
     String afterExpiry = token("user-42", null, 0).extract().path("access_token");
     assertNotEquals(shortLived, afterExpiry);
     assertEquals(before + 1, sim.tokenCalls("refresh_token"), "one refresh after expiry");
@@ -187,11 +200,10 @@ class AuthorizationCodeFlowTest {
     admin().delete("/v1/providers/" + provider).then().statusCode(409);
     assertEquals(0, sim.revocations());
     admin().delete("/v1/providers/" + provider + "?cascade=true").then().statusCode(204);
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (sim.revocations() < 3 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertEquals(3, sim.revocations(), "every deleted grant's refresh token was revoked");
+    Awaitility.await("every deleted grant's refresh token is revoked")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sim.revocations() >= 3);
+    assertEquals(3, sim.revocations(), "each once");
   }
 
   @Test

@@ -28,10 +28,12 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,11 +118,9 @@ class TokenConcurrencyTest {
     assertEquals(1, sim.tokenCalls("refresh_token"));
 
     Mockito.doCallRealMethod().when(leases).storeRefreshed(anyString(), anyLong(), any());
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (admin().get("/v1/grants/" + grantId).path("last_refreshed_at") == null) {
-      assertTrue(System.currentTimeMillis() < deadline, "held write was never stored");
-      Thread.sleep(200);
-    }
+    Awaitility.await("the held write is stored")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> admin().get("/v1/grants/" + grantId).path("last_refreshed_at") != null);
     admin()
         .post("/v1/grants/" + grantId + "/refresh")
         .then()

@@ -15,12 +15,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -98,16 +100,11 @@ class WebhookDeliveryTest {
   }
 
   private static List<WebhookReceiver.Received> await(
-      WebhookReceiver receiver, Predicate<WebhookReceiver.Received> which, int count)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (true) {
-      List<WebhookReceiver.Received> matching = receiver.received().stream().filter(which).toList();
-      if (matching.size() >= count) {
-        return matching;
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "received so far: " + receiver.received());
-      Thread.sleep(100);
-    }
+      WebhookReceiver receiver, Predicate<WebhookReceiver.Received> which, int count) {
+    return Awaitility.await("deliveries")
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> receiver.received().stream().filter(which).toList(),
+            matching -> matching.size() >= count);
   }
 }

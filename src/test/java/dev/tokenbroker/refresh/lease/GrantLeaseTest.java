@@ -8,14 +8,17 @@ import dev.tokenbroker.grant.GrantEntity;
 import dev.tokenbroker.grant.GrantStore;
 import dev.tokenbroker.grant.TokenWrite;
 import dev.tokenbroker.support.PostgresProfile;
+import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,15 +30,26 @@ class GrantLeaseTest {
   @Inject LeaseStore store;
   @Inject GrantStore grants;
 
+  @Inject Clock brokerClock;
+
+  /** The broker's clock: a test moves it past a lease's end instead of waiting for it. */
+  private SettableClock clock;
+
   private String grantId;
 
   @BeforeEach
   void newGrant() {
+    clock = (SettableClock) brokerClock;
     grantId = dev.tokenbroker.support.Flows.grantAtANewProvider("lease");
   }
 
   private Optional<GrantLease> lease(String owner, Duration duration) {
     return store.tryLease(grantId, owner, duration, false, ended -> {});
+  }
+
+  @AfterEach
+  void rewindClock() {
+    clock.rewind();
   }
 
   @Test
@@ -49,10 +63,10 @@ class GrantLeaseTest {
   }
 
   @Test
-  void expiredLeaseCanBeTakenOverAndItsAttemptCountsAsInterrupted() throws InterruptedException {
+  void expiredLeaseCanBeTakenOverAndItsAttemptCountsAsInterrupted() {
     GrantLease crashed = lease("crashed", Duration.ofMillis(1)).orElseThrow();
     assertFalse(crashed.interrupted(), "a first attempt is not interrupted");
-    Thread.sleep(20);
+    clock.advance(Duration.ofMillis(20));
     GrantLease next = lease("b", Duration.ofMinutes(1)).orElseThrow();
     assertTrue(next.interrupted(), "the dead holder's attempt is inherited");
     assertEquals(crashed.attemptStartedAt(), next.attemptStartedAt(), "its start time is kept");
@@ -71,11 +85,11 @@ class GrantLeaseTest {
   }
 
   @Test
-  void renewalKeepsALeaseAliveOnlyForItsOwner() throws InterruptedException {
+  void renewalKeepsALeaseAliveOnlyForItsOwner() {
     lease("a", Duration.ofMillis(300)).orElseThrow();
     assertEquals(1, store.renewLeases(List.of(grantId), "a", Duration.ofMinutes(1)));
     assertEquals(0, store.renewLeases(List.of(grantId), "b", Duration.ofMinutes(1)));
-    Thread.sleep(400);
+    clock.advance(Duration.ofMillis(400));
     assertTrue(lease("b", Duration.ofMinutes(1)).isEmpty(), "the renewed lease still holds");
   }
 
@@ -112,7 +126,7 @@ class GrantLeaseTest {
   @Test
   void storeRefreshedIsConditionalOnTheVersionRead() {
     GrantEntity read = grants.find(grantId).orElseThrow();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     TokenWrite write = new TokenWrite(null, null, "openid", now, now.plusSeconds(60), now);
     assertTrue(store.storeRefreshed(grantId, read.version, write));
     assertFalse(store.storeRefreshed(grantId, read.version, write), "a stale version must not win");
@@ -127,7 +141,7 @@ class GrantLeaseTest {
     String idle = dev.tokenbroker.support.Flows.grantAtANewProvider("lease-idle");
     notDueForAnHour(idle);
     lease("crashed", Duration.ofMillis(1)).orElseThrow(); // its holder dies: it never ends
-    Thread.sleep(20);
+    clock.advance(Duration.ofMillis(20));
 
     List<String> claimed = claimedByAScan();
     assertTrue(claimed.contains(grantId), "the interrupted refresh waits for its due time");
@@ -139,15 +153,15 @@ class GrantLeaseTest {
     notDueForAnHour(grantId);
     GrantLease timedOut = lease("alive", Duration.ofMinutes(1)).orElseThrow();
     timedOut.outcomeUnknown();
-    timedOut.fail("upstream_timeout", null, Instant.now().plusSeconds(3600));
-    Thread.sleep(20);
+    timedOut.fail("upstream_timeout", null, clock.instant().plusSeconds(3600));
+    clock.advance(Duration.ofMillis(20));
     assertFalse(claimedByAScan().contains(grantId), "the backoff of a recorded failure holds");
     assertTrue(lease("next", Duration.ofMinutes(1)).orElseThrow().interrupted());
   }
 
   private void notDueForAnHour(String id) {
     GrantEntity read = grants.find(id).orElseThrow();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     TokenWrite write =
         new TokenWrite(null, null, "openid", now, now.plusSeconds(7200), now.plusSeconds(3600));
     assertTrue(store.storeRefreshed(id, read.version, write));

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,13 +47,9 @@ class RefreshLocksTest {
       assertFalse(locks.tryLock(grantId), "a live holder keeps its grant, however slow");
     }
     // the server ends the backend, and its locks, just after the client's close() returns
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    boolean taken = locks.tryLock(grantId);
-    while (!taken && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      taken = locks.tryLock(grantId);
-    }
-    assertTrue(taken, "its session ended: the server released the lock within a second");
+    Awaitility.await("its session ended: the server released the lock within a second")
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> locks.tryLock(grantId));
     assertFalse(locks.tryLock(grantId), "one holder per grant within a replica too");
     locks.unlock(grantId);
   }
