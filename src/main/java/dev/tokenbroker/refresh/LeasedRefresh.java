@@ -29,7 +29,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The one refresh path, for callers and the scheduler alike: with the grant's lease held, call the
- * provider, then seal and store the result, or record the failure.
+ * provider, then seal and store the result, or record the failure. The grant's own refresh and the
+ * refresh for a narrower token (DESIGN §6 {@code downscope}) are both here, a little over 250
+ * lines, because they share that call, the sealing and the store-or-hold step.
  */
 @ApplicationScoped
 public class LeasedRefresh {

@@ -41,10 +41,15 @@ class ImageAotCacheIT {
     for (String flag : dockerfileRecordingFlags()) {
       record.add(flag.startsWith("-XX:AOTCacheOutput=") ? "-XX:AOTCacheOutput=" + cache : flag);
     }
-    record.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
+    // in the application's directory, as the Dockerfile and BrokerProcess run it: the cache
+    // records the class path, and a start on another one cannot use it
+    record.addAll(List.of("-jar", "quarkus-run.jar"));
     Path log = Path.of("target", "it-image-aot-record.log");
-    ProcessBuilder builder = new ProcessBuilder(record).redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(record)
+            .directory(Path.of("target", "quarkus-app").toFile())
+            .redirectErrorStream(true);
+    builder.redirectOutput(log.toAbsolutePath().toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_"));
     Process recording = builder.start();
     assertTrue(recording.waitFor(180, TimeUnit.SECONDS), "recording did not end");

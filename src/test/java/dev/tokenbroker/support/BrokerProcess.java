@@ -23,6 +23,9 @@ public final class BrokerProcess implements AutoCloseable {
   private final int managementPort;
   private final Path log;
 
+  private static final String JAR = "quarkus-run.jar";
+  private static final String APP_CDS = "app-cds.jsa";
+
   private BrokerProcess(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
@@ -43,22 +46,26 @@ public final class BrokerProcess implements AutoCloseable {
   /** As {@link #start(String, Map, List)}, on the {@code java} launcher of another JDK. */
   public static BrokerProcess start(
       String name, Map<String, String> env, List<String> jvm, String java) {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException("Package the broker first: " + jar + " is missing");
+    Path app = Path.of("target", "quarkus-app").toAbsolutePath();
+    if (!Files.exists(app.resolve(JAR))) {
+      throw new IllegalStateException(
+          "Package the broker first: " + app.resolve(JAR) + " is missing");
     }
     int[] ports = FreePorts.reserve(2);
     int port = ports[0];
     int managementPort = ports[1];
     Path log = Path.of("target", "it-" + name + ".log");
+    // from its own directory, as deploy/Dockerfile runs it: the class-data archive names the jar so
     ProcessBuilder builder =
-        new ProcessBuilder(command(java, jvm, jar))
+        new ProcessBuilder(command(java, jvm, app))
+            .directory(app.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+            .redirectOutput(log.toAbsolutePath().toFile());
     Map<String, String> environment = builder.environment();
     environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
     environment.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-    environment.put("BROKER_DATA_DIR", Path.of("target", "it-data-" + name).toString());
+    environment.put(
+        "BROKER_DATA_DIR", Path.of("target", "it-data-" + name).toAbsolutePath().toString());
     // the simulators listen on loopback, which the outbound policy refuses unless allowed
     environment.put("BROKER_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1,localhost");
     environment.putAll(new HashMap<>(env));
@@ -95,7 +102,7 @@ public final class BrokerProcess implements AutoCloseable {
     return List.of(line.split(" ")).stream().filter(option -> !option.isBlank()).toList();
   }
 
-  private static List<String> command(String java, List<String> jvm, Path jar) {
+  private static List<String> command(String java, List<String> jvm, Path app) {
     List<String> command = new java.util.ArrayList<>();
     command.add(java);
     if (featureVersion(java) >= 24) {
@@ -103,10 +110,24 @@ public final class BrokerProcess implements AutoCloseable {
       // JSON on stderr (JEP 498)
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    if (usesBuildArchive(java, jvm, app)) {
+      command.add("-XX:SharedArchiveFile=" + APP_CDS);
+    }
     command.addAll(jvm);
     command.add("-jar");
-    command.add(jar.toString());
+    command.add(JAR);
     return command;
+  }
+
+  /**
+   * The AppCDS archive that the build leaves for the JDK that built it ({@code
+   * quarkus.package.jar.appcds.enabled}): used on that JDK, unless the options name a class-data
+   * archive or an AOT cache of their own (the startup benchmark, the image test).
+   */
+  private static boolean usesBuildArchive(String java, List<String> jvm, Path app) {
+    return java.equals(ProcessHandle.current().info().command().orElse(null))
+        && Files.exists(app.resolve(APP_CDS))
+        && jvm.stream().noneMatch(option -> option.contains("Archive") || option.contains("AOT"));
   }
 
   /** The Java feature version of a launcher, from its JDK's {@code release} file. */
@@ -158,7 +179,7 @@ public final class BrokerProcess implements AutoCloseable {
                 throw new IllegalStateException("see " + log + ":\n" + output());
               }
             })
-        .ignoreException(IOException.class) // not listening yet
+        .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     return this;
   }
