@@ -9,6 +9,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -17,13 +19,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The HTTP layer's limits, answered as problem+json (DESIGN §5, §6) by the first route of the
  * router: a request target that is no path (absolute form), a path with characters RFC 3986 wants
- * encoded (raw non-ASCII bytes), or an encoded NUL is 400 {@code invalid_request}; a declared body
- * over {@code quarkus.http.limits.max-body-size} is 413 {@code payload_too_large}, a URI over 8 KiB
- * is 414 {@code uri_too_long}, headers over 16 KiB are 431 {@code headers_too_large}. The codec's
- * own ceilings ({@code quarkus.http.limits.max-initial-line-length} and {@code max-header-size})
- * are set well above these, so that only requests far beyond them meet the codec's empty answers. A
- * body that grows past the limit without declaring its length is refused while it is read, and
- * {@link ProblemMapper} writes the same 413.
+ * encoded (raw non-ASCII bytes), a URI that {@link URI} refuses (which Quarkus would answer with an
+ * empty 400 but for {@link BrokerMain}), or an encoded NUL is 400 {@code invalid_request}; a
+ * declared body over {@code quarkus.http.limits.max-body-size} is 413 {@code payload_too_large}, a
+ * URI over 8 KiB is 414 {@code uri_too_long}, headers over 16 KiB are 431 {@code
+ * headers_too_large}. The codec's own ceilings ({@code quarkus.http.limits.max-initial-line-length}
+ * and {@code max-header-size}) are set well above these, so that only requests far beyond them meet
+ * the codec's empty answers. A body that grows past the limit without declaring its length is
+ * refused while it is read, and {@link ProblemMapper} writes the same 413.
  */
 @ApplicationScoped
 public class HttpLimits {
@@ -96,6 +99,13 @@ public class HttpLimits {
           "The URI holds characters that must be percent-encoded (RFC 3986)");
     } else if (NUL.matcher(request.uri()).find()) {
       refuse(ctx, 400, "Bad Request", ProblemCodes.INVALID_REQUEST, "The URI holds %00");
+    } else if (!parsable(request.uri())) {
+      refuse(
+          ctx,
+          400,
+          "Bad Request",
+          ProblemCodes.INVALID_REQUEST,
+          "The URI is not a valid URI reference (RFC 3986)");
     } else if (!wellEncoded(request.uri())) {
       refuse(
           ctx,
@@ -125,6 +135,16 @@ public class HttpLimits {
     String path = query < 0 ? uri : uri.substring(0, query);
     return PATH_CHARACTERS.matcher(path).matches()
         && (query < 0 || QUERY_CHARACTERS.matcher(uri.substring(query + 1)).matches());
+  }
+
+  /** What Quarkus' own check would have let through ({@link BrokerMain}). */
+  private static boolean parsable(String uri) {
+    try {
+      new URI(uri);
+      return true;
+    } catch (URISyntaxException notAUri) {
+      return false;
+    }
   }
 
   /** Every {@code %} starts two hex digits, and the escapes decode to UTF-8. */

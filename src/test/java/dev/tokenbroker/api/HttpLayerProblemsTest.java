@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN §5, §6: requests that the router refuses before any resource runs (targets that are no
- * path: absolute, authority (CONNECT) and asterisk forms; raw bytes a URI may not hold; an encoded
- * NUL) are answered as problem+json. Sent as raw bytes over a socket, since HTTP clients refuse to
- * send most of them.
+ * path: absolute, authority (CONNECT) and asterisk forms; raw bytes a URI may not hold, a
+ * backslash, {@code |} or braces in a query; an encoded NUL) are answered as problem+json. Sent as
+ * raw bytes over a socket, since HTTP clients refuse to send most of them.
  */
 @QuarkusTest
 class HttpLayerProblemsTest {
@@ -33,25 +33,25 @@ class HttpLayerProblemsTest {
   @Test
   void requestsTheRouterRefusesAreAnsweredAsProblemJson() throws IOException {
     Map<String, Integer> requests =
-        Map.of(
-            "GET /v1/providers/caf\u00e9 HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n",
-            400,
-            "GET /v1/grants/grt_%00abc HTTP/1.1\r\nHost: x\r\n\r\n",
-            400,
-            "GET /v1/grants/grt_%00abc HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n",
-            400,
-            "GET http://other.example/v1/callers HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n",
-            400,
-            "TRACE /v1/grants HTTP/1.1\r\nHost: x\r\n\r\n",
-            405,
-            "BREW /v1/grants HTTP/1.1\r\nHost: x\r\n\r\n",
-            405,
-            "GET /v1/grants/%2e%2e/%2e%2e/q/metrics HTTP/1.1\r\nHost: x\r\n\r\n",
-            404,
-            "CONNECT idp.example.test:443 HTTP/1.1\r\nHost: idp.example.test:443\r\n\r\n",
-            400,
-            "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
-            400);
+        Map.ofEntries(
+            Map.entry(
+                "GET /v1/providers/caf\u00e9 HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n", 400),
+            Map.entry("GET /v1/grants/grt_%00abc HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            Map.entry(
+                "GET /v1/grants/grt_%00abc HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n", 400),
+            Map.entry(
+                "GET http://other.example/v1/callers HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n",
+                400),
+            Map.entry("TRACE /v1/grants HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+            Map.entry("BREW /v1/grants HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+            Map.entry("GET /v1/grants/%2e%2e/%2e%2e/q/metrics HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+            Map.entry(
+                "CONNECT idp.example.test:443 HTTP/1.1\r\nHost: idp.example.test:443\r\n\r\n", 400),
+            Map.entry("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            Map.entry("GET /v1/grants/grt_a\\b HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n", 400),
+            Map.entry(
+                "GET /v1/grants?cursor=a|b HTTP/1.1\r\nHost: x\r\n" + ADMIN + "\r\n\r\n", 400),
+            Map.entry("GET /v1/grants?cursor={} HTTP/1.1\r\nHost: x\r\n\r\n", 400));
     for (Map.Entry<String, Integer> request : requests.entrySet()) {
       String line = request.getKey().split("\r\n")[0];
       String answer = send(request.getKey().getBytes(StandardCharsets.UTF_8));

@@ -59,7 +59,7 @@ class ClusterIT {
     env.put("BROKER_REFRESH_PROACTIVE_SCAN_INTERVAL", "1s");
     env.put("BROKER_UPSTREAM_REQUEST_TIMEOUT", "2s");
     env.put("BROKER_UPSTREAM_CIRCUIT_DELAY", "3s");
-    env.put("BROKER_REFRESH_REJECTED_TOKEN_MIN_INTERVAL", "2s");
+    env.put("BROKER_REFRESH_REJECTED_TOKEN_MIN_INTERVAL", "5s");
     env.put("BROKER_ALLOWED_RETURN_URLS", "https://app.example.test/");
     brokers.add(BrokerProcess.start("a", env));
     brokers.add(BrokerProcess.start("b", env));
@@ -102,10 +102,8 @@ class ClusterIT {
     assertEquals(1, sim.tokenCalls("refresh_token"));
 
     // the schedulers refresh ahead (at ~75% of the lifetime); callers then need no refresh
-    Awaitility.await("a scheduler's refresh ahead of the first token's expiry")
-        .atMost(Duration.ofSeconds(LIFETIME_SECONDS))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> sim.refreshTimesByFamily().values().iterator().next().size() >= 2);
+    // (past the first token's expiry: until then a replica may still serve it from its cache)
+    Thread.sleep(LIFETIME_SECONDS * 1000 + 500);
     Set<String> round2 = tokensFromAll(provider, 300);
     assertEquals(1, round2.size());
     assertNotEquals(round1, round2);
@@ -288,7 +286,7 @@ class ClusterIT {
     String first = accessToken(post(0, "/v1/tokens", request + "}"));
     int refreshes = refreshesOfTheOneFamily();
     sim.revokeAccessToken(first);
-    Thread.sleep(2_100); // older than the brokers' 2-s rejected-token-min-interval (their clock)
+    Thread.sleep(5_100); // older than the brokers' 5-s rejected-token-min-interval (their clock)
 
     String report = request + ",\"rejected_access_token\":\"" + first + "\"}";
     AtomicInteger next = new AtomicInteger();
@@ -454,7 +452,7 @@ class ClusterIT {
                 "/v1/tokens",
                 "{\"provider_id\":\"" + provider + "\",\"subject\":\"proxied-user\"}"));
     int refreshes = refreshesOfTheOneFamily();
-    Thread.sleep(2_100); // older than the brokers' 2-s rejected-token-min-interval (their clock)
+    Thread.sleep(5_100); // older than the brokers' 5-s rejected-token-min-interval (their clock)
     sim.revokeAccessToken(first);
 
     AtomicInteger next = new AtomicInteger();
@@ -543,6 +541,39 @@ class ClusterIT {
       assertNotEquals(0, broker.awaitExit(Duration.ofSeconds(60)));
       assertTrue(broker.output().contains("No encryption key"), broker.output());
       assertTrue(broker.output().contains("BROKER_CRYPTO_LOCAL_KEYS"));
+    }
+  }
+
+  @Test
+  void aUriThatJavaNetUriRefusesIsAnsweredAsProblemJsonByThePackagedJar() throws Exception {
+    // Quarkus' own URI check would answer these with an empty 400: api.BrokerMain turns it off
+    // before Quarkus starts, and api.HttpLimits refuses them as problem+json instead
+    for (String target : List.of("/v1/grants/grt_a\\b", "/v1/grants?cursor=a|b")) {
+      String answer = rawGet(brokers.get(0), target);
+      assertTrue(answer.startsWith("HTTP/1.1 400 "), target + " -> " + answer);
+      assertTrue(
+          answer
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("content-type: application/problem+json"),
+          target + " -> " + answer);
+      assertTrue(answer.contains("\"code\":\"invalid_request\""), target + " -> " + answer);
+    }
+  }
+
+  /** A GET sent as raw bytes: HTTP clients refuse to send such targets. */
+  private static String rawGet(BrokerProcess broker, String target) throws Exception {
+    URI base = URI.create(broker.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(5_000);
+      String request =
+          "GET "
+              + target
+              + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + ADMIN_KEY
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
