@@ -10,14 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Every issuance, authorization, refresh, revocation and admin change lands in the trail. */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class AuditEventsTest {
 
   @InjectSimulator ProviderSimulator sim;
@@ -221,9 +221,7 @@ class AuditEventsTest {
     assertEquals(0, sim.tokenCalls("refresh_token"), "both served from the cached grant");
 
     List<Map<String, Object>> issued =
-        awaitEvents(provider, 5).stream()
-            .filter(e -> "token.issued".equals(e.get("action")))
-            .toList();
+        AuditTrail.await("action=token.issued&provider_id=" + provider, requestIds.size());
     assertEquals(
         Set.copyOf(requestIds),
         issued.stream().map(e -> e.get("request_id")).collect(Collectors.toSet()));

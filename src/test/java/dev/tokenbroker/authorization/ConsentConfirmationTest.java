@@ -12,14 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class ConsentConfirmationTest {
 
   @Inject Clock brokerClock;

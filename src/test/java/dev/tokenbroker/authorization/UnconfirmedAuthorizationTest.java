@@ -9,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URI;
 import java.util.List;
@@ -24,10 +22,9 @@ import org.junit.jupiter.api.Test;
 /** {@code broker.authorization.allow-unconfirmed=true} (the dev default): the broker's own page. */
 @QuarkusTest
 @TestProfile(UnconfirmedAuthorizationTest.AllowUnconfirmed.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class UnconfirmedAuthorizationTest {
 
-  public static class AllowUnconfirmed implements QuarkusTestProfile {
+  public static class AllowUnconfirmed extends SimulatorProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of("broker.authorization.allow-unconfirmed", "true");

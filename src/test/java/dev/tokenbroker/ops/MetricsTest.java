@@ -11,11 +11,11 @@ import dev.tokenbroker.grant.GrantGauges;
 import dev.tokenbroker.provider.ProviderGauges;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** The metrics of DESIGN §4 carry the right values after real traffic. */
 @QuarkusTest
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class MetricsTest {
 
   @InjectSimulator ProviderSimulator sim;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.simulator.ResourceServer;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.AuditTrail;
@@ -19,8 +18,9 @@ import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class ProxyTest {
 
   private static final String ASSERTIONS = "/v2/backpack/assertions";

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
+// an application of its own: its registrations' renewals would rotate the one simulator client's
+// secret under another class's test
 @QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
 class DynamicRegistrationTest {
 

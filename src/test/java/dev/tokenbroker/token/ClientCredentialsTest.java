@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.SecretLeakGuard;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** client_credentials providers (Open Badge Factory style) and the minimum request interval. */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class ClientCredentialsTest {
 
   @InjectSimulator ProviderSimulator sim;

@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
-import dev.tokenbroker.simulator.ProviderSimulatorResource;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
-import io.quarkus.test.common.QuarkusTestResource;
+import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
-@QuarkusTestResource(value = ProviderSimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(SimulatorProfile.class)
 class ServedScopeTest {
 
   private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
