@@ -12,11 +12,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * Tests set the property in the build (pom.xml), since {@code @QuarkusTest} does not run this.
  */
 @QuarkusMain
-public final class BrokerMain {
+public class BrokerMain {
 
   static final String URI_VALIDATION_OFF = "vertx.disableURIValidation";
-
-  private BrokerMain() {}
 
   public static void main(String... args) {
     System.setProperty(URI_VALIDATION_OFF, "true");

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,7 +160,8 @@ class CrashSafetyIT {
             restartMillis.add(System.currentTimeMillis() - killedAt[i]);
           }
         }
-        Thread.sleep(300 + random.nextInt(1200));
+        // at a random moment 0.3-1.5 s after both are up, once a refresh is in flight: mid-refresh
+        awaitRefreshInFlight(Duration.ofMillis(300 + random.nextInt(1200)), graced, strict);
         int victim = random.nextInt(brokers.length);
         brokers[victim].kill();
         killedAt[victim] = System.currentTimeMillis();
@@ -281,7 +283,8 @@ class CrashSafetyIT {
         if (kill > 0) {
           restartMillis.add(System.currentTimeMillis() - killedAt[0]);
         }
-        Thread.sleep(500 + random.nextInt(1500));
+        // 0.5-2 s after it is up (its takeovers come first), inside one of its own refreshes
+        awaitRefreshInFlight(Duration.ofMillis(500 + random.nextInt(1500)), graced);
         brokers[0].kill();
         killedAt[0] = System.currentTimeMillis();
         brokers[0] = start();
@@ -366,6 +369,18 @@ class CrashSafetyIT {
     assertTrue(
         status == 200 || status == 409, "a refresh of active grant " + grantId + ": " + status);
     return status;
+  }
+
+  /**
+   * Returns, after {@code notBefore}, as soon as one of the providers is answering a refresh: a
+   * kill then lands inside a refresh (the providers take 300 ms per answer).
+   */
+  private static void awaitRefreshInFlight(Duration notBefore, ProviderSimulator... providers) {
+    Awaitility.await("a refresh in flight")
+        .pollDelay(notBefore)
+        .pollInterval(Duration.ofMillis(5))
+        .atMost(notBefore.plusSeconds(30))
+        .until(() -> Stream.of(providers).anyMatch(sim -> sim.refreshesInFlight() > 0));
   }
 
   /** Fails unless replica {@code i} answers {@code expected} within 2 s, asked every 50 ms. */

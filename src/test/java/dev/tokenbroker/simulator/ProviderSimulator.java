@@ -428,6 +428,11 @@ public final class ProviderSimulator implements AutoCloseable {
     return revocations.get();
   }
 
+  /** Refresh requests being answered right now (each takes at least its latency). */
+  public int refreshesInFlight() {
+    return concurrentRefreshes.get();
+  }
+
   public int maxConcurrentRefreshes() {
     return maxConcurrentRefreshes.get();
   }
