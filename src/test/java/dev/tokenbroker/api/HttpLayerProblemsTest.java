@@ -1,19 +1,12 @@
 package dev.tokenbroker.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.support.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +18,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HttpLayerProblemsTest {
 
-  private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
-  private static final Pattern LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
   private static final String ADMIN =
       "Authorization: Bearer " + dev.tokenbroker.support.Api.ADMIN_KEY;
 
@@ -54,44 +45,9 @@ class HttpLayerProblemsTest {
             Map.entry("GET /v1/grants?cursor={} HTTP/1.1\r\nHost: x\r\n\r\n", 400));
     for (Map.Entry<String, Integer> request : requests.entrySet()) {
       String line = request.getKey().split("\r\n")[0];
-      String answer = send(request.getKey().getBytes(StandardCharsets.UTF_8));
-      Matcher status = STATUS.matcher(answer);
-      assertTrue(status.find(), line + " -> " + answer);
-      assertEquals(request.getValue(), Integer.parseInt(status.group(1)), line + " -> " + answer);
-      assertTrue(
-          answer
-              .toLowerCase(java.util.Locale.ROOT)
-              .contains("content-type: application/problem+json"),
-          line + " -> " + answer);
-      assertTrue(answer.contains("\"code\":\""), line + " -> " + answer);
+      String answer = RawHttp.send(RestAssured.port, request.getKey());
+      RawHttp.assertProblem(answer, request.getValue(), line);
       assertTrue(!answer.contains("broker_"), "no metrics leak through " + line);
     }
-  }
-
-  private static String send(byte[] request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-      socket.setSoTimeout(5000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request);
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        answer.write(buffer, 0, n);
-        if (complete(answer.toString(StandardCharsets.UTF_8))) {
-          break;
-        }
-      }
-      return answer.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  private static boolean complete(String answer) {
-    int headEnd = answer.indexOf("\r\n\r\n");
-    Matcher length = LENGTH.matcher(answer);
-    return headEnd >= 0
-        && length.find()
-        && answer.length() - headEnd - 4 >= Integer.parseInt(length.group(1));
   }
 }
