@@ -59,6 +59,10 @@ class StartupBenchmark {
       Files.deleteIfExists(archive);
       training = with(jvm, "-XX:AOTCacheOutput=" + archive);
       jvm = with(jvm, "-XX:AOTCache=" + archive);
+    } else {
+      // the JDK's own class-data archive only (its default), not the one the build leaves
+      jvm = with(jvm, "-Xshare:auto");
+      training = jvm;
     }
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       Map<String, String> env = environment(postgres);

@@ -55,7 +55,8 @@ public final class BrokerProcess implements AutoCloseable {
     int port = ports[0];
     int managementPort = ports[1];
     Path log = Path.of("target", "it-" + name + ".log");
-    // from its own directory, as deploy/Dockerfile runs it: the class-data archive names the jar so
+    // from its own directory, as deploy/Dockerfile runs it: a class-data archive or AOT cache
+    // records the jar by the relative name it was built with
     ProcessBuilder builder =
         new ProcessBuilder(command(java, jvm, app))
             .directory(app.toFile())
@@ -122,12 +123,17 @@ public final class BrokerProcess implements AutoCloseable {
   /**
    * The AppCDS archive that the build leaves for the JDK that built it ({@code
    * quarkus.package.jar.appcds.enabled}): used on that JDK, unless the options name a class-data
-   * archive or an AOT cache of their own (the startup benchmark, the image test).
+   * archive, an AOT cache or a sharing mode of their own (the startup benchmark, the image test).
    */
   private static boolean usesBuildArchive(String java, List<String> jvm, Path app) {
     return java.equals(ProcessHandle.current().info().command().orElse(null))
         && Files.exists(app.resolve(APP_CDS))
-        && jvm.stream().noneMatch(option -> option.contains("Archive") || option.contains("AOT"));
+        && jvm.stream()
+            .noneMatch(
+                option ->
+                    option.contains("Archive")
+                        || option.contains("AOT")
+                        || option.startsWith("-Xshare"));
   }
 
   /** The Java feature version of a launcher, from its JDK's {@code release} file. */
