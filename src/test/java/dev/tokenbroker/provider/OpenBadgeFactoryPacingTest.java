@@ -1,7 +1,6 @@
 package dev.tokenbroker.provider;
 
 import static dev.tokenbroker.support.Api.admin;
-import static dev.tokenbroker.support.Api.as;
 import static dev.tokenbroker.support.Api.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,14 +86,7 @@ class OpenBadgeFactoryPacingTest {
     String provider = unique("obf-interval");
     admin().body(obf("client_secret_post")).put("/v1/providers/" + provider).then().statusCode(201);
     String consumer = Api.consumer(unique("issuer"), provider, List.of("*"));
-    String grantId =
-        as(consumer)
-            .body(Map.of("provider_id", provider))
-            .post("/v1/tokens")
-            .then()
-            .statusCode(200)
-            .extract()
-            .path("grant_id");
+    String grantId = Flows.clientCredentialsGrant(consumer, provider);
     admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(200);
     assertEquals(2, sim.tokenCalls("client_credentials"));
     assertEquals(0, sim.issueIntervalViolations(), "the broker broke the one-per-10-s rule");

@@ -137,6 +137,20 @@ public final class Flows {
         authorize(providerId, Api.ADMIN_KEY, subject, List.of("r:profile")), "grant_id");
   }
 
+  /**
+   * The grant of a client-credentials provider, which {@code consumerKey}'s first token request
+   * creates; returns its id.
+   */
+  public static String clientCredentialsGrant(String consumerKey, String providerId) {
+    return Api.as(consumerKey)
+        .body(Map.of("provider_id", providerId))
+        .post("/v1/tokens")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("grant_id");
+  }
+
   /** GETs the authorization URL at the simulator and returns where it sends the browser. */
   public static String followAuthorization(String authorizationUrl) {
     return given()

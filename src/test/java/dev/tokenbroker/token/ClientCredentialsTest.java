@@ -12,6 +12,7 @@ import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
+import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,14 +86,7 @@ class ClientCredentialsTest {
   @Test
   void minimumIntervalHoldsUnderConcurrentForcedRefreshes() throws Exception {
     register("client_secret_basic", 2);
-    String grantId =
-        as(consumer)
-            .body(Map.of("provider_id", provider))
-            .post("/v1/tokens")
-            .then()
-            .statusCode(200)
-            .extract()
-            .path("grant_id");
+    String grantId = Flows.clientCredentialsGrant(consumer, provider);
     List<Integer> statuses =
         Concurrently.run(3, () -> admin().post("/v1/grants/" + grantId + "/refresh").statusCode());
     assertTrue(statuses.stream().allMatch(s -> s == 200), statuses.toString());
