@@ -118,6 +118,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile String issuerParameter;
   private volatile SlowAnswer slowAnswer;
   private volatile long slowAnswerFinishedAtMillis;
+  private final AtomicLong slowAnswerBytesWritten = new AtomicLong();
   private volatile long latencyMillis = 0;
   private volatile Platform platform = Platform.GENERIC;
   private volatile long minIssueIntervalMillis = 0;
@@ -218,6 +219,7 @@ public final class ProviderSimulator implements AutoCloseable {
     issuerParameter = null;
     slowAnswer = null;
     slowAnswerFinishedAtMillis = 0;
+    slowAnswerBytesWritten.set(0);
     tokenCalls.clear();
     tokenCallMillis.clear();
     reuseDetections.set(0);
@@ -579,6 +581,11 @@ public final class ProviderSimulator implements AutoCloseable {
     return slowAnswerFinishedAtMillis;
   }
 
+  /** How much of the last slow answer has been written so far. */
+  public long slowAnswerBytesWritten() {
+    return slowAnswerBytesWritten.get();
+  }
+
   private boolean answeredSlowly(HttpExchange exchange) throws IOException {
     SlowAnswer answer = slowAnswer;
     if (answer == null) {
@@ -595,18 +602,25 @@ public final class ProviderSimulator implements AutoCloseable {
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"pad\":\"")
             .getBytes(StandardCharsets.US_ASCII);
     byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
-    byte[] document = new byte[Math.max(answer.bytes(), head.length + tail.length)];
-    java.util.Arrays.fill(document, (byte) 'a');
-    System.arraycopy(head, 0, document, 0, head.length);
-    System.arraycopy(tail, 0, document, document.length - tail.length, tail.length);
+    long length = Math.max(answer.bytes(), head.length + tail.length);
+    byte[] pad = new byte[1024];
+    java.util.Arrays.fill(pad, (byte) 'a');
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, document.length);
+    exchange.sendResponseHeaders(200, length);
+    slowAnswerBytesWritten.set(0);
     try (OutputStream out = exchange.getResponseBody()) {
-      for (int written = 0; written < document.length; written += 1024) {
-        out.write(document, written, Math.min(1024, document.length - written));
+      out.write(head);
+      slowAnswerBytesWritten.addAndGet(head.length);
+      long padding = length - head.length - tail.length;
+      for (long written = 0; written < padding; written += pad.length) {
+        int chunk = (int) Math.min(pad.length, padding - written);
+        out.write(pad, 0, chunk);
         out.flush();
+        slowAnswerBytesWritten.addAndGet(chunk);
         sleep(answer.millisPerKiB());
       }
+      out.write(tail);
+      slowAnswerBytesWritten.addAndGet(tail.length);
       slowAnswerFinishedAtMillis = clock.millis();
     } catch (IOException clientLeft) {
       // the broker closed the connection before the end
