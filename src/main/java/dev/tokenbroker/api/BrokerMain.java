@@ -9,7 +9,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * or {@code {}} in a query) with an empty 400 before any route runs, unless the system property
  * {@code vertx.disableURIValidation} is set before its HTTP recorder is loaded, which is here. The
  * first route then refuses the same URIs as problem+json (DESIGN §6: every answer is problem+json).
- * Tests set the property in the build (pom.xml), since {@code @QuarkusTest} does not run this.
+ * Tests and dev mode set the property in the build (pom.xml), since neither runs this.
  */
 @QuarkusMain
 public class BrokerMain {
