@@ -1,12 +1,12 @@
 package dev.tokenbroker.caller;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.jwt.JwksDiscovery;
 import dev.tokenbroker.jwt.JwtVerifier;
+import dev.tokenbroker.jwt.JwtVerifiers;
 import dev.tokenbroker.ops.CacheConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
@@ -24,14 +24,20 @@ public class ServiceAccountAuthenticator {
   private static final Logger LOG = Logger.getLogger(ServiceAccountAuthenticator.class);
 
   private final CallerConfig.Jwt config;
-  private final ObjectMapper json;
+  private final JwksDiscovery discovery;
+  private final JwtVerifiers verifiers;
   private final LoadingCache<String, AuthenticatedCaller> accounts;
   private volatile JwtVerifier verifier;
 
   public ServiceAccountAuthenticator(
-      CallerConfig config, CacheConfig caches, CallerStore store, ObjectMapper json) {
+      CallerConfig config,
+      CacheConfig caches,
+      CallerStore store,
+      JwksDiscovery discovery,
+      JwtVerifiers verifiers) {
     this.config = config.jwt();
-    this.json = json;
+    this.discovery = discovery;
+    this.verifiers = verifiers;
     this.accounts =
         Caffeine.newBuilder()
             .maximumSize(config.authCacheSize())
@@ -75,31 +81,48 @@ public class ServiceAccountAuthenticator {
     if (current == null) {
       synchronized (this) {
         if (verifier == null) {
-          String issuer = config.issuer().orElseThrow();
-          String jwks;
           try {
-            jwks = config.jwksUrl().orElseGet(() -> JwksDiscovery.jwksUri(issuer, json));
-          } catch (IllegalStateException e) {
-            LOG.warnf("Service-account JWTs cannot be verified yet: %s", e.getMessage());
-            throw ApiException.withRetryAfter(
-                Status.SERVICE_UNAVAILABLE,
-                ProblemCodes.UPSTREAM_UNAVAILABLE,
-                "The service-account issuer's keys are unavailable",
-                30);
+            verifier = createVerifier();
+          } catch (ApiException refused) {
+            LOG.warnf("Service-account JWTs cannot be verified: %s", refused.getMessage());
+            throw refused;
           }
-          verifier =
-              new JwtVerifier(
-                  issuer,
-                  jwks,
-                  config.audience(),
-                  config.clockSkew(),
-                  config.jwksForcedRefresh(),
-                  config.tlsCertificatePath());
         }
         current = verifier;
       }
     }
     return current;
+  }
+
+  private JwtVerifier createVerifier() {
+    String issuer = config.issuer().orElseThrow();
+    String jwks;
+    try {
+      jwks =
+          config
+              .jwksUrl()
+              .orElseGet(
+                  () ->
+                      discovery.jwksUri(
+                          "the discovery document of broker.caller.jwt.issuer", issuer));
+    } catch (IllegalStateException e) {
+      LOG.warnf("Service-account JWTs cannot be verified yet: %s", e.getMessage());
+      throw ApiException.withRetryAfter(
+          Status.SERVICE_UNAVAILABLE,
+          ProblemCodes.UPSTREAM_UNAVAILABLE,
+          "The service-account issuer's keys are unavailable",
+          30);
+    }
+    return verifiers.create(
+        config.jwksUrl().isPresent()
+            ? "broker.caller.jwt.jwks-url"
+            : "the jwks_uri of broker.caller.jwt.issuer",
+        issuer,
+        jwks,
+        config.audience(),
+        config.clockSkew(),
+        config.jwksForcedRefresh(),
+        config.tlsCertificatePath());
   }
 
   private static ApiException invalid(String detail) {

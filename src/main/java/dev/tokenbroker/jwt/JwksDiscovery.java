@@ -1,43 +1,52 @@
 package dev.tokenbroker.jwt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import dev.tokenbroker.outbound.EgressGate;
+import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
 
-/** The {@code jwks_uri} of an issuer's OpenID discovery document (Kubernetes serves one). */
-public final class JwksDiscovery {
+/**
+ * The {@code jwks_uri} of an issuer's OpenID discovery document (Kubernetes serves one), read under
+ * the outbound policy.
+ */
+@ApplicationScoped
+public class JwksDiscovery {
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonHttp http;
+  private final OutboundPolicy policy;
 
-  private JwksDiscovery() {}
+  JwksDiscovery(JsonHttp http, OutboundPolicy policy) {
+    this.http = http;
+    this.policy = policy;
+  }
 
-  public static String jwksUri(String issuer, ObjectMapper json) {
+  /**
+   * The issuer's {@code jwks_uri}; {@link IllegalStateException} when it cannot be read.
+   *
+   * @param what the setting that names the issuer, as a refusal names it
+   * @throws dev.tokenbroker.api.ApiException 502 {@code url_not_allowed} when the outbound policy
+   *     refuses the discovery document's URL
+   */
+  public String jwksUri(String what, String issuer) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
-    URI document = URI.create(base + "/.well-known/openid-configuration");
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(document).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(document + " answered " + response.statusCode());
-      }
-      JsonNode jwks = json.readTree(response.body()).path("jwks_uri");
-      if (!jwks.isTextual()) {
-        throw new IllegalStateException(document + " has no jwks_uri");
-      }
-      return jwks.asText();
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot read " + document + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted reading " + document, e);
+    String document = base + "/.well-known/openid-configuration";
+    if (policy.urlProblem(document).isPresent()) {
+      throw EgressGate.notAllowed(what);
     }
+    JsonHttp.Answer answer;
+    try {
+      answer = http.get(document);
+    } catch (JsonHttp.Unreachable e) {
+      throw new IllegalStateException(document + " " + e.getMessage(), e);
+    }
+    if (answer.status() != 200) {
+      throw new IllegalStateException(document + " answered " + answer.status());
+    }
+    JsonNode jwks = answer.body().map(body -> body.path("jwks_uri")).orElse(null);
+    if (jwks == null || !jwks.isTextual()) {
+      throw new IllegalStateException(document + " has no jwks_uri");
+    }
+    return jwks.asText();
   }
 }

@@ -28,21 +28,24 @@ public final class JwtVerifier {
 
   private final DefaultJWTParser parser;
 
-  public JwtVerifier(
-      String issuer, String jwksUrl, String audience, Duration clockSkew, Duration forcedRefresh) {
-    this(issuer, jwksUrl, audience, clockSkew, forcedRefresh, Optional.empty());
-  }
-
-  /** With a PEM certificate to trust when reading the JWKS (a cluster's own CA). */
-  public JwtVerifier(
+  /**
+   * @param tlsCertificatePath a PEM certificate to trust when reading the JWKS (a cluster's own CA)
+   * @param proxyPort the loopback port of an HTTP CONNECT proxy to read the JWKS through; 0: none
+   */
+  JwtVerifier(
       String issuer,
       String jwksUrl,
       String audience,
       Duration clockSkew,
       Duration forcedRefresh,
-      Optional<String> tlsCertificatePath) {
+      Optional<String> tlsCertificatePath,
+      int proxyPort) {
     JWTAuthContextInfo info = new JWTAuthContextInfo(jwksUrl, issuer);
     tlsCertificatePath.ifPresent(info::setTlsCertificatePath);
+    if (proxyPort > 0) {
+      info.setHttpProxyHost("127.0.0.1");
+      info.setHttpProxyPort(proxyPort);
+    }
     info.setExpectedAudience(Set.of(audience));
     info.setClockSkew((int) clockSkew.toSeconds());
     info.setForcedJwksRefreshInterval((int) forcedRefresh.toMinutes());

@@ -1,7 +1,9 @@
 package dev.tokenbroker.oauth;
 
+import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.jwt.JwtVerifier;
+import dev.tokenbroker.jwt.JwtVerifiers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -24,20 +26,10 @@ public class SubjectTokens {
 
   private final List<TrustedIssuer> issuers;
 
-  public SubjectTokens(ExchangeConfig config) {
+  public SubjectTokens(ExchangeConfig config, JwtVerifiers verifiers) {
     this.issuers =
         config.issuers().entrySet().stream()
-            .map(
-                e ->
-                    new TrustedIssuer(
-                        e.getValue().defaultNamespace() ? "" : e.getKey() + ":",
-                        e.getValue().subjectClaim(),
-                        new JwtVerifier(
-                            e.getValue().issuer(),
-                            e.getValue().jwksUrl(),
-                            e.getValue().audience(),
-                            e.getValue().clockSkew(),
-                            e.getValue().jwksForcedRefresh())))
+            .map(e -> trusted(e.getKey(), e.getValue(), verifiers))
             .toList();
     long defaults =
         config.issuers().values().stream().filter(ExchangeConfig.Issuer::defaultNamespace).count();
@@ -77,7 +69,12 @@ public class SubjectTokens {
     if (!JwtVerifier.looksLikeJwt(token)) {
       throw OAuthError.invalidRequest("subject_token is not a JWT");
     }
+    ApiException refused = null;
     for (TrustedIssuer issuer : issuers) {
+      if (issuer.verifier() == null) {
+        refused = issuer.refused();
+        continue;
+      }
       Optional<JsonWebToken> verified = issuer.verifier().verify(token);
       if (verified.isPresent()) {
         Object claim = verified.get().getClaim(issuer.subjectClaim());
@@ -93,12 +90,46 @@ public class SubjectTokens {
         return namespaced;
       }
     }
+    if (refused != null) {
+      // the token may be one of the issuer whose keys may not be read
+      throw refused;
+    }
     LOG.debugf("A subject token did not verify against any of %d trusted issuers", issuers.size());
     throw OAuthError.invalidRequest(
         "subject_token is not a valid JWT of a trusted issuer (signature, issuer, audience or"
             + " expiry)");
   }
 
-  /** A trusted issuer; {@code namespace} prefixes its subjects ({@code "<name>:"} or none). */
-  private record TrustedIssuer(String namespace, String subjectClaim, JwtVerifier verifier) {}
+  private static TrustedIssuer trusted(
+      String name, ExchangeConfig.Issuer issuer, JwtVerifiers verifiers) {
+    String namespace = issuer.defaultNamespace() ? "" : name + ":";
+    String setting = "broker.exchange.issuers." + name + ".jwks-url";
+    try {
+      return new TrustedIssuer(
+          namespace,
+          issuer.subjectClaim(),
+          verifiers.create(
+              "the " + setting,
+              issuer.issuer(),
+              issuer.jwksUrl(),
+              issuer.audience(),
+              issuer.clockSkew(),
+              issuer.jwksForcedRefresh(),
+              Optional.empty()),
+          null);
+    } catch (ApiException refused) {
+      LOG.warnf(
+          "Subject tokens of issuer %s are not accepted: the outbound policy refuses its %s (list"
+              + " its host in broker.outbound.allowed-hosts)",
+          name, setting);
+      return new TrustedIssuer(namespace, issuer.subjectClaim(), null, refused);
+    }
+  }
+
+  /**
+   * A trusted issuer; {@code namespace} prefixes its subjects ({@code "<name>:"} or none). Without
+   * a verifier when the outbound policy refuses its JWKS URL: {@code refused} says so.
+   */
+  private record TrustedIssuer(
+      String namespace, String subjectClaim, JwtVerifier verifier, ApiException refused) {}
 }

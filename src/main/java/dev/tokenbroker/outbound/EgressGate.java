@@ -114,13 +114,18 @@ public class EgressGate {
       }
     }
     if (problem.isPresent()) {
-      throw new ApiException(
-          502,
-          ProblemCodes.URL_NOT_ALLOWED,
-          "The outbound policy refuses "
-              + what
-              + "; an operator can allow its host with broker.outbound.allowed-hosts");
+      throw notAllowed(what);
     }
+  }
+
+  /** 502 {@code url_not_allowed} for a call to {@code what} (a name, never the URL). */
+  public static ApiException notAllowed(String what) {
+    return new ApiException(
+        502,
+        ProblemCodes.URL_NOT_ALLOWED,
+        "The outbound policy refuses "
+            + what
+            + "; an operator can allow its host with broker.outbound.allowed-hosts");
   }
 
   private void tunnel(HttpServerRequest request) {

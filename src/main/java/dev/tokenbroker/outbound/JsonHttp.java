@@ -1,9 +1,7 @@
-package dev.tokenbroker.registration;
+package dev.tokenbroker.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokenbroker.outbound.EgressGate;
-import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
@@ -24,21 +22,22 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * JSON over HTTP with a badge host: only where the outbound policy allows, bounded time and size,
- * no redirect followed. Reports what came back; callers decide what an answer means.
+ * JSON over HTTP with a remote host (a badge host's documents and registration, an issuer's
+ * discovery document): only where the outbound policy allows, bounded time and size, no redirect
+ * followed. Reports what came back; callers decide what an answer means.
  */
 @ApplicationScoped
-class HostHttp {
+public class JsonHttp {
 
-  private static final Logger LOG = Logger.getLogger(HostHttp.class);
+  private static final Logger LOG = Logger.getLogger(JsonHttp.class);
 
   static final int MAX_BODY_BYTES = 256 * 1024;
 
   /** One answer: its status and its body as JSON, empty when it had none or was not JSON. */
-  record Answer(int status, Optional<JsonNode> body, String location) {}
+  public record Answer(int status, Optional<JsonNode> body, String location) {}
 
   /** The host could not be reached, timed out, or sent more than {@link #MAX_BODY_BYTES}. */
-  static final class Unreachable extends Exception {
+  public static final class Unreachable extends Exception {
     Unreachable(String message) {
       super(message, null, false, false);
     }
@@ -49,7 +48,7 @@ class HostHttp {
   private final UpstreamConfig timeouts;
   private final OutboundPolicy outbound;
 
-  HostHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
+  JsonHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
     this.json = json;
     this.timeouts = timeouts;
     this.outbound = outbound;
@@ -62,12 +61,12 @@ class HostHttp {
   }
 
   /** GET; a 3xx is an answer like any other, its Location never visited. */
-  Answer get(String url) throws Unreachable {
+  public Answer get(String url) throws Unreachable {
     return send(request(url).GET().build());
   }
 
   /** A JSON body sent with {@code method}, with a bearer token when one is given. */
-  Answer send(String method, String url, String bearer, JsonNode body) throws Unreachable {
+  public Answer send(String method, String url, String bearer, JsonNode body) throws Unreachable {
     HttpRequest.Builder request = request(url);
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
