@@ -28,6 +28,7 @@ public class ServiceAccountAuthenticator {
   private final JwtVerifiers verifiers;
   private final LoadingCache<String, AuthenticatedCaller> accounts;
   private volatile JwtVerifier verifier;
+  private boolean refusalLogged;
 
   public ServiceAccountAuthenticator(
       CallerConfig config,
@@ -84,7 +85,12 @@ public class ServiceAccountAuthenticator {
           try {
             verifier = createVerifier();
           } catch (ApiException refused) {
-            LOG.warnf("Service-account JWTs cannot be verified: %s", refused.getMessage());
+            // the same settings are refused on every request: one warning says it
+            LOG.logf(
+                refusalLogged ? Logger.Level.DEBUG : Logger.Level.WARN,
+                "Service-account JWTs cannot be verified: %s",
+                refused.getMessage());
+            refusalLogged = true;
             throw refused;
           }
         }
