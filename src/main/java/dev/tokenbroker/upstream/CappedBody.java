@@ -11,17 +11,21 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
  * A Vert.x Web Client body codec that collects an answer into one buffer, as {@link
- * BodyCodec#buffer()} does, but fails the call as soon as the answer grows past a limit. What
- * arrives after that is not kept: the client reads the rest of the answer and drops it.
+ * BodyCodec#buffer()} does, but fails the call as soon as the answer grows past a limit. It then
+ * reports itself full, so that the client stops reading: the rest of the answer stays unread until
+ * the connection is closed.
  */
 final class CappedBody implements BodyCodec<Buffer> {
 
   private final int maxBytes;
   private final String tooLarge;
+  private final Runnable onCutOff;
 
-  CappedBody(int maxBytes, String tooLarge) {
+  /** {@code onCutOff} runs when an answer is cut off, on the connection's event loop. */
+  CappedBody(int maxBytes, String tooLarge, Runnable onCutOff) {
     this.maxBytes = maxBytes;
     this.tooLarge = tooLarge;
+    this.onCutOff = onCutOff;
   }
 
   @Override
@@ -33,6 +37,7 @@ final class CappedBody implements BodyCodec<Buffer> {
 
     private final Buffer body = Buffer.buffer();
     private final Promise<Buffer> result = Promise.promise();
+    private boolean cutOff;
 
     @Override
     public Future<Buffer> result() {
@@ -47,7 +52,9 @@ final class CappedBody implements BodyCodec<Buffer> {
     @Override
     public Future<Void> write(Buffer data) {
       if (body.length() + data.length() > maxBytes) {
+        cutOff = true;
         result.tryFail(UpstreamException.unavailable(tooLarge, false));
+        onCutOff.run();
       }
       if (result.future().failed()) {
         // a failed write ends the pipe from the answer, which fails the call
@@ -85,7 +92,8 @@ final class CappedBody implements BodyCodec<Buffer> {
 
     @Override
     public boolean writeQueueFull() {
-      return false;
+      // a pipe pauses its source while this is true, and no drain comes
+      return cutOff;
     }
 
     @Override

@@ -58,7 +58,8 @@ public class OidcClientCache {
       if (current != null && current.version() == provider.version()) {
         return current.client();
       }
-      ProviderClient created = new ProviderClient(provider.version(), build(provider));
+      ProviderClient created =
+          new ProviderClient(provider.version(), clientId(provider), build(provider));
       retire(clients.put(provider.id(), created));
       return created.client();
     }
@@ -67,7 +68,7 @@ public class OidcClientCache {
   private OidcClient build(ProviderSettings provider) {
     OidcClientConfigBuilder builder =
         new OidcClientConfigBuilder()
-            .id("provider-" + provider.id() + "-v" + provider.version())
+            .id(clientId(provider))
             .authServerUrl(provider.definition().tokenUrl())
             .discoveryEnabled(false)
             // a 3xx is a failed call: nothing, least of all the client secret, goes to Location
@@ -111,6 +112,30 @@ public class OidcClientCache {
     }
   }
 
+  /**
+   * Replaces the client of OIDC configuration id {@code clientId}, if it is still a provider's, and
+   * closes it once the calls it may be serving are over: a call on it was given up (past its
+   * deadline, or its answer cut off) with its connection still open, and closing the client is what
+   * closes that connection. The next call builds a new client.
+   */
+  void discard(String clientId) {
+    for (Map.Entry<String, ProviderClient> entry : clients.entrySet()) {
+      ProviderClient client = entry.getValue();
+      if (client.id().equals(clientId) && clients.remove(entry.getKey(), client)) {
+        LOG.infof(
+            "Replacing the token client of provider %s: a call on it was given up before its"
+                + " answer ended",
+            entry.getKey());
+        retire(client);
+      }
+    }
+  }
+
+  /** The id of the OIDC client configuration that the provider's current version has. */
+  static String clientId(ProviderSettings provider) {
+    return "provider-" + provider.id() + "-v" + provider.version();
+  }
+
   void onProviderChanged(@Observes ProviderChanged changed) {
     retire(clients.remove(changed.providerId()));
   }
@@ -142,5 +167,5 @@ public class OidcClientCache {
     }
   }
 
-  private record ProviderClient(long version, OidcClient client) {}
+  private record ProviderClient(long version, String id, OidcClient client) {}
 }

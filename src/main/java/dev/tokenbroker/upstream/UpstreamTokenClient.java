@@ -101,11 +101,9 @@ public class UpstreamTokenClient {
     outbound.requireAllowed(
         "the revocation_url of provider " + provider.id(), provider.definition().revocationUrl());
     try {
-      return clients
-          .client(provider)
-          .revokeAccessToken(refreshToken, Map.of("token_type_hint", "refresh_token"))
-          .await()
-          .atMost(config.requestTimeout());
+      return await(
+          provider,
+          c -> c.revokeAccessToken(refreshToken, Map.of("token_type_hint", "refresh_token")));
     } catch (RuntimeException e) {
       throw translate(e);
     }
@@ -161,7 +159,7 @@ public class UpstreamTokenClient {
       java.util.function.Function<OidcClient, Uni<Tokens>> op) {
     long started = System.nanoTime();
     try {
-      Tokens tokens = op.apply(clients.client(provider)).await().atMost(config.requestTimeout());
+      Tokens tokens = await(provider, op);
       metrics.upstreamRequest(provider.id(), grant, "success", since(started));
       return tokens;
     } catch (RuntimeException e) {
@@ -169,6 +167,20 @@ public class UpstreamTokenClient {
       metrics.upstreamRequest(provider.id(), grant, failure.errorCode(), since(started));
       LOG.debugf("%s grant at provider %s failed: %s", grant, provider.id(), failure.getMessage());
       throw failure;
+    }
+  }
+
+  /**
+   * One call on the provider's client, within the request deadline. A call given up at the deadline
+   * may leave its connection reading an answer that only closing the client ends.
+   */
+  private <T> T await(
+      ProviderSettings provider, java.util.function.Function<OidcClient, Uni<T>> op) {
+    try {
+      return op.apply(clients.client(provider)).await().atMost(config.requestTimeout());
+    } catch (io.smallrye.mutiny.TimeoutException e) {
+      clients.discard(OidcClientCache.clientId(provider));
+      throw e;
     }
   }
 

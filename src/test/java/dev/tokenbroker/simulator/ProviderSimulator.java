@@ -118,6 +118,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile String issuerParameter;
   private volatile SlowAnswer slowAnswer;
   private volatile long slowAnswerFinishedAtMillis;
+  private volatile boolean slowAnswerOver;
   private final AtomicLong slowAnswerBytesWritten = new AtomicLong();
   private volatile long latencyMillis = 0;
   private volatile Platform platform = Platform.GENERIC;
@@ -219,6 +220,7 @@ public final class ProviderSimulator implements AutoCloseable {
     issuerParameter = null;
     slowAnswer = null;
     slowAnswerFinishedAtMillis = 0;
+    slowAnswerOver = false;
     slowAnswerBytesWritten.set(0);
     tokenCalls.clear();
     tokenCallMillis.clear();
@@ -581,6 +583,14 @@ public final class ProviderSimulator implements AutoCloseable {
     return slowAnswerFinishedAtMillis;
   }
 
+  /**
+   * Whether the last slow answer is over: written to its end, or cut off by the client closing the
+   * connection.
+   */
+  public boolean slowAnswerOver() {
+    return slowAnswerOver;
+  }
+
   /** How much of the last slow answer has been written so far. */
   public long slowAnswerBytesWritten() {
     return slowAnswerBytesWritten.get();
@@ -593,6 +603,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     slowAnswer = null;
     slowAnswerFinishedAtMillis = 0;
+    slowAnswerOver = false;
     // a valid token document, padded: only its size or its pace can make a client refuse it
     String access = secret("at-");
     issuedSecrets.add(access);
@@ -624,6 +635,8 @@ public final class ProviderSimulator implements AutoCloseable {
       slowAnswerFinishedAtMillis = clock.millis();
     } catch (IOException clientLeft) {
       // the broker closed the connection before the end
+    } finally {
+      slowAnswerOver = true;
     }
     exchange.close();
     return true;
