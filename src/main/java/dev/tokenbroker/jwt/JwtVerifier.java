@@ -1,5 +1,6 @@
 package dev.tokenbroker.jwt;
 
+import dev.tokenbroker.outbound.JsonHttp;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -12,9 +13,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies JWTs of one issuer with SmallRye JWT: signature against the issuer's JWKS (cached,
- * re-read on an unknown key id at most once per {@code forcedRefresh}), issuer, audience and expiry
- * within the clock skew.
+ * Verifies JWTs of one issuer with SmallRye JWT: signature against the issuer's JWKS (read with the
+ * broker's outbound client, cached, re-read on an unknown key id at most once per {@code
+ * forcedRefresh}), issuer, audience and expiry within the clock skew.
  */
 public final class JwtVerifier {
 
@@ -30,7 +31,7 @@ public final class JwtVerifier {
 
   /**
    * @param tlsCertificatePath a PEM certificate to trust when reading the JWKS (a cluster's own CA)
-   * @param proxyPort the loopback port of an HTTP CONNECT proxy to read the JWKS through; 0: none
+   * @param http the client that reads the JWKS
    */
   JwtVerifier(
       String issuer,
@@ -39,13 +40,9 @@ public final class JwtVerifier {
       Duration clockSkew,
       Duration forcedRefresh,
       Optional<String> tlsCertificatePath,
-      int proxyPort) {
+      JsonHttp http) {
     JWTAuthContextInfo info = new JWTAuthContextInfo(jwksUrl, issuer);
     tlsCertificatePath.ifPresent(info::setTlsCertificatePath);
-    if (proxyPort > 0) {
-      info.setHttpProxyHost("127.0.0.1");
-      info.setHttpProxyPort(proxyPort);
-    }
     info.setExpectedAudience(Set.of(audience));
     info.setClockSkew((int) clockSkew.toSeconds());
     info.setForcedJwksRefreshInterval((int) forcedRefresh.toMinutes());
@@ -58,7 +55,7 @@ public final class JwtVerifier {
             SignatureAlgorithm.PS256,
             SignatureAlgorithm.ES256,
             SignatureAlgorithm.ES384));
-    this.parser = new DefaultJWTParser(info);
+    this.parser = new DefaultJWTParser(info, new JwksPrincipalFactory(http));
   }
 
   /** Whether a credential has the compact JWS shape, so that it is worth verifying as a JWT. */

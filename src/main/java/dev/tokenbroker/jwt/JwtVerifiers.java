@@ -1,29 +1,27 @@
 package dev.tokenbroker.jwt;
 
 import dev.tokenbroker.outbound.EgressGate;
+import dev.tokenbroker.outbound.JsonHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Builds {@link JwtVerifier}s whose key reads go only where the outbound policy allows (ADR 8): a
- * JWKS URL the policy refuses gets no verifier, an https one is read through the egress gate, which
- * checks the address of each connection, and a redirect is not followed.
+ * JWKS URL the policy refuses gets no verifier, and the JWKS is read with the broker's JSON client
+ * ({@link JsonHttp}: through the egress gate, which checks the address of each https connection,
+ * within one deadline and a size cap, no redirect followed).
  */
 @ApplicationScoped
 public class JwtVerifiers {
 
   private final OutboundPolicy policy;
-  private final EgressGate gate;
+  private final JsonHttp http;
 
-  JwtVerifiers(OutboundPolicy policy, EgressGate gate) {
+  JwtVerifiers(OutboundPolicy policy, JsonHttp http) {
     this.policy = policy;
-    this.gate = gate;
-    // jose4j reads a JWKS with HttpURLConnection, whose redirects only this JVM-wide default turns
-    // off; nothing else in the broker uses HttpURLConnection
-    HttpURLConnection.setFollowRedirects(false);
+    this.http = http;
   }
 
   /**
@@ -42,14 +40,7 @@ public class JwtVerifiers {
     if (policy.urlProblem(jwksUrl).isPresent()) {
       throw EgressGate.notAllowed(what);
     }
-    boolean https = jwksUrl.regionMatches(true, 0, "https:", 0, 6);
     return new JwtVerifier(
-        issuer,
-        jwksUrl,
-        audience,
-        clockSkew,
-        forcedRefresh,
-        tlsCertificatePath,
-        https ? gate.port() : 0);
+        issuer, jwksUrl, audience, clockSkew, forcedRefresh, tlsCertificatePath, http);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,16 +55,55 @@ public class JsonHttp {
   private final UpstreamConfig timeouts;
   private final OutboundPolicy outbound;
 
+  private final EgressGate gate;
+
+  @Inject
   JsonHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
+    this(json, timeouts, outbound, gate, null);
+  }
+
+  private JsonHttp(
+      ObjectMapper json,
+      UpstreamConfig timeouts,
+      OutboundPolicy outbound,
+      EgressGate gate,
+      SSLContext tls) {
     this.json = json;
     this.timeouts = timeouts;
     this.outbound = outbound;
-    this.http =
+    this.gate = gate;
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .connectTimeout(timeouts.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(gate.proxySelector())
-            .build();
+            .proxy(gate.proxySelector());
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
+  }
+
+  /**
+   * The same client, trusting only {@code certificates} for https (a cluster's own CA, as the API
+   * server's JWKS needs).
+   */
+  public JsonHttp trusting(Collection<X509Certificate> certificates) {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int alias = 0;
+      for (X509Certificate certificate : certificates) {
+        store.setCertificateEntry("trusted-" + alias++, certificate);
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return new JsonHttp(json, timeouts, outbound, gate, tls);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("Cannot trust the given certificates: " + e.getMessage(), e);
+    }
   }
 
   /** GET; a 3xx is an answer like any other, its Location never visited. */

@@ -3,11 +3,13 @@ package dev.tokenbroker.outbound;
 import static dev.tokenbroker.support.Api.admin;
 import static dev.tokenbroker.support.Api.unique;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.ScriptedResolver;
@@ -18,14 +20,17 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * the broker refuses to read it; one subject-token issuer answers its JWKS with a redirect, which
  * is not followed; another's JWKS is on the refused address; two more are https at names that only
  * the broker's (scripted) resolver knows, one resolving to the allowed address and one to the
- * refused one, so that a connection to them can only have come through the egress gate. Each
- * listener counts what reaches it.
+ * refused one, so that a connection to them can only have come through the egress gate; the last
+ * one's JWKS drips past the request deadline. Each listener counts what reaches it.
  */
 @QuarkusTest
 @TestProfile(JwksOutboundPolicyTest.Profile.class)
@@ -76,14 +81,24 @@ class JwksOutboundPolicyTest {
   }
 
   @Test
-  void aSubjectTokenIsNeitherVerifiedThroughARedirectNorAgainstARefusedJwks() {
+  void everyTrustedIssuersJwksIsReadOnlyWhereAndAsThePolicyAllows() {
+    // names only the broker's resolver knows: a connection to them came through the gate
+    ScriptedResolver.answer(Listeners.ALLOWED_NAME, "127.0.0.1");
+    ScriptedResolver.answer(Listeners.REBOUND_NAME, "127.0.0.2");
     exchange(exchangeConsumer())
         .statusCode(503)
         .body("error", equalTo("temporarily_unavailable"))
         .body("error_description", containsString("url_not_allowed"));
+    assertEquals(0, listeners.refused.get(), "nothing reached the refused address");
     assertTrue(listeners.redirecting.get() > 0, "the redirecting issuer's JWKS was asked for");
     assertEquals(0, listeners.redirectTarget.get(), "the redirect was not followed");
-    assertEquals(0, listeners.refused.get(), "nothing reached the refused address");
+    assertTrue(listeners.gatedAllowed.get() > 0, "the gate connected to the allowed address");
+    assertEquals(0, listeners.gatedRebound.get(), "nothing reached the rebound address");
+    await().atMost(Duration.ofSeconds(15)).until(listeners.drip::isDone);
+    assertEquals(
+        true,
+        listeners.drip.join(),
+        "the dripping JWKS was cut off at the request deadline, before its 20 s were over");
   }
 
   /** A provider and a consumer allowed to exchange subject tokens for it. */
@@ -108,16 +123,6 @@ class JwksOutboundPolicyTest {
         .formParam("subject_token_type", JWT_TYPE)
         .post("/v1/oauth/token")
         .then();
-  }
-
-  @Test
-  void anHttpsJwksIsReadThroughTheGateWhichConnectsOnlyToAnAllowedAddress() {
-    // names only the broker's resolver knows: a connection to them came through the gate
-    ScriptedResolver.answer(Listeners.ALLOWED_NAME, "127.0.0.1");
-    ScriptedResolver.answer(Listeners.REBOUND_NAME, "127.0.0.2");
-    exchange(exchangeConsumer()).statusCode(503);
-    assertTrue(listeners.gatedAllowed.get() > 0, "the gate connected to the allowed address");
-    assertEquals(0, listeners.gatedRebound.get(), "nothing reached the refused address");
   }
 
   @AfterEach
@@ -150,6 +155,10 @@ class JwksOutboundPolicyTest {
     final AtomicInteger refused = new AtomicInteger();
     final AtomicInteger gatedAllowed = new AtomicInteger();
     final AtomicInteger gatedRebound = new AtomicInteger();
+
+    /** Completes with whether the dripping JWKS was cut off by the broker before its end. */
+    volatile CompletableFuture<Boolean> drip = new CompletableFuture<>();
+
     private final List<HttpServer> servers = new java.util.ArrayList<>();
     private final List<ServerSocket> sockets = new java.util.ArrayList<>();
 
@@ -158,11 +167,23 @@ class JwksOutboundPolicyTest {
 
     @Override
     public Map<String, String> start() {
+      try {
+        return listeners();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private Map<String, String> listeners() throws IOException {
       HttpServer target = listen("127.0.0.1", redirectTarget, null);
       String targetUrl = "http://127.0.0.1:" + target.getAddress().getPort() + "/jwks";
       HttpServer redirect = listen("127.0.0.1", redirecting, targetUrl);
       HttpServer inside = listen("127.0.0.2", refused, null);
       String insideUrl = "http://127.0.0.2:" + inside.getAddress().getPort() + "/jwks";
+      HttpServer dripping = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+      dripping.createContext("/", this::drip);
+      dripping.start();
+      servers.add(dripping);
       int allowedPort = accept(gatedAllowed);
       int reboundPort = accept(gatedRebound);
       return Map.ofEntries(
@@ -176,6 +197,11 @@ class JwksOutboundPolicyTest {
           Map.entry(
               "broker.exchange.issuers.rebound.jwks-url",
               "https://" + REBOUND_NAME + ":" + reboundPort + "/jwks"),
+          Map.entry("broker.exchange.issuers.dripping.issuer", "https://issuer.example"),
+          Map.entry("broker.exchange.issuers.dripping.audience", "token-broker"),
+          Map.entry(
+              "broker.exchange.issuers.dripping.jwks-url",
+              "http://127.0.0.1:" + dripping.getAddress().getPort() + "/jwks"),
           Map.entry("broker.caller.jwt.issuer", "https://issuer.example"),
           Map.entry("broker.caller.jwt.audience", "token-broker"),
           Map.entry("broker.caller.jwt.jwks-url", insideUrl),
@@ -187,6 +213,24 @@ class JwksOutboundPolicyTest {
           Map.entry("broker.exchange.issuers.inside.issuer", "https://issuer.example"),
           Map.entry("broker.exchange.issuers.inside.audience", "token-broker"),
           Map.entry("broker.exchange.issuers.inside.jwks-url", insideUrl));
+    }
+
+    /** A JWKS of 4 KiB that arrives one byte every 200 ms: 20 s, past the 3-s request deadline. */
+    private void drip(HttpExchange exchange) throws IOException {
+      CompletableFuture<Boolean> outcome = drip;
+      exchange.sendResponseHeaders(200, 4096);
+      try (OutputStream body = exchange.getResponseBody()) {
+        body.write("{\"keys\":[".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 100; i++) {
+          body.write(' ');
+          body.flush();
+          Thread.sleep(200);
+        }
+        outcome.complete(false);
+      } catch (IOException | InterruptedException cutOff) {
+        outcome.complete(true);
+      }
+      exchange.close();
     }
 
     /** A listener on every address that speaks no TLS and counts the connections it accepts. */
@@ -245,6 +289,7 @@ class JwksOutboundPolicyTest {
       refused.set(0);
       gatedAllowed.set(0);
       gatedRebound.set(0);
+      drip = new CompletableFuture<>();
     }
 
     @Override

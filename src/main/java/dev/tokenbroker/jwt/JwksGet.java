@@ -1,0 +1,73 @@
+package dev.tokenbroker.jwt;
+
+import dev.tokenbroker.outbound.JsonHttp;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import org.jose4j.http.Get;
+import org.jose4j.http.SimpleResponse;
+
+/**
+ * How jose4j reads a JWKS for SmallRye JWT, replaced by the broker's JSON client ({@link
+ * JsonHttp}): the outbound policy, the egress gate, one deadline and a size cap for the whole
+ * answer, no redirect. Trusted certificates that SmallRye JWT sets (a cluster's CA) are kept; its
+ * proxy is not needed, the client has the gate.
+ */
+final class JwksGet extends Get {
+
+  private JsonHttp http;
+
+  JwksGet(JsonHttp http) {
+    this.http = http;
+  }
+
+  @Override
+  public SimpleResponse get(String location) throws IOException {
+    JsonHttp.Answer answer;
+    try {
+      answer = http.get(location);
+    } catch (JsonHttp.Unreachable e) {
+      throw new IOException("The JWKS " + e.getMessage(), e);
+    }
+    String body = answer.body().map(Object::toString).orElse("");
+    return new Response(answer.status(), body);
+  }
+
+  @Override
+  public void setTrustedCertificates(X509Certificate... certificates) {
+    setTrustedCertificates(List.of(certificates));
+  }
+
+  @Override
+  public void setTrustedCertificates(Collection<X509Certificate> certificates) {
+    http = http.trusting(certificates);
+  }
+
+  private record Response(int status, String body) implements SimpleResponse {
+    @Override
+    public int getStatusCode() {
+      return status;
+    }
+
+    @Override
+    public String getStatusMessage() {
+      return "";
+    }
+
+    @Override
+    public Collection<String> getHeaderNames() {
+      return List.of();
+    }
+
+    @Override
+    public List<String> getHeaderValues(String name) {
+      return List.of();
+    }
+
+    @Override
+    public String getBody() {
+      return body;
+    }
+  }
+}
