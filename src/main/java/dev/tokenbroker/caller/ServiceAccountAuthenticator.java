@@ -110,7 +110,9 @@ public class ServiceAccountAuthenticator {
               .orElseGet(
                   () ->
                       discovery.jwksUri(
-                          "the discovery document of broker.caller.jwt.issuer", issuer));
+                          "the discovery document of broker.caller.jwt.issuer",
+                          issuer,
+                          config.tlsCertificatePath()));
     } catch (IllegalStateException e) {
       LOG.warnf("Service-account JWTs cannot be verified yet: %s", e.getMessage());
       throw ApiException.withRetryAfter(

@@ -5,6 +5,8 @@ import dev.tokenbroker.outbound.EgressGate;
 import dev.tokenbroker.outbound.JsonHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The {@code jwks_uri} of an issuer's OpenID discovery document (Kubernetes serves one), read under
@@ -25,10 +27,11 @@ public class JwksDiscovery {
    * The issuer's {@code jwks_uri}; {@link IllegalStateException} when it cannot be read.
    *
    * @param what the setting that names the issuer, as a refusal names it
+   * @param tlsCertificatePath a PEM file of the certificates to trust instead of the JDK's
    * @throws dev.tokenbroker.api.ApiException 502 {@code url_not_allowed} when the outbound policy
    *     refuses the discovery document's URL
    */
-  public String jwksUri(String what, String issuer) {
+  public String jwksUri(String what, String issuer, Optional<String> tlsCertificatePath) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     String document = base + "/.well-known/openid-configuration";
     if (policy.urlProblem(document).isPresent()) {
@@ -36,7 +39,7 @@ public class JwksDiscovery {
     }
     JsonHttp.Answer answer;
     try {
-      answer = http.get(document);
+      answer = tlsCertificatePath.map(Path::of).map(http::trusting).orElse(http).get(document);
     } catch (JsonHttp.Unreachable e) {
       throw new IllegalStateException(document + " " + e.getMessage(), e);
     }

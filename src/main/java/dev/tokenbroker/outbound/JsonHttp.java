@@ -7,14 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -81,6 +87,20 @@ public class JsonHttp {
       builder.sslContext(tls);
     }
     this.http = builder.build();
+  }
+
+  /** The same client, trusting only the PEM certificates in {@code pemFile} for https. */
+  public JsonHttp trusting(Path pemFile) {
+    try (InputStream pem = Files.newInputStream(pemFile)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      return trusting(certificates);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("Cannot read the certificates in " + pemFile, e);
+    }
   }
 
   /**

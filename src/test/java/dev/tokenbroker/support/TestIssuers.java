@@ -2,33 +2,46 @@ package dev.tokenbroker.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 
 /**
- * Two JWT issuers on a loopback HTTP server, as a cluster and an identity provider look to the
- * broker: a Kubernetes service-account issuer with discovery and two signing keys (the second is
- * published by {@link #rotateClusterKey()}), and an end users' identity provider.
+ * JWT issuers on loopback servers, as a cluster and identity providers look to the broker: a
+ * Kubernetes service-account issuer with discovery and two signing keys (the second is published by
+ * {@link #rotateClusterKey()}), and an end users' identity provider.
  */
 public final class TestIssuers implements AutoCloseable {
 
   public static final String AUDIENCE = "token-broker";
 
+  private static final String STORE_PASSWORD = "test-issuers";
+
   private final HttpServer server;
+  private final HttpsServer clusterServer;
+  private Path clusterCa;
   private final KeyPair clusterKey1 = rsa();
   private final KeyPair clusterKey2 = rsa();
   private final KeyPair idpKey = rsa();
@@ -40,10 +53,12 @@ public final class TestIssuers implements AutoCloseable {
   public TestIssuers() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-    } catch (IOException e) {
+      clusterServer = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+      clusterServer.setHttpsConfigurator(new HttpsConfigurator(clusterTls()));
+    } catch (IOException | GeneralSecurityException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
-    server.createContext(
+    clusterServer.createContext(
         "/cluster/.well-known/openid-configuration",
         x ->
             send(
@@ -51,9 +66,9 @@ public final class TestIssuers implements AutoCloseable {
                 "{\"issuer\":\""
                     + clusterIssuer()
                     + "\",\"jwks_uri\":\""
-                    + baseUrl()
-                    + "/cluster/jwks\"}"));
-    server.createContext(
+                    + clusterIssuer()
+                    + "/jwks\"}"));
+    clusterServer.createContext(
         "/cluster/jwks",
         x -> {
           clusterJwksReads.incrementAndGet();
@@ -67,14 +82,86 @@ public final class TestIssuers implements AutoCloseable {
     server.createContext(
         "/partner/jwks", x -> send(x, jwks(List.of(partnerKey), List.of("partner-1"))));
     server.start();
+    clusterServer.start();
+  }
+
+  /**
+   * The API server's TLS, as a cluster has it: a certificate of the cluster's own (made here with
+   * the JDK's keytool), which a client trusts only when given {@link #clusterCaCertificate()}.
+   */
+  private SSLContext clusterTls()
+      throws IOException, GeneralSecurityException, InterruptedException {
+    Path dir = Files.createTempDirectory("test-issuers");
+    Path store = dir.resolve("cluster.p12");
+    clusterCa = dir.resolve("cluster-ca.pem");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "cluster",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        STORE_PASSWORD);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "cluster",
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        STORE_PASSWORD,
+        "-file",
+        clusterCa.toString());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, STORE_PASSWORD.toCharArray());
+    }
+    KeyManagerFactory managers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    managers.init(keys, STORE_PASSWORD.toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(managers.getKeyManagers(), null, null);
+    return tls;
+  }
+
+  private static void keytool(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException("keytool failed: " + output);
+    }
   }
 
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** The service-account issuer: https, with the cluster's own certificate. */
   public String clusterIssuer() {
-    return baseUrl() + "/cluster";
+    return "https://127.0.0.1:" + clusterServer.getAddress().getPort() + "/cluster";
+  }
+
+  /**
+   * The PEM file of the certificate the cluster issuer serves (a cluster's CA, as pods have it).
+   */
+  public String clusterCaCertificate() {
+    return clusterCa.toString();
   }
 
   public String idpIssuer() {
@@ -174,5 +261,6 @@ public final class TestIssuers implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    clusterServer.stop(0);
   }
 }

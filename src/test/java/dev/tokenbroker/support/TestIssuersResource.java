@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Starts {@link TestIssuers} and points the broker at them: service-account callers from the
- * cluster issuer (JWKS found by discovery), subject tokens from the identity provider.
+ * cluster issuer (over https with its own CA, JWKS found by discovery), subject tokens from the
+ * identity provider.
  */
 public class TestIssuersResource implements QuarkusTestResourceLifecycleManager {
 
@@ -17,6 +18,7 @@ public class TestIssuersResource implements QuarkusTestResourceLifecycleManager 
     issuers = new TestIssuers();
     Map<String, String> config = new HashMap<>();
     config.put("broker.caller.jwt.issuer", issuers.clusterIssuer());
+    config.put("broker.caller.jwt.tls-certificate-path", issuers.clusterCaCertificate());
     config.put("broker.caller.jwt.audience", TestIssuers.AUDIENCE);
     config.put("broker.caller.jwt.clock-skew", "5s");
     config.put("broker.caller.jwt.jwks-forced-refresh", "0s");
