@@ -1,18 +1,15 @@
 package dev.tokenbroker.connection;
 
 import dev.tokenbroker.api.ProblemCodes;
-import dev.tokenbroker.outbound.EgressGate;
+import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import dev.tokenbroker.provider.ProviderSettings;
 import dev.tokenbroker.provider.UpstreamUrls;
 import dev.tokenbroker.upstream.UpstreamConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,18 +23,13 @@ public class PlatformPing {
   static final String OBF_TOKEN_PATH = "/v2/client/oauth2/token";
 
   private final UpstreamConfig config;
-  private final HttpClient http;
+  private final OutboundHttp http;
   private final OutboundPolicy outbound;
 
-  public PlatformPing(UpstreamConfig config, OutboundPolicy outbound, EgressGate gate) {
+  public PlatformPing(UpstreamConfig config, OutboundPolicy outbound, OutboundHttp http) {
     this.config = config;
     this.outbound = outbound;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(config.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(gate.proxySelector())
-            .build();
+    this.http = http;
   }
 
   ConnectionCheck openBadgeFactory(ProviderSettings provider, String accessToken) {
@@ -60,7 +52,7 @@ public class PlatformPing {
             .GET()
             .build();
     try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status = http.status(request, config.requestTimeout());
       long took = ConnectionTester.millisSince(started);
       if (status == 200) {
         return ConnectionCheck.passed("ping", "GET " + uri.getPath() + " answered 200", took);
@@ -71,15 +63,12 @@ public class PlatformPing {
               : ProblemCodes.UPSTREAM_UNAVAILABLE;
       return ConnectionCheck.failed(
           "ping", code, "GET " + uri.getPath() + " answered " + status, took);
-    } catch (IOException e) {
+    } catch (OutboundHttp.Unreachable e) {
       return ConnectionCheck.failed(
           "ping",
           ProblemCodes.UPSTREAM_UNAVAILABLE,
-          "GET " + uri.getPath() + " failed: " + e.getClass().getSimpleName(),
+          "GET " + uri.getPath() + " " + e.getMessage(),
           ConnectionTester.millisSince(started));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted during the connection test", e);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.tokenbroker.jwt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenbroker.outbound.EgressGate;
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -15,10 +15,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class JwksDiscovery {
 
-  private final JsonHttp http;
+  private final OutboundHttp http;
   private final OutboundPolicy policy;
 
-  JwksDiscovery(JsonHttp http, OutboundPolicy policy) {
+  JwksDiscovery(OutboundHttp http, OutboundPolicy policy) {
     this.http = http;
     this.policy = policy;
   }
@@ -37,10 +37,10 @@ public class JwksDiscovery {
     if (policy.urlProblem(document).isPresent()) {
       throw EgressGate.notAllowed(what);
     }
-    JsonHttp.Answer answer;
+    OutboundHttp.Answer answer;
     try {
       answer = tlsCertificatePath.map(Path::of).map(http::trusting).orElse(http).get(document);
-    } catch (JsonHttp.Unreachable e) {
+    } catch (OutboundHttp.Unreachable e) {
       throw new IllegalStateException(document + " " + e.getMessage(), e);
     }
     if (answer.status() != 200) {

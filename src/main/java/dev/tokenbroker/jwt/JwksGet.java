@@ -1,6 +1,6 @@
 package dev.tokenbroker.jwt;
 
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -10,24 +10,24 @@ import org.jose4j.http.SimpleResponse;
 
 /**
  * How jose4j reads a JWKS for SmallRye JWT, replaced by the broker's JSON client ({@link
- * JsonHttp}): the outbound policy, the egress gate, one deadline and a size cap for the whole
+ * OutboundHttp}): the outbound policy, the egress gate, one deadline and a size cap for the whole
  * answer, no redirect. Trusted certificates that SmallRye JWT sets (a cluster's CA) are kept; its
  * proxy is not needed, the client has the gate.
  */
 final class JwksGet extends Get {
 
-  private JsonHttp http;
+  private OutboundHttp http;
 
-  JwksGet(JsonHttp http) {
+  JwksGet(OutboundHttp http) {
     this.http = http;
   }
 
   @Override
   public SimpleResponse get(String location) throws IOException {
-    JsonHttp.Answer answer;
+    OutboundHttp.Answer answer;
     try {
       answer = http.get(location);
-    } catch (JsonHttp.Unreachable e) {
+    } catch (OutboundHttp.Unreachable e) {
       throw new IOException("The JWKS " + e.getMessage(), e);
     }
     String body = answer.body().map(Object::toString).orElse("");

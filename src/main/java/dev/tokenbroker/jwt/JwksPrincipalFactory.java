@@ -1,6 +1,6 @@
 package dev.tokenbroker.jwt;
 
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.DefaultJWTTokenParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -22,7 +22,7 @@ final class JwksPrincipalFactory extends JWTCallerPrincipalFactory {
 
   private final DefaultJWTTokenParser parser;
 
-  JwksPrincipalFactory(JsonHttp http) {
+  JwksPrincipalFactory(OutboundHttp http) {
     this.parser = new Parser(http);
   }
 
@@ -35,10 +35,10 @@ final class JwksPrincipalFactory extends JWTCallerPrincipalFactory {
 
   private static final class Parser extends DefaultJWTTokenParser {
 
-    private final JsonHttp http;
+    private final OutboundHttp http;
     private volatile VerificationKeyResolver keys;
 
-    Parser(JsonHttp http) {
+    Parser(OutboundHttp http) {
       this.http = http;
     }
 
@@ -63,7 +63,7 @@ final class JwksPrincipalFactory extends JWTCallerPrincipalFactory {
    * the JWKS already: an anonymous class's captured {@code http} is set before that runs, a field
    * of a named subclass would not be.
    */
-  private static VerificationKeyResolver keys(JWTAuthContextInfo info, JsonHttp http)
+  private static VerificationKeyResolver keys(JWTAuthContextInfo info, OutboundHttp http)
       throws UnresolvableKeyException {
     return new KeyLocationResolver(info) {
       @Override

@@ -1,6 +1,6 @@
 package dev.tokenbroker.jwt;
 
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -40,7 +40,7 @@ public final class JwtVerifier {
       Duration clockSkew,
       Duration forcedRefresh,
       Optional<String> tlsCertificatePath,
-      JsonHttp http) {
+      OutboundHttp http) {
     JWTAuthContextInfo info = new JWTAuthContextInfo(jwksUrl, issuer);
     tlsCertificatePath.ifPresent(info::setTlsCertificatePath);
     info.setExpectedAudience(Set.of(audience));

@@ -1,7 +1,7 @@
 package dev.tokenbroker.jwt;
 
 import dev.tokenbroker.outbound.EgressGate;
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -10,16 +10,16 @@ import java.util.Optional;
 /**
  * Builds {@link JwtVerifier}s whose key reads go only where the outbound policy allows (ADR 8): a
  * JWKS URL the policy refuses gets no verifier, and the JWKS is read with the broker's JSON client
- * ({@link JsonHttp}: through the egress gate, which checks the address of each https connection,
- * within one deadline and a size cap, no redirect followed).
+ * ({@link OutboundHttp}: through the egress gate, which checks the address of each https
+ * connection, within one deadline and a size cap, no redirect followed).
  */
 @ApplicationScoped
 public class JwtVerifiers {
 
   private final OutboundPolicy policy;
-  private final JsonHttp http;
+  private final OutboundHttp http;
 
-  JwtVerifiers(OutboundPolicy policy, JsonHttp http) {
+  JwtVerifiers(OutboundPolicy policy, OutboundHttp http) {
     this.policy = policy;
     this.http = http;
   }

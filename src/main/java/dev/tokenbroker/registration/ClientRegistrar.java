@@ -2,7 +2,7 @@ package dev.tokenbroker.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -19,14 +19,14 @@ class ClientRegistrar {
   private static final Logger LOG = Logger.getLogger(ClientRegistrar.class);
   private static final Pattern ERROR_CODE = Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
-  private final JsonHttp http;
+  private final OutboundHttp http;
 
-  ClientRegistrar(JsonHttp http) {
+  ClientRegistrar(OutboundHttp http) {
     this.http = http;
   }
 
   RegisteredClient register(String registrationUrl, ObjectNode metadata) {
-    JsonHttp.Answer answer = call("POST", registrationUrl, null, metadata);
+    OutboundHttp.Answer answer = call("POST", registrationUrl, null, metadata);
     if (answer.status() != 201 && answer.status() != 200) {
       throw HostException.registrationRejected(errorOf(answer));
     }
@@ -40,7 +40,7 @@ class ClientRegistrar {
   Optional<RegisteredClient> update(RegisteredClient current, ObjectNode metadata) {
     ObjectNode body = metadata.deepCopy();
     body.put("client_id", current.clientId());
-    JsonHttp.Answer answer =
+    OutboundHttp.Answer answer =
         call("PUT", current.registrationClientUri(), current.registrationAccessToken(), body);
     if (answer.status() == 401 || answer.status() == 403 || answer.status() == 404) {
       LOG.infof(
@@ -57,7 +57,7 @@ class ClientRegistrar {
   /** Deletes a registration (RFC 7592 §2.3); logs instead of throwing, the caller goes on. */
   void delete(String registrationClientUri, String registrationAccessToken, String what) {
     try {
-      JsonHttp.Answer answer =
+      OutboundHttp.Answer answer =
           http.send("DELETE", registrationClientUri, registrationAccessToken, null);
       if (answer.status() == 204 || answer.status() == 200 || answer.status() == 404) {
         LOG.infof("Deleted the registration of %s at the host", what);
@@ -66,18 +66,18 @@ class ClientRegistrar {
             "The host answered %d to the deletion of the registration of %s; it may remain there",
             answer.status(), what);
       }
-    } catch (JsonHttp.Unreachable e) {
+    } catch (OutboundHttp.Unreachable e) {
       LOG.warnf(
           "The registration of %s could not be deleted at the host (%s); it may remain there",
           what, e.getMessage());
     }
   }
 
-  private JsonHttp.Answer call(String method, String url, String bearer, JsonNode body) {
-    JsonHttp.Answer answer;
+  private OutboundHttp.Answer call(String method, String url, String bearer, JsonNode body) {
+    OutboundHttp.Answer answer;
     try {
       answer = http.send(method, url, bearer, body);
-    } catch (JsonHttp.Unreachable e) {
+    } catch (OutboundHttp.Unreachable e) {
       throw HostException.discoveryFailed("The registration endpoint failed: " + e.getMessage());
     }
     if (answer.status() >= 500) {
@@ -86,7 +86,7 @@ class ClientRegistrar {
     return answer;
   }
 
-  private static JsonNode body(JsonHttp.Answer answer) {
+  private static JsonNode body(OutboundHttp.Answer answer) {
     return answer
         .body()
         .filter(JsonNode::isObject)
@@ -94,7 +94,7 @@ class ClientRegistrar {
   }
 
   /** The host's RFC 7591 §3.2.2 error code, printable and short, or the status. */
-  private static String errorOf(JsonHttp.Answer answer) {
+  private static String errorOf(OutboundHttp.Answer answer) {
     String error = answer.body().map(b -> b.path("error").asText("")).orElse("");
     if (error.isEmpty() || error.length() > 64 || !ERROR_CODE.matcher(error).matches()) {
       return "status " + answer.status();

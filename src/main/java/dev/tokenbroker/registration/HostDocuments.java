@@ -3,7 +3,7 @@ package dev.tokenbroker.registration;
 import static dev.tokenbroker.api.ApiException.invalidRequest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenbroker.outbound.JsonHttp;
+import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.provider.Preset;
 import dev.tokenbroker.provider.Scopes;
 import dev.tokenbroker.provider.UpstreamUrls;
@@ -25,17 +25,17 @@ class HostDocuments {
   private static final String OB3_SCHEME = "components.securitySchemes.OAuth2ACG";
   private static final String OB3_FLOW = OB3_SCHEME + ".flows.authorizationCode";
 
-  private final JsonHttp http;
+  private final OutboundHttp http;
 
-  HostDocuments(JsonHttp http) {
+  HostDocuments(OutboundHttp http) {
     this.http = http;
   }
 
   HostDocument fetch(Preset preset, String discoveryUrl) {
-    JsonHttp.Answer answer;
+    OutboundHttp.Answer answer;
     try {
       answer = http.get(discoveryUrl);
-    } catch (JsonHttp.Unreachable e) {
+    } catch (OutboundHttp.Unreachable e) {
       throw HostException.discoveryFailed(
           "The discovery document could not be fetched: " + e.getMessage());
     }

@@ -1,7 +1,7 @@
 package dev.tokenbroker.webhook;
 
 import dev.tokenbroker.api.Ids;
-import dev.tokenbroker.outbound.EgressGate;
+import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,11 +10,8 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -46,7 +43,7 @@ public class WebhookSender {
   private final WebhookConfig config;
   private final Clock clock;
   private final MeterRegistry registry;
-  private final HttpClient http;
+  private final OutboundHttp http;
   private final String owner = Ids.newId("sender");
 
   public WebhookSender(
@@ -55,17 +52,12 @@ public class WebhookSender {
       Clock clock,
       MeterRegistry registry,
       OutboundPolicy outbound,
-      EgressGate gate) {
+      OutboundHttp http) {
     this.em = em;
     this.config = config;
     this.clock = clock;
     this.registry = registry;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(config.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(gate.proxySelector())
-            .build();
+    this.http = http;
     config.url().ifPresent(url -> requireValid(url, outbound));
   }
 
@@ -147,7 +139,7 @@ public class WebhookSender {
                   "X-Token-Broker-Signature", "t=" + timestamp + ",v1=" + sign(timestamp, payload))
               .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8))
               .build();
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status = http.status(request, config.timeout());
       if (status >= 200 && status < 300) {
         finish(id, attempts + 1, null, null);
         count("delivered");
@@ -155,11 +147,11 @@ public class WebhookSender {
         return;
       }
       failure = "HTTP " + status;
-    } catch (IOException e) {
-      failure = e.getClass().getSimpleName();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+    } catch (OutboundHttp.Unreachable e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      failure = e.getMessage();
     }
     int made = attempts + 1;
     if (made >= config.maxAttempts()) {

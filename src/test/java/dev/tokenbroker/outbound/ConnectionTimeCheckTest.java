@@ -9,18 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.ConnectionCounter;
 import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.ScriptedResolver;
 import dev.tokenbroker.support.SecretLeakGuard;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,31 +33,16 @@ class ConnectionTimeCheckTest {
 
   private static final String HOST = "rebind.test";
 
-  private ServerSocket listener;
-  private final AtomicInteger connections = new AtomicInteger();
+  private ConnectionCounter listener;
   private String provider;
   private String consumer;
   private String subject;
 
   @BeforeEach
-  void listenerAndProvider() throws IOException {
-    listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
-    Thread accepting =
-        new Thread(
-            () -> {
-              while (!listener.isClosed()) {
-                try (Socket socket = listener.accept()) {
-                  connections.incrementAndGet();
-                } catch (IOException closed) {
-                  return;
-                }
-              }
-            });
-    accepting.setDaemon(true);
-    accepting.start();
+  void listenerAndProvider() {
+    listener = new ConnectionCounter();
     provider = unique("rebinding");
-    String base = "https://" + HOST + ":" + listener.getLocalPort();
+    String base = "https://" + HOST + ":" + listener.port();
     Map<String, Object> body = Api.genericProvider();
     body.put("token_url", base + "/token");
     body.put("authorization_url", base + "/authorize");
@@ -73,7 +53,7 @@ class ConnectionTimeCheckTest {
   }
 
   @AfterEach
-  void close() throws IOException {
+  void close() {
     ScriptedResolver.forget(HOST);
     listener.close();
   }
@@ -92,7 +72,7 @@ class ConnectionTimeCheckTest {
         .statusCode(502)
         .contentType("application/problem+json")
         .body("code", equalTo("url_not_allowed"));
-    assertEquals(0, connections.get(), "nothing reached the refused address");
+    assertEquals(0, listener.connections(), "nothing reached the refused address");
   }
 
   @Test
@@ -101,7 +81,7 @@ class ConnectionTimeCheckTest {
     ScriptedResolver.answer(HOST, "127.0.0.1", "127.0.0.2");
     // past the check, the gate refuses the tunnel: the call fails as unreachable
     tokenRequest().statusCode(503).body("code", equalTo("upstream_unavailable"));
-    assertEquals(0, connections.get(), "nothing reached the rebound address");
+    assertEquals(0, listener.connections(), "nothing reached the rebound address");
   }
 
   @Test
@@ -109,7 +89,7 @@ class ConnectionTimeCheckTest {
     ScriptedResolver.answer(HOST, "127.0.0.1");
     // the listener speaks no TLS, so the call fails; what counts is that the connection was made
     tokenRequest().statusCode(anyOf(equalTo(502), equalTo(503)));
-    assertTrue(connections.get() >= 1, "the gate connected to the allowed address");
+    assertTrue(listener.connections() >= 1, "the gate connected to the allowed address");
     String metrics = Api.management().get("/q/metrics").asString();
     assertTrue(!metrics.contains(HOST), "the gate's CONNECT targets are no metric series");
   }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenbroker.support.Api;
+import dev.tokenbroker.support.ConnectionCounter;
 import dev.tokenbroker.support.ScriptedResolver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,13 +22,11 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -92,8 +91,9 @@ class JwksOutboundPolicyTest {
     assertEquals(0, listeners.refused.get(), "nothing reached the refused address");
     assertTrue(listeners.redirecting.get() > 0, "the redirecting issuer's JWKS was asked for");
     assertEquals(0, listeners.redirectTarget.get(), "the redirect was not followed");
-    assertTrue(listeners.gatedAllowed.get() > 0, "the gate connected to the allowed address");
-    assertEquals(0, listeners.gatedRebound.get(), "nothing reached the rebound address");
+    assertTrue(
+        listeners.gatedAllowed.connections() > 0, "the gate connected to the allowed address");
+    assertEquals(0, listeners.gatedRebound.connections(), "nothing reached the rebound address");
     await().atMost(Duration.ofSeconds(15)).until(listeners.drip::isDone);
     assertEquals(
         true,
@@ -153,14 +153,13 @@ class JwksOutboundPolicyTest {
     final AtomicInteger redirecting = new AtomicInteger();
     final AtomicInteger redirectTarget = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
-    final AtomicInteger gatedAllowed = new AtomicInteger();
-    final AtomicInteger gatedRebound = new AtomicInteger();
+    final ConnectionCounter gatedAllowed = new ConnectionCounter();
+    final ConnectionCounter gatedRebound = new ConnectionCounter();
 
     /** Completes with whether the dripping JWKS was cut off by the broker before its end. */
     volatile CompletableFuture<Boolean> drip = new CompletableFuture<>();
 
     private final List<HttpServer> servers = new java.util.ArrayList<>();
-    private final List<ServerSocket> sockets = new java.util.ArrayList<>();
 
     static final String ALLOWED_NAME = "jwks-allowed.test";
     static final String REBOUND_NAME = "jwks-rebound.test";
@@ -184,35 +183,24 @@ class JwksOutboundPolicyTest {
       dripping.createContext("/", this::drip);
       dripping.start();
       servers.add(dripping);
-      int allowedPort = accept(gatedAllowed);
-      int reboundPort = accept(gatedRebound);
-      return Map.ofEntries(
-          Map.entry("broker.exchange.issuers.gated.issuer", "https://issuer.example"),
-          Map.entry("broker.exchange.issuers.gated.audience", "token-broker"),
-          Map.entry(
-              "broker.exchange.issuers.gated.jwks-url",
-              "https://" + ALLOWED_NAME + ":" + allowedPort + "/jwks"),
-          Map.entry("broker.exchange.issuers.rebound.issuer", "https://issuer.example"),
-          Map.entry("broker.exchange.issuers.rebound.audience", "token-broker"),
-          Map.entry(
-              "broker.exchange.issuers.rebound.jwks-url",
-              "https://" + REBOUND_NAME + ":" + reboundPort + "/jwks"),
-          Map.entry("broker.exchange.issuers.dripping.issuer", "https://issuer.example"),
-          Map.entry("broker.exchange.issuers.dripping.audience", "token-broker"),
-          Map.entry(
-              "broker.exchange.issuers.dripping.jwks-url",
-              "http://127.0.0.1:" + dripping.getAddress().getPort() + "/jwks"),
-          Map.entry("broker.caller.jwt.issuer", "https://issuer.example"),
-          Map.entry("broker.caller.jwt.audience", "token-broker"),
-          Map.entry("broker.caller.jwt.jwks-url", insideUrl),
-          Map.entry("broker.exchange.issuers.redirecting.issuer", "https://issuer.example"),
-          Map.entry("broker.exchange.issuers.redirecting.audience", "token-broker"),
-          Map.entry(
-              "broker.exchange.issuers.redirecting.jwks-url",
-              "http://127.0.0.1:" + redirect.getAddress().getPort() + "/jwks"),
-          Map.entry("broker.exchange.issuers.inside.issuer", "https://issuer.example"),
-          Map.entry("broker.exchange.issuers.inside.audience", "token-broker"),
-          Map.entry("broker.exchange.issuers.inside.jwks-url", insideUrl));
+      Map<String, String> config = new HashMap<>();
+      trust(config, "gated", "https://" + ALLOWED_NAME + ":" + gatedAllowed.port() + "/jwks");
+      trust(config, "rebound", "https://" + REBOUND_NAME + ":" + gatedRebound.port() + "/jwks");
+      trust(config, "dripping", "http://127.0.0.1:" + dripping.getAddress().getPort() + "/jwks");
+      trust(config, "redirecting", "http://127.0.0.1:" + redirect.getAddress().getPort() + "/jwks");
+      trust(config, "inside", insideUrl);
+      config.put("broker.caller.jwt.issuer", "https://issuer.example");
+      config.put("broker.caller.jwt.audience", "token-broker");
+      config.put("broker.caller.jwt.jwks-url", insideUrl);
+      return config;
+    }
+
+    /** A trusted issuer of subject tokens whose keys are at {@code jwksUrl}. */
+    private static void trust(Map<String, String> config, String name, String jwksUrl) {
+      String prefix = "broker.exchange.issuers." + name + ".";
+      config.put(prefix + "issuer", "https://issuer.example");
+      config.put(prefix + "audience", "token-broker");
+      config.put(prefix + "jwks-url", jwksUrl);
     }
 
     /** A JWKS of 4 KiB that arrives one byte every 200 ms: 20 s, past the 3-s request deadline. */
@@ -231,31 +219,6 @@ class JwksOutboundPolicyTest {
         outcome.complete(true);
       }
       exchange.close();
-    }
-
-    /** A listener on every address that speaks no TLS and counts the connections it accepts. */
-    private int accept(AtomicInteger connections) {
-      try {
-        ServerSocket socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
-        Thread accepting =
-            new Thread(
-                () -> {
-                  while (!socket.isClosed()) {
-                    try (Socket connection = socket.accept()) {
-                      connections.incrementAndGet();
-                    } catch (IOException closed) {
-                      return;
-                    }
-                  }
-                });
-        accepting.setDaemon(true);
-        accepting.start();
-        sockets.add(socket);
-        return socket.getLocalPort();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
     }
 
     private HttpServer listen(String address, AtomicInteger seen, String redirectTo) {
@@ -287,8 +250,8 @@ class JwksOutboundPolicyTest {
       redirecting.set(0);
       redirectTarget.set(0);
       refused.set(0);
-      gatedAllowed.set(0);
-      gatedRebound.set(0);
+      gatedAllowed.reset();
+      gatedRebound.reset();
       drip = new CompletableFuture<>();
     }
 
@@ -300,13 +263,8 @@ class JwksOutboundPolicyTest {
     @Override
     public void stop() {
       servers.forEach(server -> server.stop(0));
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // the JVM ends with the tests
-        }
-      }
+      gatedAllowed.close();
+      gatedRebound.close();
     }
   }
 }

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -360,6 +361,26 @@ class PlatformPresetsTest {
         1);
     body.put("keep_alive_seconds", 10);
     expectInvalid(body, "keep_alive_seconds");
+  }
+
+  @Test
+  void anOpenBadgeFactoryPingWhoseAnswerDripsFailsAtTheDeadlineAndIsHungUpOn() {
+    sim.behaveAs(Platform.OPEN_BADGE_FACTORY);
+    sim.dripPings();
+    String provider = unique("obf");
+    admin()
+        .body(obf("client_secret_basic"))
+        .put("/v1/providers/" + provider)
+        .then()
+        .statusCode(201);
+    // the ping answers 200 at once, then takes 20 s for its body; the test profile's deadline is 3
+    // s
+    testConnection(provider)
+        .body("ok", equalTo(false))
+        .body("checks.name", equalTo(List.of("token", "ping")))
+        .body("checks[1].ok", equalTo(false))
+        .body("checks[1].code", equalTo("upstream_unavailable"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(sim::pingCutOff);
   }
 
   @Test

@@ -117,6 +117,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile String redirectLocation;
   private volatile String issuerParameter;
   private volatile SlowAnswer slowAnswer;
+  private volatile boolean dripPings;
+  private volatile boolean pingCutOff;
   private volatile long slowAnswerFinishedAtMillis;
   private volatile boolean slowAnswerOver;
   private final AtomicLong slowAnswerBytesWritten = new AtomicLong();
@@ -228,6 +230,8 @@ public final class ProviderSimulator implements AutoCloseable {
     revocations.set(0);
     issueIntervalViolations.set(0);
     pings.set(0);
+    dripPings = false;
+    pingCutOff = false;
     accessTokenExpiresAtMillis.clear();
     lastTokenIssuedAtMillis.set(0);
     platform = Platform.GENERIC;
@@ -324,6 +328,16 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   /** Successful and failed calls of the ping endpoint. */
+  /** Makes every ping answer 200 with a body that takes 20 s to arrive. */
+  public void dripPings() {
+    dripPings = true;
+  }
+
+  /** Whether a client hung up on a dripping ping answer before its end. */
+  public boolean pingCutOff() {
+    return pingCutOff;
+  }
+
   public int pings() {
     return pings.get();
   }
@@ -787,6 +801,21 @@ public final class ProviderSimulator implements AutoCloseable {
       return;
     }
     pings.incrementAndGet();
+    if (dripPings) {
+      // 200, then 100 bytes one every 200 ms: 20 s
+      exchange.sendResponseHeaders(200, 100);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int i = 0; i < 100; i++) {
+          out.write(' ');
+          out.flush();
+          sleep(200);
+        }
+      } catch (IOException clientLeft) {
+        pingCutOff = true;
+      }
+      exchange.close();
+      return;
+    }
     String client = path.substring("/v2/client/".length(), path.length() - "/ping".length());
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";

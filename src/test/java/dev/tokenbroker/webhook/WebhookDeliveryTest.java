@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -43,14 +44,7 @@ class WebhookDeliveryTest {
     receiver.clear();
     sim.reset();
     String provider = unique("hooked");
-    Flows.registerCodeProvider(provider, sim, Map.of());
-    String grantId =
-        Flows.queryParam(
-            Flows.authorize(provider, Api.ADMIN_KEY, "hook-user", List.of("r:profile")),
-            "grant_id");
-    String refreshToken =
-        sim.issuedSecrets().stream().filter(s -> s.startsWith("rt-")).findFirst().orElseThrow();
-    sim.revokeFamilyOf(refreshToken);
+    String grantId = grantWhoseRefreshTokenIsRevoked(provider, "hook-user");
 
     receiver.failNext(2);
     admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(409);
@@ -83,6 +77,47 @@ class WebhookDeliveryTest {
         await(receiver, r -> "grant.recovered".equals(r.event()), 1).get(0);
     assertSigned(recovered);
     assertEquals("active", JsonPath.from(recovered.body()).getString("grant.status"));
+  }
+
+  @Test
+  void anAnswerThatDripsPastTheDeadlineIsAFailedAttemptAndTheDeliveryIsRetried() {
+    WebhookReceiver receiver = WebhookProfile.Receiver.receiver;
+    receiver.clear();
+    sim.reset();
+    String grantId = grantWhoseRefreshTokenIsRevoked(unique("dripping"), "drip-user");
+
+    // the first attempt is answered 200 with a body that takes 20 s; the profile's deadline is 2 s
+    receiver.dripNext(1);
+    admin().post("/v1/grants/" + grantId + "/refresh").then().statusCode(409);
+    List<WebhookReceiver.Received> attempts =
+        await(
+            receiver,
+            r -> r.body().contains(grantId) && "grant.reauthorization_required".equals(r.event()),
+            2);
+    assertEquals(
+        1,
+        attempts.stream().map(WebhookReceiver.Received::delivery).distinct().count(),
+        "the retry carries the same delivery id");
+    assertEquals(
+        List.of(true),
+        Awaitility.await().until(receiver::drips, drips -> !drips.isEmpty()),
+        "the broker hung up on the dripping answer before its end");
+  }
+
+  /** A new grant of {@code subject} at a new provider, whose refresh token the provider revoked. */
+  private String grantWhoseRefreshTokenIsRevoked(String provider, String subject) {
+    Flows.registerCodeProvider(provider, sim, Map.of());
+    Set<String> before = sim.issuedSecrets();
+    String grantId =
+        Flows.queryParam(
+            Flows.authorize(provider, Api.ADMIN_KEY, subject, List.of("r:profile")), "grant_id");
+    String refreshToken =
+        sim.issuedSecrets().stream()
+            .filter(secret -> secret.startsWith("rt-") && !before.contains(secret))
+            .findFirst()
+            .orElseThrow();
+    sim.revokeFamilyOf(refreshToken);
+    return grantId;
   }
 
   private static void assertSigned(WebhookReceiver.Received event) throws Exception {

@@ -23,7 +23,8 @@ public class WebhookProfile implements QuarkusTestProfile {
           "broker.webhooks.secret", SECRET,
           "broker.webhooks.initial-backoff", "100ms",
           "broker.webhooks.poll-interval", "100ms",
-          "broker.webhooks.max-attempts", "5");
+          "broker.webhooks.max-attempts", "5",
+          "broker.webhooks.timeout", "2s");
     }
 
     @Override

@@ -1,14 +1,20 @@
 package dev.tokenbroker.webhook;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A webhook endpoint for tests: records every request; can fail the next ones with 500. */
+/**
+ * A webhook endpoint for tests: records every request; can fail the next ones with 500, or answer
+ * them with a body that drips.
+ */
 public final class WebhookReceiver implements AutoCloseable {
 
   /** One received request. */
@@ -17,6 +23,8 @@ public final class WebhookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger dripNext = new AtomicInteger();
+  private final List<Boolean> drips = new CopyOnWriteArrayList<>();
 
   public WebhookReceiver() {
     try {
@@ -36,11 +44,31 @@ public final class WebhookReceiver implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("X-Token-Broker-Delivery"),
                     exchange.getRequestHeaders().getFirst("X-Token-Broker-Signature"),
                     body));
+            if (dripNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              drip(exchange);
+              return;
+            }
             int status = failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 204;
             exchange.sendResponseHeaders(status, -1);
           }
         });
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
+  }
+
+  /** 200, then a body of 100 bytes one every 200 ms: 20 s. Records whether the sender hung up. */
+  private void drip(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 100);
+    try (OutputStream body = exchange.getResponseBody()) {
+      for (int i = 0; i < 100; i++) {
+        body.write(' ');
+        body.flush();
+        Thread.sleep(200);
+      }
+      drips.add(false);
+    } catch (IOException | InterruptedException cutOff) {
+      drips.add(true);
+    }
   }
 
   public String url() {
@@ -55,9 +83,21 @@ public final class WebhookReceiver implements AutoCloseable {
     failNext.set(count);
   }
 
+  /** The next {@code count} requests are answered 200 with a body that takes 20 s to arrive. */
+  public void dripNext(int count) {
+    dripNext.set(count);
+  }
+
+  /** For each dripping answer that is over: whether the sender hung up before its end. */
+  public List<Boolean> drips() {
+    return List.copyOf(drips);
+  }
+
   public void clear() {
     received.clear();
     failNext.set(0);
+    dripNext.set(0);
+    drips.clear();
   }
 
   @Override

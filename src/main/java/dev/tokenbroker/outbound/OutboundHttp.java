@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -35,14 +36,16 @@ import javax.net.ssl.TrustManagerFactory;
 import org.jboss.logging.Logger;
 
 /**
- * JSON over HTTP with a remote host (a badge host's documents and registration, an issuer's
- * discovery document): only where the outbound policy allows, bounded time and size, no redirect
- * followed. Reports what came back; callers decide what an answer means.
+ * The broker's HTTP client for every call that is not a token call: JSON with a remote host (a
+ * badge host's documents and registration, an issuer's discovery document and JWKS) and plain
+ * exchanges whose status is all that counts (webhooks, a platform's ping). Only where the outbound
+ * policy allows, through the egress gate, one deadline and a size cap for the whole answer, no
+ * redirect followed. Reports what came back; callers decide what an answer means.
  */
 @ApplicationScoped
-public class JsonHttp {
+public class OutboundHttp {
 
-  private static final Logger LOG = Logger.getLogger(JsonHttp.class);
+  private static final Logger LOG = Logger.getLogger(OutboundHttp.class);
 
   static final int MAX_BODY_BYTES = 256 * 1024;
 
@@ -64,11 +67,12 @@ public class JsonHttp {
   private final EgressGate gate;
 
   @Inject
-  JsonHttp(ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
+  OutboundHttp(
+      ObjectMapper json, UpstreamConfig timeouts, OutboundPolicy outbound, EgressGate gate) {
     this(json, timeouts, outbound, gate, null);
   }
 
-  private JsonHttp(
+  private OutboundHttp(
       ObjectMapper json,
       UpstreamConfig timeouts,
       OutboundPolicy outbound,
@@ -90,7 +94,7 @@ public class JsonHttp {
   }
 
   /** The same client, trusting only the PEM certificates in {@code pemFile} for https. */
-  public JsonHttp trusting(Path pemFile) {
+  public OutboundHttp trusting(Path pemFile) {
     try (InputStream pem = Files.newInputStream(pemFile)) {
       List<X509Certificate> certificates = new ArrayList<>();
       for (Certificate certificate :
@@ -107,7 +111,7 @@ public class JsonHttp {
    * The same client, trusting only {@code certificates} for https (a cluster's own CA, as the API
    * server's JWKS needs).
    */
-  public JsonHttp trusting(Collection<X509Certificate> certificates) {
+  public OutboundHttp trusting(Collection<X509Certificate> certificates) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -120,7 +124,7 @@ public class JsonHttp {
       trust.init(store);
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(null, trust.getTrustManagers(), null);
-      return new JsonHttp(json, timeouts, outbound, gate, tls);
+      return new OutboundHttp(json, timeouts, outbound, gate, tls);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("Cannot trust the given certificates: " + e.getMessage(), e);
     }
@@ -156,17 +160,33 @@ public class JsonHttp {
         .header("Accept", "application/json");
   }
 
+  /**
+   * Sends {@code request}, built by the caller (the policy checked), and returns its answer's
+   * status. The body is read and dropped; the whole answer, body included, must arrive within
+   * {@code deadline} (the JDK client's own request timeout ends at the answer's head).
+   */
+  public int status(HttpRequest request, Duration deadline) throws Unreachable {
+    return within(
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), deadline, request)
+        .statusCode();
+  }
+
   /** One exchange; the whole answer, body included, within the request timeout. */
   private Answer send(HttpRequest request) throws Unreachable {
-    CompletableFuture<HttpResponse<byte[]>> pending =
-        http.sendAsync(request, info -> new CappedBody());
+    HttpResponse<byte[]> response =
+        within(
+            http.sendAsync(request, info -> new CappedBody()), timeouts.requestTimeout(), request);
+    return new Answer(
+        response.statusCode(),
+        parse(response.body()),
+        response.headers().firstValue("Location").orElse(null));
+  }
+
+  private static <T> HttpResponse<T> within(
+      CompletableFuture<HttpResponse<T>> pending, Duration deadline, HttpRequest request)
+      throws Unreachable {
     try {
-      HttpResponse<byte[]> response =
-          pending.get(timeouts.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return new Answer(
-          response.statusCode(),
-          parse(response.body()),
-          response.headers().firstValue("Location").orElse(null));
+      return pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       pending.cancel(true);
       throw new Unreachable("did not answer in time");
