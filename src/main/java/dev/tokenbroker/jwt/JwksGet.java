@@ -30,8 +30,11 @@ final class JwksGet extends Get {
     } catch (OutboundHttp.Unreachable e) {
       throw new IOException("The JWKS " + e.getMessage(), e);
     }
-    String body = answer.body().map(Object::toString).orElse("");
-    return new Response(answer.status(), body);
+    if (answer.status() != 200) {
+      // as jose4j's own client: only a 200 carries keys
+      throw new IOException("The JWKS answered " + answer.status());
+    }
+    return new Response(answer.status(), answer.body().map(Object::toString).orElse(""));
   }
 
   @Override
