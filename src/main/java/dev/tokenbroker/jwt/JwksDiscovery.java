@@ -6,7 +6,9 @@ import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code jwks_uri} of an issuer's OpenID discovery document (Kubernetes serves one), read under
@@ -17,6 +19,7 @@ public class JwksDiscovery {
 
   private final OutboundHttp http;
   private final OutboundPolicy policy;
+  private final Map<String, OutboundHttp> trusting = new ConcurrentHashMap<>();
 
   JwksDiscovery(OutboundHttp http, OutboundPolicy policy) {
     this.http = http;
@@ -39,7 +42,11 @@ public class JwksDiscovery {
     }
     OutboundHttp.Answer answer;
     try {
-      answer = tlsCertificatePath.map(Path::of).map(http::trusting).orElse(http).get(document);
+      answer =
+          tlsCertificatePath
+              .map(pem -> trusting.computeIfAbsent(pem, path -> http.trusting(Path.of(path))))
+              .orElse(http)
+              .get(document);
     } catch (OutboundHttp.Unreachable e) {
       throw new IllegalStateException(document + " " + e.getMessage(), e);
     }
