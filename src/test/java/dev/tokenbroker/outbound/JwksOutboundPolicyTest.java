@@ -9,10 +9,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.ConnectionCounter;
+import dev.tokenbroker.support.DrippingAnswer;
 import dev.tokenbroker.support.ScriptedResolver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +21,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -180,7 +179,8 @@ class JwksOutboundPolicyTest {
       HttpServer inside = listen("127.0.0.2", refused, null);
       String insideUrl = "http://127.0.0.2:" + inside.getAddress().getPort() + "/jwks";
       HttpServer dripping = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-      dripping.createContext("/", this::drip);
+      dripping.createContext(
+          "/", exchange -> drip.complete(DrippingAnswer.send(exchange, "{\"keys\":[")));
       dripping.start();
       servers.add(dripping);
       Map<String, String> config = new HashMap<>();
@@ -201,24 +201,6 @@ class JwksOutboundPolicyTest {
       config.put(prefix + "issuer", "https://issuer.example");
       config.put(prefix + "audience", "token-broker");
       config.put(prefix + "jwks-url", jwksUrl);
-    }
-
-    /** A JWKS of 4 KiB that arrives one byte every 200 ms: 20 s, past the 3-s request deadline. */
-    private void drip(HttpExchange exchange) throws IOException {
-      CompletableFuture<Boolean> outcome = drip;
-      exchange.sendResponseHeaders(200, 4096);
-      try (OutputStream body = exchange.getResponseBody()) {
-        body.write("{\"keys\":[".getBytes(StandardCharsets.US_ASCII));
-        for (int i = 0; i < 100; i++) {
-          body.write(' ');
-          body.flush();
-          Thread.sleep(200);
-        }
-        outcome.complete(false);
-      } catch (IOException | InterruptedException cutOff) {
-        outcome.complete(true);
-      }
-      exchange.close();
     }
 
     private HttpServer listen(String address, AtomicInteger seen, String redirectTo) {

@@ -802,18 +802,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     pings.incrementAndGet();
     if (dripPings) {
-      // 200, then 100 bytes one every 200 ms: 20 s
-      exchange.sendResponseHeaders(200, 100);
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (int i = 0; i < 100; i++) {
-          out.write(' ');
-          out.flush();
-          sleep(200);
-        }
-      } catch (IOException clientLeft) {
-        pingCutOff = true;
-      }
-      exchange.close();
+      pingCutOff = dev.tokenbroker.support.DrippingAnswer.send(exchange, "");
       return;
     }
     String client = path.substring("/v2/client/".length(), path.length() - "/ping".length());

@@ -1,9 +1,8 @@
 package dev.tokenbroker.webhook;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tokenbroker.support.DrippingAnswer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class WebhookReceiver implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("X-Token-Broker-Signature"),
                     body));
             if (dripNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-              drip(exchange);
+              drips.add(DrippingAnswer.send(exchange, ""));
               return;
             }
             int status = failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 204;
@@ -54,21 +53,6 @@ public final class WebhookReceiver implements AutoCloseable {
         });
     server.setExecutor(Executors.newCachedThreadPool());
     server.start();
-  }
-
-  /** 200, then a body of 100 bytes one every 200 ms: 20 s. Records whether the sender hung up. */
-  private void drip(HttpExchange exchange) throws IOException {
-    exchange.sendResponseHeaders(200, 100);
-    try (OutputStream body = exchange.getResponseBody()) {
-      for (int i = 0; i < 100; i++) {
-        body.write(' ');
-        body.flush();
-        Thread.sleep(200);
-      }
-      drips.add(false);
-    } catch (IOException | InterruptedException cutOff) {
-      drips.add(true);
-    }
   }
 
   public String url() {
