@@ -4,6 +4,7 @@ import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Syntax;
 import dev.tokenbroker.jwt.JwtVerifier;
 import dev.tokenbroker.jwt.JwtVerifiers;
+import dev.tokenbroker.outbound.EgressGate;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -69,10 +70,10 @@ public class SubjectTokens {
     if (!JwtVerifier.looksLikeJwt(token)) {
       throw OAuthError.invalidRequest("subject_token is not a JWT");
     }
-    ApiException refused = null;
+    String refused = null;
     for (TrustedIssuer issuer : issuers) {
       if (issuer.verifier() == null) {
-        refused = issuer.refused();
+        refused = issuer.refusedSetting();
         continue;
       }
       Optional<JsonWebToken> verified = issuer.verifier().verify(token);
@@ -92,7 +93,7 @@ public class SubjectTokens {
     }
     if (refused != null) {
       // the token may be one of the issuer whose keys may not be read
-      throw refused;
+      throw EgressGate.notAllowed(refused);
     }
     LOG.debugf("A subject token did not verify against any of %d trusted issuers", issuers.size());
     throw OAuthError.invalidRequest(
@@ -103,13 +104,13 @@ public class SubjectTokens {
   private static TrustedIssuer trusted(
       String name, ExchangeConfig.Issuer issuer, JwtVerifiers verifiers) {
     String namespace = issuer.defaultNamespace() ? "" : name + ":";
-    String setting = "broker.exchange.issuers." + name + ".jwks-url";
+    String setting = "the broker.exchange.issuers." + name + ".jwks-url";
     try {
       return new TrustedIssuer(
           namespace,
           issuer.subjectClaim(),
           verifiers.create(
-              "the " + setting,
+              setting,
               issuer.issuer(),
               issuer.jwksUrl(),
               issuer.audience(),
@@ -119,17 +120,17 @@ public class SubjectTokens {
           null);
     } catch (ApiException refused) {
       LOG.warnf(
-          "Subject tokens of issuer %s are not accepted: the outbound policy refuses its %s (list"
-              + " its host in broker.outbound.allowed-hosts)",
+          "Subject tokens of issuer %s are not accepted: the outbound policy refuses %s (list its"
+              + " host in broker.outbound.allowed-hosts)",
           name, setting);
-      return new TrustedIssuer(namespace, issuer.subjectClaim(), null, refused);
+      return new TrustedIssuer(namespace, issuer.subjectClaim(), null, setting);
     }
   }
 
   /**
    * A trusted issuer; {@code namespace} prefixes its subjects ({@code "<name>:"} or none). Without
-   * a verifier when the outbound policy refuses its JWKS URL: {@code refused} says so.
+   * a verifier when the outbound policy refuses its JWKS URL: {@code refusedSetting} names it.
    */
   private record TrustedIssuer(
-      String namespace, String subjectClaim, JwtVerifier verifier, ApiException refused) {}
+      String namespace, String subjectClaim, JwtVerifier verifier, String refusedSetting) {}
 }
