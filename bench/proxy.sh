@@ -1,37 +1,56 @@
 #!/usr/bin/env bash
 # Throughput and latency of GET through the API proxy against the same upstream called directly
 # with the token, in one run (issue 34). The upstream is a small Node.js HTTP server that checks
-# the bearer token and answers a JSON document of about 300 bytes. Builds the jar for H2 in a
-# scratch copy, starts it, imports a grant that carries the upstream's token. Needs: wrk, curl,
-# node. Usage: bench/proxy.sh [seconds] [connections]
+# the bearer token and answers a JSON document of about 300 bytes, at once or after a delay (a
+# platform's API answers in tens of milliseconds). Builds the jar in a scratch copy, starts it,
+# imports a grant that carries the upstream's token. Needs: wrk, curl, node.
+# Usage: bench/proxy.sh [seconds] [connections]
+#   BENCH_DB=postgres ...        the jar as shipped, on a PostgreSQL server the script starts
+#   BENCH_LATENCY_MS=20 ...      the upstream answers each call after that many milliseconds
+#   BROKER_AUDIT_ISSUED_TOKENS=summary ...   the other audit mode
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-32}
+db=${BENCH_DB:-h2}
+latency=${BENCH_LATENCY_MS:-0}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
+chmod 755 "$work"
 pid=; upstream=
-trap 'kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; rm -rf "$work"' EXIT
+# shellcheck source=bench/lib/postgres.sh
+. "$root/bench/lib/postgres.sh"
+trap 'kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
 
 mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
-(cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+if [ "$db" = postgres ]; then
+  start_postgres
+  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
+else
+  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
+  jdbc="jdbc:h2:file:$work/data/db"
+fi
 
 api_port=18100
 cat > "$work/upstream.js" <<'JS'
 const http = require('http');
 const body = JSON.stringify({ result: Array.from({ length: 8 }, (_, i) => ({ id: 'a-' + i, badge: 'b' })) });
+const latency = Number(process.argv[3]);
 http.createServer((req, res) => {
   if (req.headers.authorization !== 'Bearer at-bench') { res.writeHead(401); res.end(); return; }
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  const answer = () => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  if (latency > 0) { setTimeout(answer, latency); } else { answer(); }
 }).listen(Number(process.argv[2]), '127.0.0.1');
 JS
-node "$work/upstream.js" $api_port & upstream=$!
+node "$work/upstream.js" $api_port "$latency" & upstream=$!
 
 admin=bench-admin-key-0123456789abcdefghijklmnop
 port=18080
 management=18090
 BROKER_ADMIN_API_KEY=$admin BROKER_EMBEDDED_DEFAULTS=true BROKER_DATA_DIR="$work/data" \
-QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$work/data/db" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
 QUARKUS_LOG_CONSOLE_LEVEL=WARN BROKER_RATE_LIMIT_ENABLED=false BROKER_OUTBOUND_ALLOWED_HOSTS=127.0.0.1 \
   java ${JAVA_OPTS:-} -jar "$work/src/target/quarkus-app/quarkus-run.jar" > "$work/broker.log" 2>&1 &
 pid=$!
@@ -57,8 +76,10 @@ LUA
 direct="http://127.0.0.1:$api_port/v2/backpack/assertions"
 proxied="http://127.0.0.1:$port/v1/proxy/bench/v2/backpack/assertions"
 api "$key" -H "Token-Broker-Subject: user-1" "$proxied" > /dev/null
-wrk -t2 -c"$connections" -d5s -s "$work/proxy.lua" "$proxied" > /dev/null   # warm-up
-wrk -t2 -c"$connections" -d5s -s "$work/direct.lua" "$direct" > /dev/null   # warm-up
+# warm-up: the proxy's path reaches its compiled speed only after some 20 s of load
+wrk -t2 -c"$connections" -d20s -s "$work/proxy.lua" "$proxied" > /dev/null
+wrk -t2 -c"$connections" -d5s -s "$work/direct.lua" "$direct" > /dev/null
+echo "== upstream latency ${latency} ms, database ${db}, audit ${BROKER_AUDIT_ISSUED_TOKENS:-each}"
 echo "== GET upstream directly with the token, ${connections} connections, ${seconds} s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | tee "$work/direct.txt"
 echo "== GET through /v1/proxy, ${connections} connections, ${seconds} s"

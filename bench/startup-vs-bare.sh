@@ -13,6 +13,9 @@
 #                                 deploy/Dockerfile builds it
 #   BENCH_JVM="..."               JVM flags (default: deploy/jvm-options and -XX:MaxRAM=768m, the
 #                                 pod's memory limit in deploy/kubernetes)
+#   BENCH_SERVICE_LINKS=N         both applications start with the 8 variables Kubernetes gives a
+#                                 pod for each of N Services of its namespace (SVC<i>_SERVICE_HOST,
+#                                 SVC<i>_PORT_80_TCP, ...), as without enableServiceLinks: false
 set -euo pipefail
 restarts=${1:-5}
 java=${BENCH_JAVA:-java}
@@ -20,6 +23,11 @@ cache=${BENCH_CACHE:-none}
 root=$(cd "$(dirname "$0")/.." && pwd)
 flags=${BENCH_JVM-"$(cat "$root/deploy/jvm-options") -XX:MaxRAM=768m"}
 work=$(mktemp -d)
+for i in $(seq 1 "${BENCH_SERVICE_LINKS:-0}"); do
+  export "SVC${i}_SERVICE_HOST=10.0.0.$i" "SVC${i}_SERVICE_PORT=80" "SVC${i}_SERVICE_PORT_HTTP=80" \
+    "SVC${i}_PORT=tcp://10.0.0.$i:80" "SVC${i}_PORT_80_TCP=tcp://10.0.0.$i:80" \
+    "SVC${i}_PORT_80_TCP_PROTO=tcp" "SVC${i}_PORT_80_TCP_PORT=80" "SVC${i}_PORT_80_TCP_ADDR=10.0.0.$i"
+done
 pid=
 # shellcheck source=bench/lib/postgres.sh
 . "$root/bench/lib/postgres.sh"
@@ -85,7 +93,7 @@ cache_flags() { # app, training|run
   esac
 }
 
-echo "== $("$java" -version 2>&1 | head -1); cache: $cache; flags: $flags"
+echo "== $("$java" -version 2>&1 | head -1); cache: $cache; flags: $flags; $(env | wc -l) environment variables"
 # the first broker start migrates the database; each application's first start is the training
 # start of its cache (written when it exits)
 for app in broker bare; do

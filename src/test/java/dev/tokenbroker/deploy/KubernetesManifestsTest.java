@@ -65,7 +65,8 @@ class KubernetesManifestsTest {
             "port: management",
             "containerPort: 9000",
             "name: token-broker-database",
-            "serviceAccountName: token-broker")) {
+            "serviceAccountName: token-broker",
+            "enableServiceLinks: false")) {
       assertTrue(manifests.contains(required), kustomization + " lacks " + required);
     }
   }
