@@ -1,5 +1,7 @@
 package dev.tokenbroker.outbound;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,7 +23,9 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -42,6 +46,14 @@ public class EgressGate {
   private final OutboundPolicy policy;
   private final HostResolver resolver;
   private final Duration connectTimeout;
+  private final Clock clock;
+
+  /** Hosts whose check before a call passed, and when: the last check of each. */
+  private final Cache<String, Instant> checkedAt = Caffeine.newBuilder().maximumSize(1_000).build();
+
+  /** How long a passed check of a host stands for {@link #requireAllowedWithoutLookup}. */
+  static final Duration RECHECK = Duration.ofSeconds(30);
+
   private HttpServer server;
   private NetClient client;
 
@@ -49,11 +61,13 @@ public class EgressGate {
       Vertx vertx,
       OutboundPolicy policy,
       HostResolver resolver,
-      dev.tokenbroker.upstream.UpstreamConfig upstream) {
+      dev.tokenbroker.upstream.UpstreamConfig upstream,
+      Clock clock) {
     this.vertx = vertx;
     this.policy = policy;
     this.resolver = resolver;
     this.connectTimeout = upstream.connectTimeout();
+    this.clock = clock;
   }
 
   /** The gate's loopback port, started on first use. */
@@ -107,7 +121,10 @@ public class EgressGate {
           new Target(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, 443);
       try {
         if (allowedAddress(target) == null) {
+          checkedAt.invalidate(host);
           problem = Optional.of(OutboundPolicy.NOT_PUBLIC);
+        } else {
+          checkedAt.put(host, clock.instant());
         }
       } catch (UnknownHostException unresolvable) {
         // the call fails on its own, as unreachable
@@ -116,6 +133,24 @@ public class EgressGate {
     if (problem.isPresent()) {
       throw notAllowed(what);
     }
+  }
+
+  /**
+   * {@link #requireAllowed} where it needs no lookup, for a thread that must not block: true when
+   * the URL is allowed, false when only a lookup can tell (an https host whose check did not pass
+   * within {@link #RECHECK}). A refused URL is refused as there. The gate checks every connection
+   * again, whatever this says.
+   */
+  public boolean requireAllowedWithoutLookup(String what, String url) {
+    if (policy.urlProblem(url).isPresent()) {
+      throw notAllowed(what);
+    }
+    URI uri = URI.create(url);
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      return true;
+    }
+    Instant passed = checkedAt.getIfPresent(uri.getHost());
+    return passed != null && clock.instant().isBefore(passed.plus(RECHECK));
   }
 
   /** 502 {@code url_not_allowed} for a call to {@code what} (a name, never the URL). */

@@ -5,12 +5,14 @@ import dev.tokenbroker.upstream.UpstreamRateGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A provider's API answered 429 with Retry-After: every replica's calls to it wait out that time
  * instead of being sent, kept like a token endpoint's hold (the shared rate-guard row, read again
- * at most every {@code broker.upstream.hold-recheck}). Both methods may touch the database.
+ * at most every {@code broker.upstream.hold-recheck}). {@link #hold} and {@link #remaining} may
+ * touch the database.
  */
 @ApplicationScoped
 public class ProxyHolds {
@@ -28,6 +30,17 @@ public class ProxyHolds {
   void hold(String providerId, Duration wait) {
     Duration bounded = wait.compareTo(LONGEST) > 0 ? LONGEST : wait;
     guard.holdUntil(PacingKey.ofApi(providerId), clock.instant().plus(bounded));
+  }
+
+  /**
+   * {@link #remaining} from memory alone: empty when the database must be read, {@link
+   * Duration#ZERO} when calls need not wait.
+   */
+  Optional<Duration> remainingWithoutDatabase(String providerId) {
+    Instant now = clock.instant();
+    return guard
+        .holdFromMemory(PacingKey.ofApi(providerId))
+        .map(until -> until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO);
   }
 
   /** How long calls to the provider's API still wait, if they do. */

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -82,14 +83,19 @@ public class ProxyService {
       ProviderSettings provider, String subject, String path, String url, TokenResponse token) {}
 
   /**
-   * Relays the call. The checks and the token are worked out on a worker thread (they may read the
-   * database); the upstream call itself holds no thread while it waits.
+   * Relays the call. The checks and the token are worked out where the call arrived when memory
+   * holds all they need, as on the token endpoint, and otherwise on a worker thread (they may read
+   * the database or refresh); the upstream call itself holds no thread while it waits.
    */
   Uni<UpstreamApi.Answer> call(AuthenticatedCaller caller, Call call) {
     long started = System.nanoTime();
     AtomicReference<String> tag = new AtomicReference<>("unknown");
     AtomicReference<Prepared> prepared = new AtomicReference<>();
-    return WorkerThreads.call(() -> prepare(caller, call, tag))
+    return Uni.createFrom()
+        .item(() -> prepare(caller, call, tag, true))
+        .onItem()
+        .ifNull()
+        .switchTo(() -> WorkerThreads.call(() -> prepare(caller, call, tag, false)))
         .invoke(prepared::set)
         .chain(p -> relay(caller, call, p))
         .invoke(
@@ -117,14 +123,23 @@ public class ProxyService {
             });
   }
 
-  private Prepared prepare(AuthenticatedCaller caller, Call call, AtomicReference<String> tag) {
+  /**
+   * The checks and the token of a call. With {@code memoryOnly} nothing blocks, and null says that
+   * memory alone cannot decide (the provider, the grant's fresh token, the API's hold or the host's
+   * outbound check is not in memory); a refusal is the same either way.
+   */
+  private Prepared prepare(
+      AuthenticatedCaller caller, Call call, AtomicReference<String> tag, boolean memoryOnly) {
+    Optional<ProviderSettings> found =
+        memoryOnly ? providers.findCached(call.providerId()) : providers.find(call.providerId());
+    if (found.isEmpty() && memoryOnly) {
+      return null;
+    }
     ProviderSettings provider =
-        providers
-            .find(call.providerId())
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
+        found.orElseThrow(
+            () ->
+                ApiException.notFound(
+                    ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + call.providerId()));
     tag.set(provider.id());
     String subject = subjectOf(provider, call.subject());
     String path = call.path();
@@ -142,25 +157,38 @@ public class ProxyService {
       throw ApiException.invalidRequest(
           "provider_id", "provider " + provider.id() + " has no api_base_url");
     }
-    holds
-        .remaining(provider.id())
-        .ifPresent(
-            wait -> {
-              throw ApiException.withRetryAfter(
-                  Status.TOO_MANY_REQUESTS,
-                  ProblemCodes.RATE_LIMITED,
-                  "The API of provider " + provider.id() + " asked to wait (Retry-After)",
-                  wait);
-            });
+    Optional<Duration> held =
+        memoryOnly
+            ? holds.remainingWithoutDatabase(provider.id())
+            : Optional.of(holds.remaining(provider.id()).orElse(Duration.ZERO));
+    if (held.isEmpty()) {
+      return null;
+    }
+    if (!held.get().isZero()) {
+      throw ApiException.withRetryAfter(
+          Status.TOO_MANY_REQUESTS,
+          ProblemCodes.RATE_LIMITED,
+          "The API of provider " + provider.id() + " asked to wait (Retry-After)",
+          held.get());
+    }
     String url =
         provider.definition().apiBaseUrl()
             + path
             + (call.rawQuery() == null || call.rawQuery().isEmpty() ? "" : "?" + call.rawQuery());
-    gate.requireAllowed("the api_base_url of provider " + provider.id(), url);
-    TokenResponse token =
-        tokens.forProxy(
-            caller, new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null));
-    return new Prepared(provider, subject, path, url, token);
+    String what = "the api_base_url of provider " + provider.id();
+    TokenRequest request =
+        new TokenRequest(provider.id(), subject, null, MIN_VALIDITY_SECONDS, null);
+    if (!memoryOnly) {
+      gate.requireAllowed(what, url);
+      return new Prepared(provider, subject, path, url, tokens.forProxy(caller, request));
+    }
+    if (!gate.requireAllowedWithoutLookup(what, url)) {
+      return null;
+    }
+    return tokens
+        .forProxyFromMemory(caller, request)
+        .map(token -> new Prepared(provider, subject, path, url, token))
+        .orElse(null);
   }
 
   /** Sends the call; after a 401, once more with the token that replaced the rejected one. */

@@ -81,6 +81,18 @@ public class TokenService {
   }
 
   /**
+   * {@link #forProxy} from memory alone (no database, no upstream, no blocking), or empty when that
+   * cannot serve it.
+   */
+  public Optional<TokenResponse> forProxyFromMemory(
+      AuthenticatedCaller caller, TokenRequest request) {
+    Optional<ProviderSettings> provider = providers.findCached(request.providerId());
+    return provider.isEmpty()
+        ? Optional.empty()
+        : Optional.ofNullable(serve(caller, request, provider, true));
+  }
+
+  /**
    * Serves a token from memory alone (no database, no upstream, no blocking), or empty when serving
    * it needs more; then {@link #issue} does, on a thread that may block.
    */

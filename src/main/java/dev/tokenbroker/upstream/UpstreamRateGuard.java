@@ -73,9 +73,22 @@ public class UpstreamRateGuard {
     return QuarkusTransaction.joiningExisting().call(() -> takeSlot(key, intervalSeconds, now));
   }
 
+  /**
+   * The Retry-After hold of a key without an interval, as last read, when that read is recent
+   * enough ({@code broker.upstream.hold-recheck}); empty when only the database can tell.
+   */
+  public Optional<Instant> holdFromMemory(String key) {
+    Hold known = holds.get(key);
+    return recent(known, clock.instant()) ? Optional.of(known.until()) : Optional.empty();
+  }
+
+  private boolean recent(Hold known, Instant now) {
+    return known != null && now.isBefore(known.readAt().plus(config.holdRecheck()));
+  }
+
   private Instant hold(String key, Instant now) {
     Hold known = holds.get(key);
-    if (known != null && now.isBefore(known.readAt().plus(config.holdRecheck()))) {
+    if (recent(known, now)) {
       return known.until();
     }
     Instant until =
