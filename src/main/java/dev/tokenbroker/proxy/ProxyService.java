@@ -29,10 +29,10 @@ import org.jboss.logging.Logger;
 /**
  * A call through the API proxy (DESIGN §6): checks the caller's method and path rules, adds the
  * grant's access token, and sends the call once more with a new token when the upstream rejects the
- * first (the rejected-token rule: one shared refresh per grant). A little over 250 lines because
- * these steps, the provider's hold after a 429 and the call's metrics are one call's sequence; the
- * HTTP exchange is {@link UpstreamApi}'s, the rules {@link ProxyGate}'s, the headers {@link
- * ProxyHeaders}'.
+ * first (the rejected-token rule: one shared refresh per grant). Near 300 lines because these steps
+ * (in memory or on a worker), the provider's hold after a 429 and the call's metrics are one call's
+ * sequence; the HTTP exchange is {@link UpstreamApi}'s, the rules {@link ProxyGate}'s, the headers
+ * {@link ProxyHeaders}'.
  */
 @ApplicationScoped
 public class ProxyService {
