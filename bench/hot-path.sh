@@ -22,13 +22,7 @@ pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
 
 mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
-if [ "$db" = postgres ]; then
-  start_postgres
-  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip)
-else
-  (cd "$work/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip '-D%prod.quarkus.datasource.db-kind=h2')
-  jdbc="jdbc:h2:file:$work/data/db"
-fi
+package_for "$db" "$work/src"
 
 admin=bench-admin-key-0123456789abcdefghijklmnop
 port=18080

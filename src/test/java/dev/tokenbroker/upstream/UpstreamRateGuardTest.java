@@ -92,6 +92,31 @@ class UpstreamRateGuardTest {
     assertTrue(held.compareTo(Duration.ofSeconds(50)) > 0, "held for " + held);
   }
 
+  @Test
+  void aHoldIsKnownWithoutTheDatabaseOnlyWhileItsLastReadIsRecent() {
+    String provider = unique("memory");
+    provider(provider);
+    SettableClock clock = new SettableClock(Instant.now());
+    UpstreamRateGuard otherReplica = new UpstreamRateGuard(em, clock, config);
+    assertTrue(otherReplica.holdFromMemory(provider).isEmpty(), "never read: the database tells");
+    assertTrue(otherReplica.tryAcquire(provider, 0).isEmpty());
+    assertFalse(
+        otherReplica.holdFromMemory(provider).orElseThrow().isAfter(clock.instant()),
+        "just read: known not to be held");
+
+    Instant until = Instant.now().plusSeconds(60);
+    guard.holdUntil(provider, until);
+    assertFalse(
+        otherReplica.holdFromMemory(provider).orElseThrow().isAfter(clock.instant()),
+        "the other replica's read is less than " + config.holdRecheck() + " old");
+
+    clock.advance(config.holdRecheck());
+    assertTrue(otherReplica.holdFromMemory(provider).isEmpty(), "too old: the database tells");
+    assertTrue(otherReplica.tryAcquire(provider, 0).isPresent());
+    assertEquals(
+        until.toEpochMilli(), otherReplica.holdFromMemory(provider).orElseThrow().toEpochMilli());
+  }
+
   /** Registers the provider through the API, which creates its guard row. */
   private static void provider(String id) {
     Api.admin().body(Api.genericProvider()).put("/v1/providers/" + id).then().statusCode(201);
