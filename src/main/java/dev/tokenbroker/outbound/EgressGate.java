@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -70,7 +71,15 @@ public class EgressGate {
     this.clock = clock;
   }
 
-  /** The gate's loopback port, started on first use. */
+  /**
+   * Listens from the start. Started on first use instead, a first https call made on an event loop
+   * (the proxy's) waited there for a listen that needs an event loop, and that loop hung for good.
+   */
+  void start(@Observes StartupEvent event) {
+    port();
+  }
+
+  /** The gate's loopback port. */
   public synchronized int port() {
     if (server == null) {
       client =

@@ -15,7 +15,9 @@ import dev.tokenbroker.simulator.ResourceServer;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Concurrently;
+import dev.tokenbroker.support.ConnectionCounter;
 import dev.tokenbroker.support.Flows;
+import dev.tokenbroker.support.ScriptedResolver;
 import dev.tokenbroker.support.SecretLeakGuard;
 import dev.tokenbroker.support.SettableClock;
 import dev.tokenbroker.support.SimulatorProfile;
@@ -271,6 +273,39 @@ class ProxyTest {
       // the connection was cut: what matters is how much came
     }
     assertTrue(received <= 10 * 1024 * 1024, "no more than the limit was passed on: " + received);
+  }
+
+  @Test
+  void aHostThatRebindsToARefusedAddressAfterItsCheckPassedGetsNoConnection() {
+    String host = "proxy-rebind.test";
+    try (ConnectionCounter listener = new ConnectionCounter()) {
+      ScriptedResolver.answer(host, "127.0.0.1");
+      String rebinding = unique("rebinding");
+      Flows.registerCodeProvider(
+          rebinding, sim, Map.of("api_base_url", "https://" + host + ":" + listener.port()));
+      Flows.importGrant(rebinding, "learner", sim.issueRefreshTokenFor("r:profile"));
+      provider = rebinding;
+      String rebindingApp = caller(List.of("GET"), List.of(ASSERTIONS));
+      // the listener speaks no TLS: the call fails, but its check passed and it connected
+      call(rebindingApp).get(path(ASSERTIONS)).then().statusCode(502);
+      assertTrue(listener.connections() >= 1, "the first call reached the allowed address");
+
+      // the name now answers a refused address; the next call is prepared from memory (within
+      // broker.upstream.hold-recheck of the first call's read), where the host's passed check
+      // stands and no lookup is made: the gate refuses its connection, hence upstream_unavailable
+      // rather than the check's url_not_allowed
+      ScriptedResolver.answer(host, "127.0.0.2");
+      listener.reset();
+      call(rebindingApp)
+          .get(path(ASSERTIONS))
+          .then()
+          .statusCode(502)
+          .header("Token-Broker-Error", "true")
+          .body("code", equalTo("upstream_unavailable"));
+      assertEquals(0, listener.connections(), "nothing reached the rebound address");
+    } finally {
+      ScriptedResolver.forget(host);
+    }
   }
 
   @Test
