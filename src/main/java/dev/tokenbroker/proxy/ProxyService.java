@@ -186,7 +186,7 @@ public class ProxyService {
       return null;
     }
     return tokens
-        .forProxyFromMemory(caller, request)
+        .forProxyFromMemory(caller, provider, request)
         .map(token -> new Prepared(provider, subject, path, url, token))
         .orElse(null);
   }

@@ -81,15 +81,12 @@ public class TokenService {
   }
 
   /**
-   * {@link #forProxy} from memory alone (no database, no upstream, no blocking), or empty when that
-   * cannot serve it.
+   * {@link #forProxy} from memory alone (no database, no upstream, no blocking), for the request's
+   * provider as the caller already found it in memory; empty when memory cannot serve it.
    */
   public Optional<TokenResponse> forProxyFromMemory(
-      AuthenticatedCaller caller, TokenRequest request) {
-    Optional<ProviderSettings> provider = providers.findCached(request.providerId());
-    return provider.isEmpty()
-        ? Optional.empty()
-        : Optional.ofNullable(serve(caller, request, provider, true));
+      AuthenticatedCaller caller, ProviderSettings provider, TokenRequest request) {
+    return Optional.ofNullable(serve(caller, request, Optional.of(provider), true));
   }
 
   /**
