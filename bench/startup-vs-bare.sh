@@ -16,6 +16,10 @@
 #   BENCH_SERVICE_LINKS=N         both applications start with the 8 variables Kubernetes gives a
 #                                 pod for each of N Services of its namespace (SVC<i>_SERVICE_HOST,
 #                                 SVC<i>_PORT_80_TCP, ...), as without enableServiceLinks: false
+#   BENCH_EXTENSIONS=1            a third application in the same rounds: bench/extensions-app, the
+#                                 broker's extensions with one entity, one migration and one
+#                                 endpoint, on a database of its own on the same server (what the
+#                                 extensions cost without the broker's code)
 set -euo pipefail
 restarts=${1:-5}
 java=${BENCH_JAVA:-java}
@@ -41,13 +45,20 @@ if [ "$cache" = quarkus-aot ]; then
 fi
 (cd "$root" && ./mvnw "${build[@]}")
 (cd "$root" && ./mvnw -f bench/bare-app/pom.xml "${build[@]}")
+apps=(bare broker)
+if [ "${BENCH_EXTENSIONS:-0}" = 1 ]; then
+  (cd "$root" && ./mvnw -f bench/extensions-app/pom.xml "${build[@]}")
+  apps+=(extensions)
+fi
 start_postgres
+[ "${BENCH_EXTENSIONS:-0}" != 1 ] || psql_value "create database extensions" > /dev/null
 
 key=$(head -c 32 /dev/urandom | base64)
 port=18180
 management=18190
 broker_jar="$root/target/quarkus-app/quarkus-run.jar"
 bare_jar="$root/bench/bare-app/target/quarkus-app/quarkus-run.jar"
+extensions_jar="$root/bench/extensions-app/target/quarkus-app/quarkus-run.jar"
 
 # from the jar's directory, where a cache built with the jar expects to be used
 run_from() { cd "$(dirname "$1")" && exec "$java" $flags $2 -jar quarkus-run.jar; }
@@ -59,13 +70,17 @@ launch() { # app, extra JVM flags
     BROKER_ADMIN_API_KEY=bench-admin-key-0123456789abcdefghijklmnop BROKER_CRYPTO_LOCAL_KEYS="1:$key" \
     BROKER_DATA_DIR="$work/data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
       run_from "$broker_jar" "$extra" > "$work/$app.log" 2>&1 &
+  elif [ "$app" = extensions ]; then
+    QUARKUS_DATASOURCE_JDBC_URL=${jdbc%/postgres}/extensions QUARKUS_DATASOURCE_USERNAME=postgres \
+    QUARKUS_DATASOURCE_PASSWORD=postgres QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+      run_from "$extensions_jar" "$extra" > "$work/$app.log" 2>&1 &
   else
     QUARKUS_HTTP_PORT=$port run_from "$bare_jar" "$extra" > "$work/$app.log" 2>&1 &
   fi
   pid=$!
 }
 
-ready_url() { if [ "$1" = broker ]; then echo "localhost:$management/q/health/ready"; else echo "localhost:$port/hello"; fi; }
+ready_url() { if [ "$1" = bare ]; then echo "localhost:$port/hello"; else echo "localhost:$management/q/health/ready"; fi; }
 
 await_ready() { # app; prints ms from launch
   local url started now
@@ -96,20 +111,20 @@ cache_flags() { # app, training|run
 echo "== $("$java" -version 2>&1 | head -1); cache: $cache; flags: $flags; $(env | wc -l) environment variables"
 # the first broker start migrates the database; each application's first start is the training
 # start of its cache (written when it exits)
-for app in broker bare; do
+for app in "${apps[@]}"; do
   launch "$app" "$(cache_flags "$app" training)"
   await_ready "$app" "$(date +%s%N)" > /dev/null
-  if [ "$app" = broker ]; then
-    curl -sf -o /dev/null "localhost:$port/v1/providers" -H "Authorization: Bearer bench-admin-key-0123456789abcdefghijklmnop"
-  else
-    curl -sf -o /dev/null "localhost:$port/hello"
-  fi
+  case "$app" in
+    broker) curl -sf -o /dev/null "localhost:$port/v1/providers" -H "Authorization: Bearer bench-admin-key-0123456789abcdefghijklmnop" ;;
+    extensions) curl -sf -o /dev/null "localhost:$port/items" ;;
+    *) curl -sf -o /dev/null "localhost:$port/hello" ;;
+  esac
   stop
 done
 
 declare -A times
 for i in $(seq 1 "$restarts"); do
-  for app in bare broker; do
+  for app in "${apps[@]}"; do
     started=$(date +%s%N)
     launch "$app" "$(cache_flags "$app" run)"
     ms=$(await_ready "$app" "$started")
@@ -126,3 +141,7 @@ bare=$(median "${times[bare]}")
 broker=$(median "${times[broker]}")
 echo "== start to ready, ms, $restarts restarts: bare${times[bare]}; broker${times[broker]}"
 echo "== median: bare $bare ms, broker $broker ms, ratio $(awk -v a="$broker" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')"
+if [ "${BENCH_EXTENSIONS:-0}" = 1 ]; then
+  extensions=$(median "${times[extensions]}")
+  echo "== extensions${times[extensions]}; median $extensions ms: $(awk -v a="$extensions" -v b="$bare" 'BEGIN {printf "%.2f", a / b}') x bare; the broker $(awk -v a="$broker" -v b="$extensions" 'BEGIN {printf "%.2f", a / b}') x the extensions"
+fi

@@ -1,0 +1,1 @@
+create table item (id varchar(64) primary key, name varchar(64));
