@@ -1,6 +1,7 @@
 package dev.tokenbroker.api;
 
-import jakarta.persistence.OptimisticLockException;
+import dev.tokenbroker.db.ConcurrentWriteException;
+import dev.tokenbroker.db.DatabaseException;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -24,7 +25,7 @@ public final class StoreFailures {
   public static Optional<Meaning> classify(Throwable failure) {
     boolean persistence = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof OptimisticLockException || t instanceof org.hibernate.StaleStateException) {
+      if (t instanceof ConcurrentWriteException) {
         return Optional.of(Meaning.CONFLICT);
       }
       if (t instanceof SQLException sql) {
@@ -38,8 +39,7 @@ public final class StoreFailures {
         return Optional.of(Meaning.UNAVAILABLE);
       }
       persistence |=
-          t instanceof jakarta.persistence.PersistenceException
-              || t instanceof org.hibernate.HibernateException
+          t instanceof DatabaseException
               || t instanceof jakarta.transaction.TransactionalException
               || t instanceof jakarta.transaction.RollbackException
               || t instanceof jakarta.transaction.SystemException

@@ -3,19 +3,15 @@ package dev.tokenbroker.audit;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.Page;
 import dev.tokenbroker.api.Syntax;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Reads the audit trail, newest first, with filters and a cursor. */
 @ApplicationScoped
@@ -23,10 +19,10 @@ public class AuditTrail {
 
   static final int MAX_PAGE = 500;
 
-  private final EntityManager em;
+  private final Database db;
 
-  public AuditTrail(EntityManager em) {
-    this.em = em;
+  public AuditTrail(Database db) {
+    this.db = db;
   }
 
   /** Filters of {@code GET /v1/audit-events}; null means any. */
@@ -51,32 +47,32 @@ public class AuditTrail {
         new StringBuilder(
             "select id, occurred_at, actor, action, outcome, provider_id, grant_id, subject,"
                 + " target, request_id, detail from audit_event where 1 = 1");
-    Map<String, Object> params = new LinkedHashMap<>();
+    List<Object> params = new ArrayList<>();
     equal(sql, params, "action", filter.action());
     equal(sql, params, "actor", filter.actor());
     equal(sql, params, "outcome", filter.outcome());
     equal(sql, params, "provider_id", filter.providerId());
     equal(sql, params, "grant_id", filter.grantId());
     if (filter.since() != null) {
-      sql.append(" and occurred_at >= :since");
-      params.put("since", Timestamp.from(instant("since", filter.since())));
+      sql.append(" and occurred_at >= ")
+          .append(parameter(params, instant("since", filter.since())));
     }
     if (filter.until() != null) {
-      sql.append(" and occurred_at < :until");
-      params.put("until", Timestamp.from(instant("until", filter.until())));
+      sql.append(" and occurred_at < ").append(parameter(params, instant("until", filter.until())));
     }
     if (cursor != null && !cursor.isEmpty()) {
       Cursor after = Cursor.decode(cursor);
-      sql.append(
-          " and (occurred_at < :cursorTime or (occurred_at = :cursorTime and id < :cursorId))");
-      params.put("cursorTime", Timestamp.from(after.occurredAt()));
-      params.put("cursorId", after.id());
+      String time = parameter(params, after.occurredAt());
+      sql.append(" and (occurred_at < ")
+          .append(time)
+          .append(" or (occurred_at = ")
+          .append(time)
+          .append(" and id < ")
+          .append(parameter(params, after.id()))
+          .append("))");
     }
-    sql.append(" order by occurred_at desc, id desc");
-    Query query = em.createNativeQuery(sql.toString()).setMaxResults(size + 1);
-    params.forEach(query::setParameter);
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = query.getResultList();
+    sql.append(" order by occurred_at desc, id desc limit ").append(parameter(params, size + 1));
+    List<Object[]> rows = db.rows("Reading audit events", sql.toString(), params.toArray());
     List<AuditEventView> items = new ArrayList<>();
     for (Object[] r : rows.subList(0, Math.min(size, rows.size()))) {
       items.add(
@@ -100,12 +96,16 @@ public class AuditTrail {
     return new Page<>(items, next);
   }
 
-  private static void equal(
-      StringBuilder sql, Map<String, Object> params, String column, String value) {
+  private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
     if (value != null) {
-      sql.append(" and ").append(column).append(" = :").append(column);
-      params.put(column, value);
+      sql.append(" and ").append(column).append(" = ").append(parameter(params, value));
     }
+  }
+
+  /** Adds a parameter; returns its marker. */
+  private static String parameter(List<Object> params, Object value) {
+    params.add(value);
+    return "?" + params.size();
   }
 
   private static Instant instant(String field, String value) {

@@ -2,9 +2,9 @@ package dev.tokenbroker.authorization;
 
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.db.Database;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response.Status;
 import java.time.Clock;
@@ -21,17 +21,18 @@ import java.util.List;
 @ApplicationScoped
 public class AuthorizationRequests {
 
-  private final EntityManager em;
+  private final Database db;
   private final Clock clock;
 
-  public AuthorizationRequests(EntityManager em, Clock clock) {
-    this.em = em;
+  public AuthorizationRequests(Database db, Clock clock) {
+    this.db = db;
     this.clock = clock;
   }
 
   @Transactional
   void save(AuthorizationRequestEntity request) {
-    em.persist(request);
+    db.update(
+        "Storing an authorization request", AuthorizationRequestEntity.INSERT, request.values());
   }
 
   /** Marks the state used, atomically; unknown, used or expired state is 400 invalid_state. */
@@ -43,16 +44,16 @@ public class AuthorizationRequests {
     String stateHash = hash(state);
     Instant now = clock.instant();
     int claimed =
-        em.createQuery(
-                "update AuthorizationRequestEntity r set r.usedAt = :now"
-                    + " where r.stateSha256 = :hash and r.usedAt is null and r.expiresAt > :now")
-            .setParameter("now", now)
-            .setParameter("hash", stateHash)
-            .executeUpdate();
+        db.update(
+            "Using an authorization state",
+            "update authorization_request set used_at = ?1"
+                + " where state_sha256 = ?2 and used_at is null and expires_at > ?1",
+            now,
+            stateHash);
     if (claimed != 1) {
       throw invalidState();
     }
-    return em.find(AuthorizationRequestEntity.class, stateHash);
+    return find("state_sha256", stateHash);
   }
 
   /**
@@ -66,15 +67,21 @@ public class AuthorizationRequests {
       String confirmationHash,
       PendingTokens.Sealed tokens,
       Instant until) {
-    AuthorizationRequestEntity request = em.find(AuthorizationRequestEntity.class, stateHash);
-    request.grantId = grantId;
-    request.confirmationSha256 = confirmationHash;
-    request.pendingAccessTokenCiphertext = tokens.accessToken();
-    request.pendingRefreshTokenCiphertext = tokens.refreshToken();
-    request.pendingScope = tokens.scope();
-    request.pendingIssuedAt = tokens.issuedAt();
-    request.pendingExpiresAt = tokens.expiresAt();
-    request.expiresAt = until;
+    db.update(
+        "Keeping tokens for confirmation",
+        "update authorization_request set grant_id = ?2, confirmation_sha256 = ?3,"
+            + " pending_access_token_ct = ?4, pending_refresh_token_ct = ?5, pending_scope = ?6,"
+            + " pending_issued_at = ?7, pending_expires_at = ?8, expires_at = ?9"
+            + " where state_sha256 = ?1",
+        stateHash,
+        grantId,
+        confirmationHash,
+        tokens.accessToken(),
+        tokens.refreshToken(),
+        tokens.scope(),
+        tokens.issuedAt(),
+        tokens.expiresAt(),
+        until);
   }
 
   /**
@@ -85,28 +92,28 @@ public class AuthorizationRequests {
   AuthorizationRequestEntity claimConfirmation(String confirmationHash, String callerId) {
     Instant now = clock.instant();
     int claimed =
-        em.createQuery(
-                "update AuthorizationRequestEntity r set r.settledAt = :now"
-                    + " where r.confirmationSha256 = :hash and r.callerId = :caller"
-                    + " and r.settledAt is null and r.expiresAt > :now")
-            .setParameter("now", now)
-            .setParameter("hash", confirmationHash)
-            .setParameter("caller", callerId)
-            .executeUpdate();
-    return claimed == 1 ? findByConfirmation(confirmationHash) : null;
+        db.update(
+            "Settling a confirmation",
+            "update authorization_request set settled_at = ?1"
+                + " where confirmation_sha256 = ?2 and caller_id = ?3"
+                + " and settled_at is null and expires_at > ?1",
+            now,
+            confirmationHash,
+            callerId);
+    return claimed == 1 ? find("confirmation_sha256", confirmationHash) : null;
   }
 
   /** The states of flows whose confirmation time ran out unconfirmed, oldest first. */
   @Transactional
   List<String> expiredUnconfirmed(int limit) {
-    return em.createQuery(
-            "select r.stateSha256 from AuthorizationRequestEntity r"
-                + " where r.confirmationSha256 is not null and r.settledAt is null"
-                + " and r.expiresAt <= :now order by r.expiresAt",
-            String.class)
-        .setParameter("now", clock.instant())
-        .setMaxResults(limit)
-        .getResultList();
+    return db.list(
+        "Finding unconfirmed authorizations",
+        "select state_sha256 from authorization_request"
+            + " where confirmation_sha256 is not null and settled_at is null"
+            + " and expires_at <= ?1 order by expires_at limit ?2",
+        row -> row.getString(1),
+        clock.instant(),
+        limit);
   }
 
   /** Settles one expired, unconfirmed flow; null if another replica or a confirmation did. */
@@ -114,23 +121,24 @@ public class AuthorizationRequests {
   AuthorizationRequestEntity claimExpired(String stateHash) {
     Instant now = clock.instant();
     int claimed =
-        em.createQuery(
-                "update AuthorizationRequestEntity r set r.settledAt = :now"
-                    + " where r.stateSha256 = :hash and r.confirmationSha256 is not null"
-                    + " and r.settledAt is null and r.expiresAt <= :now")
-            .setParameter("now", now)
-            .setParameter("hash", stateHash)
-            .executeUpdate();
-    if (claimed != 1) {
-      return null;
-    }
-    AuthorizationRequestEntity request = em.find(AuthorizationRequestEntity.class, stateHash);
-    em.refresh(request);
-    return request;
+        db.update(
+            "Settling an expired confirmation",
+            "update authorization_request set settled_at = ?1"
+                + " where state_sha256 = ?2 and confirmation_sha256 is not null"
+                + " and settled_at is null and expires_at <= ?1",
+            now,
+            stateHash);
+    return claimed == 1 ? find("state_sha256", stateHash) : null;
   }
 
   /** Forgets the waiting tokens of a settled flow, in the transaction that settled it. */
-  static void clearPending(AuthorizationRequestEntity request) {
+  @Transactional(Transactional.TxType.MANDATORY)
+  void clearPending(AuthorizationRequestEntity request) {
+    db.update(
+        "Forgetting the tokens of a settled authorization",
+        "update authorization_request set pending_access_token_ct = null,"
+            + " pending_refresh_token_ct = null where state_sha256 = ?1",
+        request.stateSha256);
     request.pendingAccessTokenCiphertext = null;
     request.pendingRefreshTokenCiphertext = null;
   }
@@ -142,22 +150,25 @@ public class AuthorizationRequests {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   @Transactional
   void purgeExpired() {
-    em.createQuery(
-            "delete from AuthorizationRequestEntity r where r.expiresAt < :cutoff"
-                + " and (r.confirmationSha256 is null or r.settledAt is not null)")
-        .setParameter("cutoff", clock.instant().minus(Duration.ofHours(1)))
-        .executeUpdate();
+    db.update(
+        "Deleting expired authorizations",
+        "delete from authorization_request where expires_at < ?1"
+            + " and (confirmation_sha256 is null or settled_at is not null)",
+        clock.instant().minus(Duration.ofHours(1)));
   }
 
-  private AuthorizationRequestEntity findByConfirmation(String confirmationHash) {
-    AuthorizationRequestEntity request =
-        em.createQuery(
-                "select r from AuthorizationRequestEntity r where r.confirmationSha256 = :hash",
-                AuthorizationRequestEntity.class)
-            .setParameter("hash", confirmationHash)
-            .getSingleResult();
-    em.refresh(request);
-    return request;
+  /** The request whose {@code column} (a hash, unique) is {@code hash}. */
+  private AuthorizationRequestEntity find(String column, String hash) {
+    return db.first(
+            "Reading an authorization request",
+            "select "
+                + AuthorizationRequestEntity.COLUMNS
+                + " from authorization_request where "
+                + column
+                + " = ?1",
+            AuthorizationRequestEntity::read,
+            hash)
+        .orElseThrow();
   }
 
   static String hash(String secret) {

@@ -113,13 +113,13 @@ public class ConsentConfirmation {
     GrantStore.Upserted stored =
         authorizedGrants.write(
             provider, request.subject, request.scopes, secrets.open(request), request.grantId);
-    AuthorizationRequests.clearPending(request);
+    requests.clearPending(request);
     return new Settled(request, provider, stored, null);
   }
 
   private Settled discard(AuthorizationRequestEntity request, ProviderSettings provider) {
     String refreshToken = secrets.openRefreshToken(request);
-    AuthorizationRequests.clearPending(request);
+    requests.clearPending(request);
     return new Settled(request, provider, null, refreshToken);
   }
 

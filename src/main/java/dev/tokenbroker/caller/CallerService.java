@@ -8,8 +8,8 @@ import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.db.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response.Status;
 import java.time.Clock;
@@ -24,21 +24,21 @@ public class CallerService {
   private static final Logger LOG = Logger.getLogger(CallerService.class);
 
   private final AuditLog audit;
-  private final EntityManager em;
+  private final Database db;
   private final CallerStore store;
   private final CallerAuthenticator authenticator;
   private final Clock clock;
   private final ChangeAnnouncer announcer;
 
   public CallerService(
-      EntityManager em,
+      Database db,
       CallerStore store,
       CallerAuthenticator authenticator,
       Clock clock,
       ChangeAnnouncer announcer,
       AuditLog audit) {
     this.audit = audit;
-    this.em = em;
+    this.db = db;
     this.store = store;
     this.authenticator = authenticator;
     this.clock = clock;
@@ -47,11 +47,14 @@ public class CallerService {
 
   @Transactional
   public CallerView.Created create(CallerRequest request) {
-    Long taken =
-        em.createQuery("select count(c) from CallerEntity c where c.name = :name", Long.class)
-            .setParameter("name", request.name())
-            .getSingleResult();
-    if (taken > 0) {
+    boolean taken =
+        db.first(
+                "Reading callers by name",
+                "select id from caller where name = ?1",
+                row -> row.getString(1),
+                request.name())
+            .isPresent();
+    if (taken) {
       throw new ApiException(
           Status.CONFLICT,
           ProblemCodes.CALLER_NAME_TAKEN,
@@ -66,7 +69,7 @@ public class CallerService {
     caller.allowRules = store.rulesJson(allow);
     caller.createdAt = now;
     caller.updatedAt = now;
-    em.persist(caller);
+    db.update("Storing caller " + caller.id, CallerEntity.INSERT, caller.values());
     List<String> serviceAccounts = addServiceAccounts(caller.id, request.serviceAccounts(), now);
     ApiKeys.Issued key = addKey(caller.id, now);
     LOG.infof(
@@ -89,9 +92,11 @@ public class CallerService {
 
   @Transactional
   public List<CallerView> list() {
-    return em
-        .createQuery("from CallerEntity c order by c.name", CallerEntity.class)
-        .getResultList()
+    return db
+        .list(
+            "Reading callers",
+            "select " + CallerEntity.COLUMNS + " from caller order by name",
+            CallerEntity::read)
         .stream()
         .map(this::view)
         .toList();
@@ -105,13 +110,12 @@ public class CallerService {
   @Transactional
   public void delete(String id) {
     CallerEntity caller = find(id);
-    em.createQuery("delete from ApiKeyEntity k where k.callerId = :id")
-        .setParameter("id", id)
-        .executeUpdate();
-    em.createQuery("delete from ServiceAccountEntity a where a.callerId = :id")
-        .setParameter("id", id)
-        .executeUpdate();
-    em.remove(caller);
+    db.update("Deleting the keys of caller " + id, "delete from api_key where caller_id = ?1", id);
+    db.update(
+        "Deleting the service accounts of caller " + id,
+        "delete from caller_service_account where caller_id = ?1",
+        id);
+    db.update("Deleting caller " + id, "delete from caller where id = ?1", id);
     authenticator.forgetCaller(id);
     announcer.announce(ChangeNotice.caller(id));
     LOG.infof("Deleted caller %s (%s) and its keys", id, caller.name);
@@ -131,12 +135,12 @@ public class CallerService {
 
   @Transactional
   public void deleteKey(String callerId, String keyId) {
-    ApiKeyEntity key = em.find(ApiKeyEntity.class, keyId);
+    ApiKeyEntity key = store.key(keyId).orElse(null);
     if (key == null || !key.callerId.equals(callerId)) {
       throw ApiException.notFound(
           ProblemCodes.API_KEY_NOT_FOUND, "No API key " + keyId + " for caller " + callerId);
     }
-    em.remove(key);
+    db.update("Deleting API key " + keyId, "delete from api_key where id = ?1", keyId);
     authenticator.forgetKey(keyId);
     announcer.announce(ChangeNotice.apiKey(keyId));
     LOG.infof("Deleted API key %s of caller %s", keyId, callerId);
@@ -147,7 +151,7 @@ public class CallerService {
   private List<String> addServiceAccounts(String callerId, List<String> subjects, Instant now) {
     List<String> distinct = subjects == null ? List.of() : subjects.stream().distinct().toList();
     for (String subject : distinct) {
-      ServiceAccountEntity taken = em.find(ServiceAccountEntity.class, subject);
+      ServiceAccountEntity taken = store.serviceAccount(subject).orElse(null);
       if (taken != null) {
         throw new ApiException(
             Status.CONFLICT,
@@ -158,7 +162,7 @@ public class CallerService {
       account.subject = subject;
       account.callerId = callerId;
       account.createdAt = now;
-      em.persist(account);
+      db.update("Storing a service account", ServiceAccountEntity.INSERT, account.values());
     }
     return distinct;
   }
@@ -170,36 +174,35 @@ public class CallerService {
     key.callerId = callerId;
     key.secretSha256 = issued.secretSha256();
     key.createdAt = now;
-    em.persist(key);
+    db.update("Storing API key " + key.id, ApiKeyEntity.INSERT, key.values());
     return issued;
   }
 
   private CallerEntity find(String id) {
-    CallerEntity caller = em.find(CallerEntity.class, id);
-    if (caller == null) {
-      throw ApiException.notFound(ProblemCodes.CALLER_NOT_FOUND, "No caller " + id);
-    }
-    return caller;
+    return store
+        .caller(id)
+        .orElseThrow(() -> ApiException.notFound(ProblemCodes.CALLER_NOT_FOUND, "No caller " + id));
   }
 
   private CallerView view(CallerEntity caller) {
     List<CallerView.KeyView> keys =
-        em
-            .createQuery(
-                "from ApiKeyEntity k where k.callerId = :id order by k.createdAt",
-                ApiKeyEntity.class)
-            .setParameter("id", caller.id)
-            .getResultList()
+        db
+            .list(
+                "Reading the keys of caller " + caller.id,
+                "select "
+                    + ApiKeyEntity.COLUMNS
+                    + " from api_key where caller_id = ?1 order by created_at",
+                ApiKeyEntity::read,
+                caller.id)
             .stream()
             .map(k -> new CallerView.KeyView(k.id, k.createdAt))
             .toList();
     List<String> serviceAccounts =
-        em.createQuery(
-                "select a.subject from ServiceAccountEntity a where a.callerId = :id"
-                    + " order by a.subject",
-                String.class)
-            .setParameter("id", caller.id)
-            .getResultList();
+        db.list(
+            "Reading the service accounts of caller " + caller.id,
+            "select subject from caller_service_account where caller_id = ?1 order by subject",
+            row -> row.getString(1),
+            caller.id);
     return new CallerView(
         caller.id,
         caller.name,

@@ -1,21 +1,35 @@
 package dev.tokenbroker.caller;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import dev.tokenbroker.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 
 /** A Kubernetes service account that authenticates as its caller. */
-@Entity
-@Table(name = "caller_service_account")
 public class ServiceAccountEntity {
+
+  /** Every column of {@code caller_service_account}, in the order of {@link #values}. */
+  public static final String COLUMNS = "subject, caller_id, created_at";
+
+  public static final String INSERT =
+      "insert into caller_service_account (" + COLUMNS + ") values (" + "?1, ?2, ?3" + ")";
+
   /** {@code system:serviceaccount:<namespace>:<name>}, the {@code sub} of its tokens. */
-  @Id public String subject;
+  public String subject;
 
-  @Column(name = "caller_id")
   public String callerId;
-
-  @Column(name = "created_at")
   public Instant createdAt;
+
+  public static ServiceAccountEntity read(ResultSet row) throws SQLException {
+    ServiceAccountEntity e = new ServiceAccountEntity();
+    e.subject = row.getString("subject");
+    e.callerId = row.getString("caller_id");
+    e.createdAt = Database.instant(row, "created_at");
+    return e;
+  }
+
+  /** The columns' values for {@link #INSERT}. */
+  public Object[] values() {
+    return new Object[] {subject, callerId, createdAt};
+  }
 }

@@ -2,10 +2,10 @@ package dev.tokenbroker.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -19,19 +19,19 @@ public class ChangeAnnouncer {
 
   static final String CHANNEL = "token_broker_changes";
 
-  private final EntityManager em;
+  private final Database db;
   private final AfterCommit afterCommit;
   private final Event<ChangeNotice> local;
   private final ObjectMapper json;
   private final boolean postgres;
 
   public ChangeAnnouncer(
-      EntityManager em,
+      Database db,
       AfterCommit afterCommit,
       Event<ChangeNotice> local,
       ObjectMapper json,
       @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
-    this.em = em;
+    this.db = db;
     this.afterCommit = afterCommit;
     this.local = local;
     this.json = json;
@@ -41,10 +41,7 @@ public class ChangeAnnouncer {
   /** Call inside the transaction that makes the change. */
   public void announce(ChangeNotice notice) {
     if (postgres) {
-      em.createNativeQuery("select pg_notify(?1, ?2)")
-          .setParameter(1, CHANNEL)
-          .setParameter(2, encode(notice))
-          .getSingleResult();
+      db.value("Announcing a change", "select pg_notify(?1, ?2)", CHANNEL, encode(notice));
       return;
     }
     afterCommit.run(() -> local.fire(notice));

@@ -1,12 +1,12 @@
 package dev.tokenbroker.crypto;
 
+import dev.tokenbroker.db.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,19 +27,19 @@ public class CiphertextRewrapper {
 
   private final Instance<SealedColumns> declared;
   private volatile List<SealedColumn> columns;
-  private final EntityManager em;
+  private final Database db;
   private final SecretCipher cipher;
   private final CryptoConfig.Rewrap config;
   private final AtomicLong onOldKeys = new AtomicLong();
 
   public CiphertextRewrapper(
       Instance<SealedColumns> declared,
-      EntityManager em,
+      Database db,
       SecretCipher cipher,
       CryptoConfig config,
       MeterRegistry registry) {
     this.declared = declared;
-    this.em = em;
+    this.db = db;
     this.cipher = cipher;
     this.config = config.rewrap();
     Gauge.builder("broker.crypto.ciphertexts.old.key", onOldKeys, AtomicLong::get)
@@ -97,11 +97,11 @@ public class CiphertextRewrapper {
               .call(
                   () ->
                       ((Number)
-                              em.createNativeQuery(
-                                      "select count(*) from " + column.table() + where(column))
-                                  .setParameter(1, backendPrefix() + "%")
-                                  .setParameter(2, cipher.ciphertextPrefix(active) + "%")
-                                  .getSingleResult())
+                              db.value(
+                                  "Counting old ciphertexts",
+                                  "select count(*) from " + column.table() + where(column),
+                                  backendPrefix() + "%",
+                                  cipher.ciphertextPrefix(active) + "%"))
                           .longValue());
     }
     onOldKeys.set(total);
@@ -167,48 +167,47 @@ public class CiphertextRewrapper {
               long updated = 0;
               for (int i = 0; i < rows.size(); i++) {
                 updated +=
-                    em.createNativeQuery(
-                            "update "
-                                + column.table()
-                                + " set "
-                                + column.column()
-                                + " = ?1 where "
-                                + column.idColumn()
-                                + " = ?2 and "
-                                + column.column()
-                                + " = ?3")
-                        .setParameter(1, fresh.get(i))
-                        .setParameter(2, rows.get(i)[0])
-                        .setParameter(3, rows.get(i)[1])
-                        .executeUpdate();
+                    db.update(
+                        "Storing a rewrapped ciphertext",
+                        "update "
+                            + column.table()
+                            + " set "
+                            + column.column()
+                            + " = ?1 where "
+                            + column.idColumn()
+                            + " = ?2 and "
+                            + column.column()
+                            + " = ?3",
+                        fresh.get(i),
+                        rows.get(i)[0],
+                        rows.get(i)[1]);
               }
               return updated;
             });
   }
 
-  @SuppressWarnings("unchecked")
   private List<Object[]> oldRows(SealedColumn column, int active, String after) {
     return QuarkusTransaction.requiringNew()
         .call(
             () ->
-                (List<Object[]>)
-                    em.createNativeQuery(
-                            "select "
-                                + column.idColumn()
-                                + ", "
-                                + column.column()
-                                + " from "
-                                + column.table()
-                                + where(column)
-                                + " and "
-                                + column.idColumn()
-                                + " > ?3 order by "
-                                + column.idColumn())
-                        .setParameter(1, backendPrefix() + "%")
-                        .setParameter(2, cipher.ciphertextPrefix(active) + "%")
-                        .setParameter(3, after)
-                        .setMaxResults(config.batchSize())
-                        .getResultList());
+                db.rows(
+                    "Reading old ciphertexts",
+                    "select "
+                        + column.idColumn()
+                        + ", "
+                        + column.column()
+                        + " from "
+                        + column.table()
+                        + where(column)
+                        + " and "
+                        + column.idColumn()
+                        + " > ?3 order by "
+                        + column.idColumn()
+                        + " limit ?4",
+                    backendPrefix() + "%",
+                    cipher.ciphertextPrefix(active) + "%",
+                    after,
+                    config.batchSize()));
   }
 
   /** Every sealed column the beans that write them declare. */

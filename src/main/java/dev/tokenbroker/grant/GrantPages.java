@@ -1,12 +1,11 @@
 package dev.tokenbroker.grant;
 
 import dev.tokenbroker.caller.AllowRule;
+import dev.tokenbroker.db.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -15,10 +14,10 @@ import java.util.StringJoiner;
 @ApplicationScoped
 public class GrantPages {
 
-  private final EntityManager em;
+  private final Database db;
 
-  public GrantPages(EntityManager em) {
-    this.em = em;
+  public GrantPages(Database db) {
+    this.db = db;
   }
 
   /** One page of grants ordered by id, after {@code cursor}, with optional filters. */
@@ -30,52 +29,51 @@ public class GrantPages {
       String afterId,
       int limit,
       List<AllowRule> visibleTo) {
-    StringBuilder jpql = new StringBuilder("from GrantEntity g where g.id > :after");
-    Map<String, Object> parameters = new HashMap<>();
-    parameters.put("after", afterId == null ? "" : afterId);
+    List<Object> parameters = new ArrayList<>();
+    StringBuilder sql =
+        new StringBuilder("select " + GrantEntity.COLUMNS + " from oauth_grant g where g.id > ")
+            .append(parameter(parameters, afterId == null ? "" : afterId));
     if (providerId != null) {
-      jpql.append(" and g.providerId = :provider");
-      parameters.put("provider", providerId);
+      sql.append(" and g.provider_id = ").append(parameter(parameters, providerId));
     }
     if (subject != null) {
-      jpql.append(" and g.subject = :subject");
-      parameters.put("subject", subject);
+      sql.append(" and g.subject = ").append(parameter(parameters, subject));
     }
     if (status != null) {
-      jpql.append(" and g.status = :status");
-      parameters.put("status", status);
+      sql.append(" and g.status = ").append(parameter(parameters, status));
     }
     if (visibleTo != null) {
-      jpql.append(" and (").append(permitted(visibleTo, parameters)).append(")");
+      sql.append(" and (").append(permitted(visibleTo, parameters)).append(")");
     }
-    var query =
-        em.createQuery(jpql.append(" order by g.id").toString(), GrantEntity.class)
-            .setMaxResults(limit);
-    parameters.forEach(query::setParameter);
-    return query.getResultList();
+    sql.append(" order by g.id limit ").append(parameter(parameters, limit));
+    return db.list(
+        "Reading a page of grants", sql.toString(), GrantEntity::read, parameters.toArray());
+  }
+
+  /** Adds a parameter; returns its marker. */
+  private static String parameter(List<Object> parameters, Object value) {
+    parameters.add(value);
+    return "?" + parameters.size();
   }
 
   /**
    * The grants a consumer's allow rules admit, as a condition inside the query, so that a page is
    * never emptied by filtering after the limit. Subject globs become LIKE patterns.
    */
-  private static String permitted(List<AllowRule> rules, Map<String, Object> parameters) {
+  private static String permitted(List<AllowRule> rules, List<Object> parameters) {
     if (rules.isEmpty()) {
       return "1 = 0";
     }
     StringJoiner anyRule = new StringJoiner(" or ");
-    for (int r = 0; r < rules.size(); r++) {
-      AllowRule rule = rules.get(r);
+    for (AllowRule rule : rules) {
       StringJoiner anySubject = new StringJoiner(" or ", "(", ")");
-      for (int s = 0; s < rule.subjects().size(); s++) {
-        String name = "s" + r + "_" + s;
-        anySubject.add("g.subject like :" + name + " escape '!'");
-        parameters.put(name, likePattern(rule.subjects().get(s)));
+      for (String subject : rule.subjects()) {
+        anySubject.add(
+            "g.subject like " + parameter(parameters, likePattern(subject)) + " escape '!'");
       }
       String provider = "";
       if (!"*".equals(rule.providerId())) {
-        provider = "g.providerId = :r" + r + " and ";
-        parameters.put("r" + r, rule.providerId());
+        provider = "g.provider_id = " + parameter(parameters, rule.providerId()) + " and ";
       }
       anyRule.add("(" + provider + anySubject + ")");
     }

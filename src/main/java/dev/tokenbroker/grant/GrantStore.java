@@ -3,11 +3,11 @@ package dev.tokenbroker.grant;
 import dev.tokenbroker.api.Ids;
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.SqlTimes;
 import dev.tokenbroker.provider.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,16 +23,16 @@ import java.util.Optional;
 public class GrantStore {
 
   private final Event<GrantStatusChanged> statusChanged;
-  private final EntityManager em;
+  private final Database db;
   private final Clock clock;
   private final ChangeAnnouncer announcer;
 
   public GrantStore(
-      EntityManager em,
+      Database db,
       Clock clock,
       Event<GrantStatusChanged> statusChanged,
       ChangeAnnouncer announcer) {
-    this.em = em;
+    this.db = db;
     this.clock = clock;
     this.statusChanged = statusChanged;
     this.announcer = announcer;
@@ -40,16 +40,23 @@ public class GrantStore {
 
   @Transactional
   public Optional<GrantEntity> find(String id) {
-    return Optional.ofNullable(em.find(GrantEntity.class, id));
+    return db.first(
+        "Reading grant " + id,
+        "select " + GrantEntity.COLUMNS + " from oauth_grant where id = ?1",
+        GrantEntity::read,
+        id);
   }
 
   @Transactional
   public Optional<GrantEntity> findBySubject(String providerId, String subject) {
-    return em.createNamedQuery(GrantEntity.BY_SUBJECT, GrantEntity.class)
-        .setParameter("p", providerId)
-        .setParameter("s", subject)
-        .getResultStream()
-        .findFirst();
+    return db.first(
+        "Reading the grant of a subject",
+        "select "
+            + GrantEntity.COLUMNS
+            + " from oauth_grant where provider_id = ?1 and subject = ?2",
+        GrantEntity::read,
+        providerId,
+        subject);
   }
 
   /**
@@ -117,15 +124,72 @@ public class GrantStore {
     grant.lastErrorAt = null;
     grant.updatedAt = now;
     if (created) {
-      em.persist(grant);
+      insert(grant);
     } else {
       grant.version++;
+      update(grant);
       announcer.announce(ChangeNotice.grant(providerId, subject));
     }
-    em.flush();
     return new Upserted(
         grant,
         replaced != null && !replaced.equals(grant.refreshTokenCiphertext) ? replaced : null);
+  }
+
+  private void insert(GrantEntity g) {
+    db.update(
+        "Storing grant " + g.id,
+        "insert into oauth_grant ("
+            + GrantEntity.COLUMNS
+            + ") values (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+            + " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        g.id,
+        g.providerId,
+        g.subject,
+        g.scopes,
+        g.status,
+        g.refreshTokenCiphertext,
+        g.accessTokenCiphertext,
+        g.accessTokenScopes,
+        g.accessTokenIssuedAt,
+        g.accessTokenExpiresAt,
+        g.lastRefreshedAt,
+        g.nextRefreshAt,
+        g.leaseOwner,
+        g.leaseExpiresAt,
+        g.refreshTokenGeneration,
+        g.attemptGeneration,
+        g.attemptStartedAt,
+        g.refreshFailures,
+        g.lastErrorCode,
+        g.lastErrorAt,
+        g.createdAt,
+        g.updatedAt,
+        g.version);
+  }
+
+  /** Writes what an upsert changes; the lease columns stay whatever they are now. */
+  private void update(GrantEntity g) {
+    db.update(
+        "Storing grant " + g.id,
+        "update oauth_grant set scopes = ?2, status = ?3, refresh_token_ct = ?4,"
+            + " access_token_ct = ?5, access_token_scopes = ?6, access_token_issued_at = ?7,"
+            + " access_token_expires_at = ?8, last_refreshed_at = ?9, next_refresh_at = ?10,"
+            + " refresh_token_generation = ?11, attempt_generation = null,"
+            + " attempt_started_at = null, refresh_failures = 0, last_error_code = null,"
+            + " last_error_at = null, updated_at = ?12, version = ?13 where id = ?1",
+        g.id,
+        g.scopes,
+        g.status,
+        g.refreshTokenCiphertext,
+        g.accessTokenCiphertext,
+        g.accessTokenScopes,
+        g.accessTokenIssuedAt,
+        g.accessTokenExpiresAt,
+        g.lastRefreshedAt,
+        g.nextRefreshAt,
+        g.refreshTokenGeneration,
+        g.updatedAt,
+        g.version);
   }
 
   /**
@@ -138,29 +202,35 @@ public class GrantStore {
   @Transactional
   public List<GrantEntity> deleteAllOf(String providerId) {
     List<GrantEntity> grants =
-        em.createQuery("from GrantEntity g where g.providerId = :p", GrantEntity.class)
-            .setParameter("p", providerId)
-            .getResultList();
-    em.createQuery("delete from GrantEntity g where g.providerId = :p")
-        .setParameter("p", providerId)
-        .executeUpdate();
-    grants.forEach(em::detach);
+        db.list(
+            "Reading the grants of provider " + providerId,
+            "select " + GrantEntity.COLUMNS + " from oauth_grant where provider_id = ?1",
+            GrantEntity::read,
+            providerId);
+    db.update(
+        "Deleting the grants of provider " + providerId,
+        "delete from oauth_grant where provider_id = ?1",
+        providerId);
     return grants;
   }
 
   @Transactional
   public long countOf(String providerId) {
-    return em.createQuery("select count(g) from GrantEntity g where g.providerId = :p", Long.class)
-        .setParameter("p", providerId)
-        .getSingleResult();
+    return ((Number)
+            db.value(
+                "Counting the grants of provider " + providerId,
+                "select count(*) from oauth_grant where provider_id = ?1",
+                providerId))
+        .longValue();
   }
 
   /** Rows of (provider id, status, count) over all grants, for the gauges. */
   @Transactional
   public List<Object[]> countsByProviderAndStatus() {
     List<Object[]> rows =
-        em.createNamedQuery(GrantEntity.COUNTS_BY_PROVIDER_AND_STATUS, Object[].class)
-            .getResultList();
+        db.rows(
+            "Counting grants",
+            "select provider_id, status, count(*) from oauth_grant group by provider_id, status");
     return rows.stream()
         .map(row -> new Object[] {row[0], GrantStatus.valueOf((String) row[1]), row[2]})
         .toList();
@@ -170,30 +240,30 @@ public class GrantStore {
   @Transactional
   public Optional<Instant> oldestDueRefresh() {
     Object oldest =
-        em.createNativeQuery("select min(next_refresh_at) from oauth_grant where status = 'ACTIVE'")
-            .getSingleResult();
+        db.value(
+            "Reading the oldest due refresh",
+            "select min(next_refresh_at) from oauth_grant where status = 'ACTIVE'");
     return Optional.ofNullable(oldest).map(SqlTimes::toInstant);
   }
 
   /** Makes every active grant of the provider due now (operations and benchmarks). */
   @Transactional
   public int makeAllDue(String providerId) {
-    return em.createQuery(
-            "update GrantEntity g set g.nextRefreshAt = :now"
-                + " where g.providerId = :p and g.status = :active")
-        .setParameter("now", clock.instant())
-        .setParameter("p", providerId)
-        .setParameter("active", GrantStatus.ACTIVE)
-        .executeUpdate();
+    return db.update(
+        "Making the grants of provider " + providerId + " due",
+        "update oauth_grant set next_refresh_at = ?1 where provider_id = ?2 and status = ?3",
+        clock.instant(),
+        providerId,
+        GrantStatus.ACTIVE);
   }
 
   @Transactional
   public boolean delete(String grantId) {
-    GrantEntity grant = em.find(GrantEntity.class, grantId);
+    GrantEntity grant = find(grantId).orElse(null);
     if (grant == null) {
       return false;
     }
-    em.remove(grant);
+    db.update("Deleting grant " + grantId, "delete from oauth_grant where id = ?1", grantId);
     announcer.announce(ChangeNotice.grant(grant.providerId, grant.subject));
     return true;
   }
@@ -201,21 +271,19 @@ public class GrantStore {
   /** The grant's current serving state; empty when gone. */
   @Transactional
   public Optional<ServingState> servingState(String providerId, String subject) {
-    List<Object[]> rows =
-        em.createNamedQuery(GrantEntity.SERVING_STATE, Object[].class)
-            .setParameter("p", providerId)
-            .setParameter("s", subject)
-            .getResultList();
-    return rows.stream()
-        .findFirst()
-        .map(
-            row ->
-                new ServingState(
-                    (String) row[0],
-                    GrantStatus.valueOf((String) row[1]),
-                    SqlTimes.toInstant(row[2]),
-                    SqlTimes.toInstant(row[3]),
-                    (String) row[4]));
+    return db.first(
+        "Reading the serving state of a grant",
+        "select id, status, access_token_issued_at, access_token_expires_at, scopes"
+            + " from oauth_grant where provider_id = ?1 and subject = ?2",
+        row ->
+            new ServingState(
+                row.getString("id"),
+                Database.enumValue(row, "status", GrantStatus.class),
+                Database.instant(row, "access_token_issued_at"),
+                Database.instant(row, "access_token_expires_at"),
+                row.getString("scopes")),
+        providerId,
+        subject);
   }
 
   /** What a cached grant serves from: changed when any of these changed. */

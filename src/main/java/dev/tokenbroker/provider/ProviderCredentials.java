@@ -1,8 +1,8 @@
 package dev.tokenbroker.provider;
 
+import dev.tokenbroker.db.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import org.jboss.logging.Logger;
@@ -17,13 +17,12 @@ public class ProviderCredentials {
 
   private static final Logger LOG = Logger.getLogger(ProviderCredentials.class);
 
-  private final EntityManager em;
+  private final Database db;
   private final Clock clock;
   private final Event<CredentialsRejected> rejectedEvent;
 
-  public ProviderCredentials(
-      EntityManager em, Clock clock, Event<CredentialsRejected> rejectedEvent) {
-    this.em = em;
+  public ProviderCredentials(Database db, Clock clock, Event<CredentialsRejected> rejectedEvent) {
+    this.db = db;
     this.clock = clock;
     this.rejectedEvent = rejectedEvent;
   }
@@ -31,12 +30,12 @@ public class ProviderCredentials {
   @Transactional
   public void rejected(String providerId, String errorCode) {
     int marked =
-        em.createQuery(
-                "update ProviderEntity p set p.credentialsRejectedAt = :now"
-                    + " where p.id = :id and p.credentialsRejectedAt is null")
-            .setParameter("now", clock.instant())
-            .setParameter("id", providerId)
-            .executeUpdate();
+        db.update(
+            "Marking the credentials of provider " + providerId + " refused",
+            "update provider set credentials_rejected_at = ?1"
+                + " where id = ?2 and credentials_rejected_at is null",
+            clock.instant(),
+            providerId);
     if (marked == 1) {
       LOG.errorf(
           "Provider %s refused the broker's credentials (%s): proactive refreshes of its grants"
@@ -49,11 +48,11 @@ public class ProviderCredentials {
   @Transactional
   public void accepted(String providerId) {
     int cleared =
-        em.createQuery(
-                "update ProviderEntity p set p.credentialsRejectedAt = null"
-                    + " where p.id = :id and p.credentialsRejectedAt is not null")
-            .setParameter("id", providerId)
-            .executeUpdate();
+        db.update(
+            "Marking the credentials of provider " + providerId + " accepted",
+            "update provider set credentials_rejected_at = null"
+                + " where id = ?1 and credentials_rejected_at is not null",
+            providerId);
     if (cleared == 1) {
       LOG.infof("Provider %s accepts the broker's credentials again", providerId);
     }

@@ -1,118 +1,79 @@
 package dev.tokenbroker.provider;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
-import jakarta.persistence.Version;
+import dev.tokenbroker.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /** A registered upstream; the client secret is a ciphertext bound to the provider id. */
-@Entity
-@Table(name = "provider")
 public class ProviderEntity {
-  @Id public String id;
+
+  /** Every column of {@code provider}, in the order of {@link #values}. */
+  public static final String COLUMNS =
+      "id, preset, region, display_name, grant_type, authorization_url, token_url,"
+          + " revocation_url, client_id, client_secret_ct, client_auth_method, scopes,"
+          + " default_scopes, redirect_uri, pkce, downscope, issuer, api_base_url,"
+          + " min_token_request_interval_seconds, refresh_ahead_ratio, base_url,"
+          + " keep_alive_seconds, refresh_token_reuse_grace_seconds, max_concurrent_refreshes,"
+          + " credentials_rejected_at, discovery_url, registered_at, client_secret_expires_at,"
+          + " registration_client_uri, registration_access_token_ct,"
+          + " registration_claimed_until, created_at, updated_at, version";
+
+  public static final String INSERT =
+      "insert into provider ("
+          + COLUMNS
+          + ") values ("
+          + "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34"
+          + ")";
+
+  public String id;
   public String preset;
   public String region;
-
-  @Column(name = "display_name")
   public String displayName;
-
-  @Enumerated(EnumType.STRING)
-  @Column(name = "grant_type")
   public GrantType grantType;
-
-  @Column(name = "authorization_url")
   public String authorizationUrl;
-
-  @Column(name = "token_url")
   public String tokenUrl;
-
-  @Column(name = "revocation_url")
   public String revocationUrl;
-
-  @Column(name = "client_id")
   public String clientId;
-
-  @Column(name = "client_secret_ct")
   public String clientSecretCiphertext;
-
-  @Enumerated(EnumType.STRING)
-  @Column(name = "client_auth_method")
   public ClientAuthMethod clientAuthMethod;
 
   /** Registered scopes, space-delimited. */
   public String scopes;
 
-  @Column(name = "default_scopes")
   public String defaultScopes;
-
-  @Column(name = "redirect_uri")
   public String redirectUri;
-
-  @Enumerated(EnumType.STRING)
   public PkceMethod pkce;
-
-  @Enumerated(EnumType.STRING)
   public Downscope downscope;
-
   public String issuer;
-
-  @Column(name = "api_base_url")
   public String apiBaseUrl;
-
-  @Column(name = "min_token_request_interval_seconds")
   public int minTokenRequestIntervalSeconds;
-
-  @Column(name = "refresh_ahead_ratio")
   public double refreshAheadRatio;
-
-  @Column(name = "base_url")
   public String baseUrl;
-
-  @Column(name = "keep_alive_seconds")
   public Integer keepAliveSeconds;
-
-  @Column(name = "refresh_token_reuse_grace_seconds")
   public int refreshTokenReuseGraceSeconds;
 
   /** Refreshes each replica sends this provider at once. */
-  @Column(name = "max_concurrent_refreshes")
   public int maxConcurrentRefreshes;
 
   /** When the provider last refused the broker's credentials; null while they are accepted. */
-  @Column(name = "credentials_rejected_at")
   public Instant credentialsRejectedAt;
 
   /** Set for a provider the broker registered itself at (RFC 7591); null otherwise. */
-  @Column(name = "discovery_url")
   public String discoveryUrl;
 
-  @Column(name = "registered_at")
   public Instant registeredAt;
 
   /** When the registered client secret expires; null when it does not. */
-  @Column(name = "client_secret_expires_at")
   public Instant clientSecretExpiresAt;
 
-  @Column(name = "registration_client_uri")
   public String registrationClientUri;
-
-  @Column(name = "registration_access_token_ct")
   public String registrationAccessTokenCiphertext;
-
-  @Column(name = "registration_claimed_until")
   public Instant registrationClaimedUntil;
-
-  @Column(name = "created_at")
   public Instant createdAt;
-
-  @Column(name = "updated_at")
   public Instant updatedAt;
-
-  @Version public long version;
+  public long version;
 
   /** The stored provider as its one shape (the secret stays a ciphertext here). */
   public ProviderDefinition definition() {
@@ -166,5 +127,93 @@ public class ProviderEntity {
     downscope = def.downscope();
     issuer = def.issuer();
     apiBaseUrl = def.apiBaseUrl();
+  }
+
+  /** The stored provider, if there is one. */
+  public static Optional<ProviderEntity> find(Database db, String id) {
+    return db.first(
+        "Reading provider " + id,
+        "select " + COLUMNS + " from provider where id = ?1",
+        ProviderEntity::read,
+        id);
+  }
+
+  public static ProviderEntity read(ResultSet row) throws SQLException {
+    ProviderEntity e = new ProviderEntity();
+    e.id = row.getString("id");
+    e.preset = row.getString("preset");
+    e.region = row.getString("region");
+    e.displayName = row.getString("display_name");
+    e.grantType = Database.enumValue(row, "grant_type", GrantType.class);
+    e.authorizationUrl = row.getString("authorization_url");
+    e.tokenUrl = row.getString("token_url");
+    e.revocationUrl = row.getString("revocation_url");
+    e.clientId = row.getString("client_id");
+    e.clientSecretCiphertext = row.getString("client_secret_ct");
+    e.clientAuthMethod = Database.enumValue(row, "client_auth_method", ClientAuthMethod.class);
+    e.scopes = row.getString("scopes");
+    e.defaultScopes = row.getString("default_scopes");
+    e.redirectUri = row.getString("redirect_uri");
+    e.pkce = Database.enumValue(row, "pkce", PkceMethod.class);
+    e.downscope = Database.enumValue(row, "downscope", Downscope.class);
+    e.issuer = row.getString("issuer");
+    e.apiBaseUrl = row.getString("api_base_url");
+    e.minTokenRequestIntervalSeconds = row.getInt("min_token_request_interval_seconds");
+    e.refreshAheadRatio = row.getDouble("refresh_ahead_ratio");
+    e.baseUrl = row.getString("base_url");
+    e.keepAliveSeconds = Database.nullableInt(row, "keep_alive_seconds");
+    e.refreshTokenReuseGraceSeconds = row.getInt("refresh_token_reuse_grace_seconds");
+    e.maxConcurrentRefreshes = row.getInt("max_concurrent_refreshes");
+    e.credentialsRejectedAt = Database.instant(row, "credentials_rejected_at");
+    e.discoveryUrl = row.getString("discovery_url");
+    e.registeredAt = Database.instant(row, "registered_at");
+    e.clientSecretExpiresAt = Database.instant(row, "client_secret_expires_at");
+    e.registrationClientUri = row.getString("registration_client_uri");
+    e.registrationAccessTokenCiphertext = row.getString("registration_access_token_ct");
+    e.registrationClaimedUntil = Database.instant(row, "registration_claimed_until");
+    e.createdAt = Database.instant(row, "created_at");
+    e.updatedAt = Database.instant(row, "updated_at");
+    e.version = row.getLong("version");
+    return e;
+  }
+
+  /** The columns' values for {@link #INSERT}. */
+  public Object[] values() {
+    return new Object[] {
+      id,
+      preset,
+      region,
+      displayName,
+      grantType,
+      authorizationUrl,
+      tokenUrl,
+      revocationUrl,
+      clientId,
+      clientSecretCiphertext,
+      clientAuthMethod,
+      scopes,
+      defaultScopes,
+      redirectUri,
+      pkce,
+      downscope,
+      issuer,
+      apiBaseUrl,
+      minTokenRequestIntervalSeconds,
+      refreshAheadRatio,
+      baseUrl,
+      keepAliveSeconds,
+      refreshTokenReuseGraceSeconds,
+      maxConcurrentRefreshes,
+      credentialsRejectedAt,
+      discoveryUrl,
+      registeredAt,
+      clientSecretExpiresAt,
+      registrationClientUri,
+      registrationAccessTokenCiphertext,
+      registrationClaimedUntil,
+      createdAt,
+      updatedAt,
+      version
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.tokenbroker.provider;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.MetricsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -7,7 +8,6 @@ import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -21,11 +21,11 @@ public class ProviderGauges {
 
   private static final Logger LOG = Logger.getLogger(ProviderGauges.class);
 
-  private final EntityManager em;
+  private final Database db;
   private final MultiGauge rejected;
 
-  public ProviderGauges(EntityManager em, MeterRegistry registry, MetricsConfig config) {
-    this.em = em;
+  public ProviderGauges(Database db, MeterRegistry registry, MetricsConfig config) {
+    this.db = db;
     LOG.debugf("Provider gauges are read every %s", config.refreshInterval());
     this.rejected =
         MultiGauge.builder("broker.provider.credentials.rejected")
@@ -36,15 +36,15 @@ public class ProviderGauges {
   @Scheduled(
       every = "${broker.metrics.refresh-interval:15s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  @SuppressWarnings("unchecked")
   public void update() {
     try {
       List<Object[]> rows =
           QuarkusTransaction.requiringNew()
               .call(
                   () ->
-                      em.createNativeQuery("select id, credentials_rejected_at from provider")
-                          .getResultList());
+                      db.rows(
+                          "Reading refused credentials",
+                          "select id, credentials_rejected_at from provider"));
       rejected.register(
           rows.stream()
               .map(

@@ -4,12 +4,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tokenbroker.api.ApiException;
 import dev.tokenbroker.api.ProblemCodes;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.CacheConfig;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import java.util.Optional;
 
 /**
@@ -21,12 +21,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class ProviderRegistry {
 
-  private final EntityManager em;
+  private final Database db;
   private final ClientSecretStore secrets;
   private final LoadingCache<String, ProviderSettings> cache;
 
-  public ProviderRegistry(EntityManager em, ClientSecretStore secrets, CacheConfig config) {
-    this.em = em;
+  public ProviderRegistry(Database db, ClientSecretStore secrets, CacheConfig config) {
+    this.db = db;
     this.secrets = secrets;
     this.cache =
         Caffeine.newBuilder()
@@ -64,7 +64,7 @@ public class ProviderRegistry {
   }
 
   Optional<ProviderSettings> load(String providerId) {
-    ProviderEntity p = em.find(ProviderEntity.class, providerId);
+    ProviderEntity p = ProviderEntity.find(db, providerId).orElse(null);
     if (p == null) {
       return Optional.empty();
     }

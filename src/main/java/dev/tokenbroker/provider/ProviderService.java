@@ -7,15 +7,19 @@ import dev.tokenbroker.audit.AuditEvent;
 import dev.tokenbroker.audit.AuditLog;
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.db.ConcurrentWriteException;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.secrets.ClientSecretStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
 import org.jboss.logging.Logger;
 
 /** Registers, replaces, lists and removes upstream providers. */
@@ -24,8 +28,11 @@ public class ProviderService {
 
   private static final Logger LOG = Logger.getLogger(ProviderService.class);
 
+  /** Parameters: the values of every column in their order, then the new version. */
+  private static final String UPDATE = update();
+
   private final AuditLog audit;
-  private final EntityManager em;
+  private final Database db;
   private final ProviderDefinitions definitions;
   private final ClientSecretStore secrets;
   private final Clock clock;
@@ -35,7 +42,7 @@ public class ProviderService {
   private final Event<ProviderRemoved> removedEvent;
 
   public ProviderService(
-      EntityManager em,
+      Database db,
       ProviderDefinitions definitions,
       ClientSecretStore secrets,
       Clock clock,
@@ -45,7 +52,7 @@ public class ProviderService {
       Event<ProviderRemoved> removedEvent,
       AuditLog audit) {
     this.audit = audit;
-    this.em = em;
+    this.db = db;
     this.definitions = definitions;
     this.secrets = secrets;
     this.clock = clock;
@@ -69,7 +76,7 @@ public class ProviderService {
   @Transactional
   public Upsert put(String id, ProviderRequest body, ClientRegistration registration) {
     ProviderDefinitions.requireValidId(id);
-    ProviderEntity entity = em.find(ProviderEntity.class, id);
+    ProviderEntity entity = ProviderEntity.find(db, id).orElse(null);
     boolean created = entity == null;
     ProviderDefinition def =
         definitions.resolve(id, body, !created && entity.clientSecretCiphertext != null);
@@ -95,10 +102,10 @@ public class ProviderService {
     entity.credentialsRejectedAt = null;
     entity.updatedAt = now;
     if (created) {
-      em.persist(entity);
-      em.flush();
+      db.update("Storing provider " + id, ProviderEntity.INSERT, entity.values());
+    } else {
+      update(entity);
     }
-    em.flush();
     LOG.infof(
         "%s provider %s (preset %s, %s, token endpoint %s)",
         created ? "Registered" : "Replaced", id, def.preset(), def.grantType(), def.tokenUrl());
@@ -140,9 +147,11 @@ public class ProviderService {
 
   @Transactional
   public List<ProviderView> list() {
-    return em
-        .createQuery("from ProviderEntity p order by p.id", ProviderEntity.class)
-        .getResultList()
+    return db
+        .list(
+            "Reading providers",
+            "select " + ProviderEntity.COLUMNS + " from provider order by id",
+            ProviderEntity::read)
         .stream()
         .map(ProviderView::of)
         .toList();
@@ -155,11 +164,33 @@ public class ProviderService {
 
   /** The stored entity, or 404 {@code provider_not_found}. */
   public ProviderEntity find(String id) {
-    ProviderEntity entity = id == null ? null : em.find(ProviderEntity.class, id);
-    if (entity == null) {
-      throw ApiException.notFound(ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + id);
+    return (id == null ? Optional.<ProviderEntity>empty() : ProviderEntity.find(db, id))
+        .orElseThrow(
+            () -> ApiException.notFound(ProblemCodes.PROVIDER_NOT_FOUND, "No provider " + id));
+  }
+
+  /**
+   * Writes every column and the next version if nobody wrote the row since it was read (its version
+   * is still the one read); a 409 otherwise.
+   */
+  private void update(ProviderEntity entity) {
+    Object[] values = entity.values();
+    Object[] parameters = Arrays.copyOf(values, values.length + 1);
+    parameters[values.length] = entity.version + 1;
+    if (db.update("Storing provider " + entity.id, UPDATE, parameters) != 1) {
+      throw new ConcurrentWriteException("Provider " + entity.id + " was changed meanwhile");
     }
-    return entity;
+    entity.version++;
+  }
+
+  private static String update() {
+    String[] columns = ProviderEntity.COLUMNS.split(", ");
+    StringJoiner set = new StringJoiner(", ", "update provider set ", "");
+    for (int i = 1; i < columns.length; i++) {
+      boolean version = columns[i].equals("version");
+      set.add(columns[i] + " = ?" + (version ? columns.length + 1 : i + 1));
+    }
+    return set + " where id = ?1 and version = ?" + (Arrays.asList(columns).indexOf("version") + 1);
   }
 
   @Transactional
@@ -169,7 +200,7 @@ public class ProviderService {
     deletingEvent.fire(deleting);
     int grants = deleting.grantsDeleted();
     secrets.delete(id, entity.clientSecretCiphertext);
-    em.remove(entity);
+    db.update("Deleting provider " + id, "delete from provider where id = ?1", id);
     LOG.infof("Deleted provider %s and %d grant(s)", id, grants);
     audit.record(
         AuditEvent.success(AuditActions.PROVIDER_DELETED)

@@ -1,5 +1,6 @@
 package dev.tokenbroker.registration;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.SqlTimes;
 import dev.tokenbroker.provider.Preset;
 import dev.tokenbroker.provider.ProviderEntity;
@@ -7,7 +8,6 @@ import dev.tokenbroker.provider.ProviderRequest;
 import dev.tokenbroker.provider.Scopes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +25,12 @@ class RegistrationStore {
   /** Longer than a discovery fetch plus a registration call with their timeouts. */
   static final Duration CLAIM = Duration.ofSeconds(60);
 
-  private final EntityManager em;
+  private final Database db;
   private final RegistrationTokens tokens;
   private final Clock clock;
 
-  RegistrationStore(EntityManager em, RegistrationTokens tokens, Clock clock) {
-    this.em = em;
+  RegistrationStore(Database db, RegistrationTokens tokens, Clock clock) {
+    this.db = db;
     this.tokens = tokens;
     this.clock = clock;
   }
@@ -38,7 +38,7 @@ class RegistrationStore {
   /** The provider's registration, if it is a registered one. */
   Optional<StoredRegistration> find(String providerId) {
     return QuarkusTransaction.requiringNew()
-        .call(() -> Optional.ofNullable(em.find(ProviderEntity.class, providerId)))
+        .call(() -> ProviderEntity.find(db, providerId))
         .filter(p -> p.discoveryUrl != null && p.registeredAt != null)
         .map(this::toStored);
   }
@@ -53,17 +53,17 @@ class RegistrationStore {
         .call(
             () -> {
               int claimed =
-                  em.createQuery(
-                          "update ProviderEntity p set p.registrationClaimedUntil = :until"
-                              + " where p.id = :id and p.discoveryUrl is not null"
-                              + " and (p.registrationClaimedUntil is null"
-                              + " or p.registrationClaimedUntil < :now)")
-                      .setParameter("until", now.plus(CLAIM))
-                      .setParameter("now", now)
-                      .setParameter("id", providerId)
-                      .executeUpdate();
+                  db.update(
+                      "Claiming the registration of provider " + providerId,
+                      "update provider set registration_claimed_until = ?1"
+                          + " where id = ?2 and discovery_url is not null"
+                          + " and (registration_claimed_until is null"
+                          + " or registration_claimed_until < ?3)",
+                      now.plus(CLAIM),
+                      providerId,
+                      now);
               return claimed == 1
-                  ? Optional.of(em.find(ProviderEntity.class, providerId))
+                  ? ProviderEntity.find(db, providerId)
                   : Optional.<ProviderEntity>empty();
             })
         .map(this::toStored);
@@ -73,30 +73,26 @@ class RegistrationStore {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
-                em.createQuery(
-                        "update ProviderEntity p set p.registrationClaimedUntil = null"
-                            + " where p.id = :id")
-                    .setParameter("id", providerId)
-                    .executeUpdate());
+                db.update(
+                    "Releasing the registration claim of provider " + providerId,
+                    "update provider set registration_claimed_until = null where id = ?1",
+                    providerId));
   }
 
-  /** Every registered provider whose secret expires: id, registered at, expires at. */
   /**
    * (provider id, registered at, secret expires at) of every registered client whose secret
-   * expires. Native SQL: this runs before the broker is ready, where a first HQL parse costs the
-   * start about a second (issue 31).
+   * expires.
    */
-  @SuppressWarnings("unchecked")
   List<Object[]> expiring() {
     List<Object[]> rows =
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
-                    em.createNativeQuery(
-                            "select id, registered_at, client_secret_expires_at from provider"
-                                + " where client_secret_expires_at is not null"
-                                + " and discovery_url is not null")
-                        .getResultList());
+                    db.rows(
+                        "Reading expiring registrations",
+                        "select id, registered_at, client_secret_expires_at from provider"
+                            + " where client_secret_expires_at is not null"
+                            + " and discovery_url is not null"));
     return rows.stream()
         .map(row -> new Object[] {row[0], SqlTimes.toInstant(row[1]), SqlTimes.toInstant(row[2])})
         .toList();

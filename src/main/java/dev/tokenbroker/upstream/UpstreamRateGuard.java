@@ -1,12 +1,11 @@
 package dev.tokenbroker.upstream;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.SqlTimes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,7 @@ import java.util.concurrent.ConcurrentMap;
 @ApplicationScoped
 public class UpstreamRateGuard {
 
-  private final EntityManager em;
+  private final Database db;
   private final Clock clock;
   private final UpstreamConfig config;
 
@@ -31,8 +30,8 @@ public class UpstreamRateGuard {
 
   private record Hold(Instant until, Instant readAt) {}
 
-  public UpstreamRateGuard(EntityManager em, Clock clock, UpstreamConfig config) {
-    this.em = em;
+  public UpstreamRateGuard(Database db, Clock clock, UpstreamConfig config) {
+    this.db = db;
     this.clock = clock;
     this.config = config;
   }
@@ -43,11 +42,11 @@ public class UpstreamRateGuard {
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   void register(String key) {
-    em.createNativeQuery(
-            "insert into token_endpoint_pacing (pacing_key, next_allowed_at) values (?1, ?2)")
-        .setParameter(1, key)
-        .setParameter(2, Timestamp.from(clock.instant()))
-        .executeUpdate();
+    db.update(
+        "Registering pacing key " + key,
+        "insert into token_endpoint_pacing (pacing_key, next_allowed_at) values (?1, ?2)",
+        key,
+        clock.instant());
   }
 
   /**
@@ -100,15 +99,15 @@ public class UpstreamRateGuard {
 
   private Optional<Busy> takeSlot(String key, int intervalSeconds, Instant now) {
     int taken =
-        em.createNativeQuery(
-                "update token_endpoint_pacing set next_allowed_at = ?1, in_flight_until = ?2"
-                    + " where pacing_key = ?3 and next_allowed_at <= ?4"
-                    + " and (in_flight_until is null or in_flight_until <= ?4)")
-            .setParameter(1, Timestamp.from(now.plusSeconds(intervalSeconds)))
-            .setParameter(2, Timestamp.from(now.plus(inFlightAllowance())))
-            .setParameter(3, key)
-            .setParameter(4, Timestamp.from(now))
-            .executeUpdate();
+        db.update(
+            "Taking a token request slot",
+            "update token_endpoint_pacing set next_allowed_at = ?1, in_flight_until = ?2"
+                + " where pacing_key = ?3 and next_allowed_at <= ?4"
+                + " and (in_flight_until is null or in_flight_until <= ?4)",
+            now.plusSeconds(intervalSeconds),
+            now.plus(inFlightAllowance()),
+            key,
+            now);
     if (taken == 1) {
       return Optional.empty();
     }
@@ -142,13 +141,13 @@ public class UpstreamRateGuard {
     QuarkusTransaction.joiningExisting()
         .run(
             () ->
-                em.createNativeQuery(
-                        "update token_endpoint_pacing set in_flight_until = null, next_allowed_at ="
-                            + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
-                            + " where pacing_key = ?2")
-                    .setParameter(1, Timestamp.from(next))
-                    .setParameter(2, key)
-                    .executeUpdate());
+                db.update(
+                    "Releasing a token request slot",
+                    "update token_endpoint_pacing set in_flight_until = null, next_allowed_at ="
+                        + " case when next_allowed_at > ?1 then next_allowed_at else ?1 end"
+                        + " where pacing_key = ?2",
+                    next,
+                    key));
   }
 
   /**
@@ -160,13 +159,14 @@ public class UpstreamRateGuard {
   }
 
   private Optional<Object[]> state(String key) {
-    return em.createNativeQuery(
+    return db
+        .rows(
+            "Reading pacing key " + key,
             "select next_allowed_at, in_flight_until from token_endpoint_pacing"
-                + " where pacing_key = ?1")
-        .setParameter(1, key)
-        .getResultStream()
-        .findFirst()
-        .map(row -> (Object[]) row);
+                + " where pacing_key = ?1",
+            key)
+        .stream()
+        .findFirst();
   }
 
   /** Honors a provider's Retry-After for every replica: no request before {@code until}. */
@@ -179,12 +179,12 @@ public class UpstreamRateGuard {
         // another replica or thread created it first
       }
     }
-    em.createNativeQuery(
-            "update token_endpoint_pacing set next_allowed_at = ?1"
-                + " where pacing_key = ?2 and next_allowed_at < ?1")
-        .setParameter(1, Timestamp.from(until))
-        .setParameter(2, key)
-        .executeUpdate();
+    db.update(
+        "Holding pacing key " + key,
+        "update token_endpoint_pacing set next_allowed_at = ?1"
+            + " where pacing_key = ?2 and next_allowed_at < ?1",
+        until,
+        key);
     holds.merge(
         key,
         new Hold(until, clock.instant()),

@@ -3,12 +3,11 @@ package dev.tokenbroker.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.grant.GrantStatus;
 import dev.tokenbroker.grant.GrantStatusChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
-import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,12 +21,12 @@ public class WebhookOutbox {
   static final String REAUTHORIZATION_REQUIRED = "grant.reauthorization_required";
   static final String RECOVERED = "grant.recovered";
 
-  private final EntityManager em;
+  private final Database db;
   private final WebhookConfig config;
   private final ObjectMapper json;
 
-  public WebhookOutbox(EntityManager em, WebhookConfig config, ObjectMapper json) {
-    this.em = em;
+  public WebhookOutbox(Database db, WebhookConfig config, ObjectMapper json) {
+    this.db = db;
     this.config = config;
     this.json = json;
   }
@@ -39,14 +38,14 @@ public class WebhookOutbox {
     String type =
         change.to() == GrantStatus.REAUTHORIZATION_REQUIRED ? REAUTHORIZATION_REQUIRED : RECOVERED;
     String id = Ids.newId("whk");
-    em.createNativeQuery(
-            "insert into webhook_delivery (id, event_type, payload, created_at, attempts,"
-                + " next_attempt_at) values (?1, ?2, ?3, ?4, 0, ?4)")
-        .setParameter(1, id)
-        .setParameter(2, type)
-        .setParameter(3, payload(id, type, change))
-        .setParameter(4, Timestamp.from(change.at()))
-        .executeUpdate();
+    db.update(
+        "Storing webhook delivery " + id,
+        "insert into webhook_delivery (id, event_type, payload, created_at, attempts,"
+            + " next_attempt_at) values (?1, ?2, ?3, ?4, 0, ?4)",
+        id,
+        type,
+        payload(id, type, change),
+        change.at());
   }
 
   private String payload(String id, String type, GrantStatusChanged change) {

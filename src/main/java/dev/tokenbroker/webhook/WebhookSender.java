@@ -1,6 +1,7 @@
 package dev.tokenbroker.webhook;
 
 import dev.tokenbroker.api.Ids;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.outbound.OutboundHttp;
 import dev.tokenbroker.outbound.OutboundPolicy;
 import io.micrometer.core.instrument.Counter;
@@ -9,13 +10,11 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +38,7 @@ public class WebhookSender {
   private static final Logger LOG = Logger.getLogger(WebhookSender.class);
   private static final int BATCH = 50;
 
-  private final EntityManager em;
+  private final Database db;
   private final WebhookConfig config;
   private final Clock clock;
   private final MeterRegistry registry;
@@ -47,13 +46,13 @@ public class WebhookSender {
   private final String owner = Ids.newId("sender");
 
   public WebhookSender(
-      EntityManager em,
+      Database db,
       WebhookConfig config,
       Clock clock,
       MeterRegistry registry,
       OutboundPolicy outbound,
       OutboundHttp http) {
-    this.em = em;
+    this.db = db;
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -92,34 +91,32 @@ public class WebhookSender {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private List<Object[]> claim() {
     Instant now = clock.instant();
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
               List<Object[]> due =
-                  em.createNativeQuery(
-                          "select id, event_type, payload, attempts from webhook_delivery"
-                              + " where next_attempt_at <= ?1 and delivered_at is null"
-                              + " and (lease_expires_at is null or lease_expires_at < ?1)"
-                              + " order by next_attempt_at")
-                      .setParameter(1, Timestamp.from(now))
-                      .setMaxResults(BATCH)
-                      .getResultList();
+                  db.rows(
+                      "Finding due webhook deliveries",
+                      "select id, event_type, payload, attempts from webhook_delivery"
+                          + " where next_attempt_at <= ?1 and delivered_at is null"
+                          + " and (lease_expires_at is null or lease_expires_at < ?1)"
+                          + " order by next_attempt_at limit ?2",
+                      now,
+                      BATCH);
               return due.stream()
                   .filter(
                       d ->
-                          em.createNativeQuery(
-                                      "update webhook_delivery set lease_owner = ?1,"
-                                          + " lease_expires_at = ?2 where id = ?3 and"
-                                          + " (lease_expires_at is null or lease_expires_at < ?4)")
-                                  .setParameter(1, owner)
-                                  .setParameter(
-                                      2, Timestamp.from(now.plus(config.timeout()).plusSeconds(30)))
-                                  .setParameter(3, d[0])
-                                  .setParameter(4, Timestamp.from(now))
-                                  .executeUpdate()
+                          db.update(
+                                  "Claiming webhook delivery " + d[0],
+                                  "update webhook_delivery set lease_owner = ?1,"
+                                      + " lease_expires_at = ?2 where id = ?3 and"
+                                      + " (lease_expires_at is null or lease_expires_at < ?4)",
+                                  owner,
+                                  now.plus(config.timeout()).plusSeconds(30),
+                                  d[0],
+                                  now)
                               == 1)
                   .toList();
             });
@@ -172,16 +169,16 @@ public class WebhookSender {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
-                em.createNativeQuery(
-                        "update webhook_delivery set attempts = ?1, next_attempt_at = ?2,"
-                            + " delivered_at = ?3, last_error = ?4, lease_owner = null,"
-                            + " lease_expires_at = null where id = ?5")
-                    .setParameter(1, attempts)
-                    .setParameter(2, next == null ? null : Timestamp.from(next))
-                    .setParameter(3, delivered ? Timestamp.from(clock.instant()) : null)
-                    .setParameter(4, error)
-                    .setParameter(5, id)
-                    .executeUpdate());
+                db.update(
+                    "Recording webhook delivery " + id,
+                    "update webhook_delivery set attempts = ?1, next_attempt_at = ?2,"
+                        + " delivered_at = ?3, last_error = ?4, lease_owner = null,"
+                        + " lease_expires_at = null where id = ?5",
+                    attempts,
+                    next,
+                    delivered ? clock.instant() : null,
+                    error,
+                    id));
   }
 
   private Duration backoff(int attempts) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
@@ -20,8 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ class AuditEventsTest {
 
   @InjectSimulator ProviderSimulator sim;
   @Inject AuditLog audit;
-  @Inject EntityManager em;
+  @Inject Database db;
 
   @Test
   void theTrailRecordsWhoDidWhatWithWhichOutcomeAndNoSecret() {
@@ -181,21 +180,22 @@ class AuditEventsTest {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
-                em.createNativeQuery(
-                        "insert into audit_event (id, occurred_at, actor, action, outcome)"
-                            + " values (?1, ?2, 'system', 'grant.refreshed', 'success')")
-                    .setParameter(1, id)
-                    .setParameter(2, Timestamp.from(Instant.now().minus(Duration.ofDays(91))))
-                    .executeUpdate());
+                db.update(
+                    "Storing an old event",
+                    "insert into audit_event (id, occurred_at, actor, action, outcome)"
+                        + " values (?1, ?2, 'system', 'grant.refreshed', 'success')",
+                    id,
+                    Instant.now().minus(Duration.ofDays(91))));
     audit.purge();
     long left =
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
                     ((Number)
-                            em.createNativeQuery("select count(*) from audit_event where id = ?1")
-                                .setParameter(1, id)
-                                .getSingleResult())
+                            db.value(
+                                "Counting events",
+                                "select count(*) from audit_event where id = ?1",
+                                id))
                         .longValue());
     assertEquals(0, left);
   }

@@ -5,6 +5,7 @@ import static dev.tokenbroker.support.Api.unique;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ProviderSimulatorResource;
@@ -15,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -53,7 +53,7 @@ class LocalKeyRotationTest {
   }
 
   @InjectSimulator ProviderSimulator sim;
-  @Inject EntityManager em;
+  @Inject Database db;
 
   @Test
   void rewrapMovesRowsSealedByAnOldKeyToTheActiveOne() {
@@ -69,14 +69,13 @@ class LocalKeyRotationTest {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
-                em.createNativeQuery("update provider set client_secret_ct = ?1 where id = ?2")
-                    .setParameter(
-                        1,
-                        keyOne.encrypt(
-                            sim.clientSecret(),
-                            SecretBinding.of("provider", provider, "client_secret")))
-                    .setParameter(2, provider)
-                    .executeUpdate());
+                db.update(
+                    "Sealing with key 1",
+                    "update provider set client_secret_ct = ?1 where id = ?2",
+                    keyOne.encrypt(
+                        sim.clientSecret(),
+                        SecretBinding.of("provider", provider, "client_secret")),
+                    provider));
 
     LocalAesGcmCipher bothKeys =
         new LocalAesGcmCipher(LocalKeyRing.parse(List.of(KEY_1, KEY_2), OptionalInt.empty()));
@@ -88,10 +87,11 @@ class LocalKeyRotationTest {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
-                em.createNativeQuery("update oauth_grant set refresh_token_ct = ?1 where id = ?2")
-                    .setParameter(1, keyOne.encrypt(refreshToken, refreshBinding))
-                    .setParameter(2, grantId)
-                    .executeUpdate());
+                db.update(
+                    "Sealing with key 1",
+                    "update oauth_grant set refresh_token_ct = ?1 where id = ?2",
+                    keyOne.encrypt(refreshToken, refreshBinding),
+                    grantId));
 
     admin()
         .get("/v1/admin/crypto")
@@ -124,6 +124,6 @@ class LocalKeyRotationTest {
 
   private String column(String sql, String id) {
     return QuarkusTransaction.requiringNew()
-        .call(() -> (String) em.createNativeQuery(sql).setParameter(1, id).getSingleResult());
+        .call(() -> (String) db.value("Reading a column", sql, id));
   }
 }

@@ -2,10 +2,10 @@ package dev.tokenbroker.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tokenbroker.db.Database;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SealedColumnsTest {
 
   @Inject Instance<SealedColumns> declared;
-  @Inject EntityManager em;
+  @Inject Database db;
 
   @Test
   void everyCiphertextColumnOfTheSchemaIsDeclared() {
@@ -30,13 +30,12 @@ class SealedColumnsTest {
             .flatMap(d -> d.sealedColumns().stream())
             .map(c -> c.table() + "." + c.column())
             .collect(Collectors.toCollection(TreeSet::new));
-    @SuppressWarnings("unchecked")
     List<Object[]> rows =
-        em.createNativeQuery(
-                "select table_name, column_name from information_schema.columns"
-                    + " where lower(column_name) like '%\\_ct' escape '\\'"
-                    + " and lower(table_schema) = 'public'")
-            .getResultList();
+        db.rows(
+            "Reading the schema",
+            "select table_name, column_name from information_schema.columns"
+                + " where lower(column_name) like '%\\_ct' escape '\\'"
+                + " and lower(table_schema) = 'public'");
     Set<String> inSchema =
         rows.stream()
             .map(r -> (r[0] + "." + r[1]).toLowerCase(Locale.ROOT))

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.support.Api;
@@ -24,7 +25,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ class VaultTransitAndKvTest {
   @InjectSimulator ProviderSimulator sim;
   @InjectVault VaultApiServer vault;
   @Inject SecretCipher cipher;
-  @Inject EntityManager em;
+  @Inject Database db;
 
   @BeforeEach
   void reset() {
@@ -261,6 +261,6 @@ class VaultTransitAndKvTest {
 
   private String column(String sql, String id) {
     return QuarkusTransaction.requiringNew()
-        .call(() -> (String) em.createNativeQuery(sql).setParameter(1, id).getSingleResult());
+        .call(() -> (String) db.value("Reading a column", sql, id));
   }
 }

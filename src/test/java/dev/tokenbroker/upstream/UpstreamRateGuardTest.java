@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.PostgresProfile;
@@ -12,7 +13,6 @@ import dev.tokenbroker.support.SettableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +26,7 @@ class UpstreamRateGuardTest {
 
   @Inject UpstreamRateGuard guard;
   @Inject UpstreamConfig config;
-  @Inject EntityManager em;
+  @Inject Database db;
 
   @Test
   void oneRequestInFlightThenTheNextSlotOpensOneIntervalAfterTheAnswer() {
@@ -78,7 +78,7 @@ class UpstreamRateGuardTest {
     String provider = unique("recheck");
     provider(provider);
     SettableClock clock = new SettableClock(Instant.now());
-    UpstreamRateGuard otherReplica = new UpstreamRateGuard(em, clock, config);
+    UpstreamRateGuard otherReplica = new UpstreamRateGuard(db, clock, config);
     assertTrue(otherReplica.tryAcquire(provider, 0).isEmpty(), "no hold yet");
 
     guard.holdUntil(provider, Instant.now().plusSeconds(60));
@@ -97,7 +97,7 @@ class UpstreamRateGuardTest {
     String provider = unique("memory");
     provider(provider);
     SettableClock clock = new SettableClock(Instant.now());
-    UpstreamRateGuard otherReplica = new UpstreamRateGuard(em, clock, config);
+    UpstreamRateGuard otherReplica = new UpstreamRateGuard(db, clock, config);
     assertTrue(otherReplica.holdFromMemory(provider).isEmpty(), "never read: the database tells");
     assertTrue(otherReplica.tryAcquire(provider, 0).isEmpty());
     assertFalse(

@@ -2,15 +2,14 @@ package dev.tokenbroker.refresh.lease;
 
 import dev.tokenbroker.cluster.ChangeAnnouncer;
 import dev.tokenbroker.cluster.ChangeNotice;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.grant.GrantEntity;
 import dev.tokenbroker.grant.GrantStatus;
 import dev.tokenbroker.grant.GrantStatusChanged;
 import dev.tokenbroker.grant.TokenWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,19 +29,19 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class LeaseStore {
 
-  private final EntityManager em;
+  private final Database db;
   private final Clock clock;
   private final Event<GrantStatusChanged> statusChanged;
   private final ChangeAnnouncer announcer;
   private final RefreshStatements refreshStatements;
 
   public LeaseStore(
-      EntityManager em,
+      Database db,
       Clock clock,
       Event<GrantStatusChanged> statusChanged,
       ChangeAnnouncer announcer,
       RefreshStatements refreshStatements) {
-    this.em = em;
+    this.db = db;
     this.clock = clock;
     this.statusChanged = statusChanged;
     this.announcer = announcer;
@@ -87,11 +86,12 @@ public class LeaseStore {
     if (grantIds.isEmpty()) {
       return 0;
     }
-    return em.createNamedQuery(GrantEntity.RENEW_LEASES)
-        .setParameter("until", clock.instant().plus(duration))
-        .setParameter("ids", grantIds)
-        .setParameter("owner", owner)
-        .executeUpdate();
+    return db.update(
+        "Renewing leases",
+        "update oauth_grant set lease_expires_at = ?1 where id in (?2) and lease_owner = ?3",
+        clock.instant().plus(duration),
+        grantIds,
+        owner);
   }
 
   /** Extends the claims of this owner's scheduler that no worker has taken up yet. */
@@ -106,11 +106,16 @@ public class LeaseStore {
    */
   @Transactional
   void releaseLease(String grantId, String owner, boolean keepAttempt) {
-    em.createNamedQuery(
-            keepAttempt ? GrantEntity.RELEASE_LEASE_KEEPING_ATTEMPT : GrantEntity.RELEASE_LEASE)
-        .setParameter("id", grantId)
-        .setParameter("owner", owner)
-        .executeUpdate();
+    db.update(
+        "Releasing the lease of grant " + grantId,
+        keepAttempt
+            ? "update oauth_grant set lease_owner = null, lease_expires_at = null"
+                + " where id = ?1 and lease_owner = ?2"
+            : "update oauth_grant set lease_owner = null, lease_expires_at = null,"
+                + " attempt_generation = null, attempt_started_at = null"
+                + " where id = ?1 and lease_owner = ?2",
+        grantId,
+        owner);
   }
 
   /**
@@ -138,46 +143,61 @@ public class LeaseStore {
       Instant retryAt,
       boolean keepAttempt) {
     Instant now = clock.instant();
-    GrantEntity grant = em.find(GrantEntity.class, grantId);
+    GrantEntity grant =
+        db.first(
+                "Reading grant " + grantId,
+                "select " + GrantEntity.COLUMNS + " from oauth_grant where id = ?1",
+                GrantEntity::read,
+                grantId)
+            .orElse(null);
     if (grant == null) {
       return false;
     }
-    if (grant.version != expectedVersion) {
-      if (owner.equals(grant.leaseOwner)) {
-        grant.leaseOwner = null;
-        grant.leaseExpiresAt = null;
-      }
+    boolean clearAttempt = terminal != null || !keepAttempt;
+    int recorded =
+        grant.version != expectedVersion
+            ? 0
+            : db.update(
+                "Recording the failed refresh of grant " + grantId,
+                "update oauth_grant set last_error_code = ?2, last_error_at = ?3,"
+                    + " refresh_failures = refresh_failures + 1, status = ?4,"
+                    + " refresh_token_ct = case when ?5 then null else refresh_token_ct end,"
+                    + " access_token_ct = case when ?5 then null else access_token_ct end,"
+                    + " access_token_expires_at ="
+                    + " case when ?5 then null else access_token_expires_at end,"
+                    + " next_refresh_at = ?6,"
+                    + " lease_owner = case when lease_owner = ?7 then null else lease_owner end,"
+                    + " lease_expires_at ="
+                    + " case when lease_owner = ?7 then null else lease_expires_at end,"
+                    + " attempt_generation = case when ?8 then null else attempt_generation end,"
+                    + " attempt_started_at = case when ?8 then null else attempt_started_at end,"
+                    + " updated_at = ?3, version = version + 1 where id = ?1 and version = ?9",
+                grantId,
+                errorCode,
+                now,
+                terminal != null ? terminal : grant.status,
+                terminal != null,
+                terminal != null ? null : retryAt,
+                owner,
+                clearAttempt,
+                expectedVersion);
+    if (recorded == 0) {
+      db.update(
+          "Releasing the lease of grant " + grantId,
+          "update oauth_grant set lease_owner = null, lease_expires_at = null"
+              + " where id = ?1 and lease_owner = ?2",
+          grantId,
+          owner);
       return false;
     }
-    GrantStatus before = grant.status;
-    grant.lastErrorCode = errorCode;
-    grant.lastErrorAt = now;
-    grant.refreshFailures++;
-    if (terminal != null && before != terminal) {
-      statusChanged.fire(
-          new GrantStatusChanged(
-              grant.id, grant.providerId, grant.subject, before, terminal, errorCode, now));
-    }
     if (terminal != null) {
+      if (grant.status != terminal) {
+        statusChanged.fire(
+            new GrantStatusChanged(
+                grant.id, grant.providerId, grant.subject, grant.status, terminal, errorCode, now));
+      }
       announcer.announce(ChangeNotice.grant(grant.providerId, grant.subject));
-      grant.status = terminal;
-      grant.refreshTokenCiphertext = null;
-      grant.accessTokenCiphertext = null;
-      grant.accessTokenExpiresAt = null;
-      grant.nextRefreshAt = null;
-    } else {
-      grant.nextRefreshAt = retryAt;
     }
-    if (owner.equals(grant.leaseOwner)) {
-      grant.leaseOwner = null;
-      grant.leaseExpiresAt = null;
-    }
-    if (terminal != null || !keepAttempt) {
-      grant.attemptGeneration = null;
-      grant.attemptStartedAt = null;
-    }
-    grant.updatedAt = now;
-    grant.version++;
     return true;
   }
 
@@ -227,27 +247,29 @@ public class LeaseStore {
    * blocks) and checks that it is due. Returns each claimed grant's id and provider id.
    */
   @Transactional
-  @SuppressWarnings("unchecked")
   public List<Object[]> claimDue(String owner, Duration duration, int limit) {
     Instant now = clock.instant();
     Map<String, Object[]> found = new LinkedHashMap<>();
     for (String scan : List.of(INTERRUPTED_GRANTS, DUE_GRANTS)) {
       if (found.size() < limit) {
         List<Object[]> rows =
-            em.createNativeQuery(scan)
-                .setParameter(1, Timestamp.from(now))
-                .setParameter(2, limit - found.size())
-                .getResultList();
+            db.list(
+                "Finding due grants",
+                scan,
+                row -> new Object[] {row.getString(1), row.getString(2)},
+                now,
+                limit - found.size());
         rows.forEach(row -> found.putIfAbsent((String) row[0], row));
       }
     }
     List<Object[]> due = List.copyOf(found.values());
     if (!due.isEmpty()) {
-      em.createNamedQuery(GrantEntity.CLAIM)
-          .setParameter("claimant", claimant(owner))
-          .setParameter("until", now.plus(duration))
-          .setParameter("ids", due.stream().map(row -> (String) row[0]).toList())
-          .executeUpdate();
+      db.update(
+          "Claiming due grants",
+          "update oauth_grant set lease_owner = ?1, lease_expires_at = ?2 where id in (?3)",
+          claimant(owner),
+          now.plus(duration),
+          due.stream().map(row -> (String) row[0]).toList());
     }
     return due;
   }

@@ -1,10 +1,9 @@
 package dev.tokenbroker.refresh.lease;
 
+import dev.tokenbroker.db.DatabaseException;
 import dev.tokenbroker.grant.GrantEntity;
-import dev.tokenbroker.grant.GrantStatus;
 import dev.tokenbroker.grant.TokenWrite;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,13 +23,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 class RefreshStatements {
-
-  private static final String COLUMNS =
-      "id, provider_id, subject, scopes, status, refresh_token_ct, access_token_ct,"
-          + " access_token_scopes, access_token_issued_at, access_token_expires_at,"
-          + " last_refreshed_at, next_refresh_at, lease_owner, lease_expires_at,"
-          + " refresh_token_generation, attempt_generation, attempt_started_at, refresh_failures,"
-          + " last_error_code, last_error_at, created_at, updated_at, version";
 
   /**
    * Takes the lease and records the attempt. A claim of this replica's scheduler never blocks it;
@@ -76,8 +68,8 @@ class RefreshStatements {
   /** PostgreSQL returns the updated row itself; H2 reads it from the statement's final table. */
   private static String returningRow(String update, boolean postgres) {
     return postgres
-        ? update + " returning " + COLUMNS
-        : "select " + COLUMNS + " from final table (" + update + ")";
+        ? update + " returning " + GrantEntity.COLUMNS
+        : "select " + GrantEntity.COLUMNS + " from final table (" + update + ")";
   }
 
   /** The leased row as it is after the UPDATE; empty when another holder has the lease. */
@@ -101,10 +93,10 @@ class RefreshStatements {
         statement.setString(7, owner);
       }
       try (ResultSet row = statement.executeQuery()) {
-        return row.next() ? Optional.of(grant(row)) : Optional.empty();
+        return row.next() ? Optional.of(GrantEntity.read(row)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw new PersistenceException("Taking the refresh lease of grant " + grantId + " failed", e);
+      throw new DatabaseException("Taking the refresh lease of grant " + grantId + " failed", e);
     }
   }
 
@@ -129,7 +121,7 @@ class RefreshStatements {
       statement.setLong(i, expectedVersion);
       return statement.executeUpdate() == 1;
     } catch (SQLException e) {
-      throw new PersistenceException("Storing refreshed tokens of grant " + grantId + " failed", e);
+      throw new DatabaseException("Storing refreshed tokens of grant " + grantId + " failed", e);
     }
   }
 
@@ -140,44 +132,5 @@ class RefreshStatements {
     } else {
       statement.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
     }
-  }
-
-  private static Instant instant(ResultSet row, String column) throws SQLException {
-    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-    return value == null ? null : value.toInstant();
-  }
-
-  private static Long nullableLong(ResultSet row, String column) throws SQLException {
-    long value = row.getLong(column);
-    return row.wasNull() ? null : value;
-  }
-
-  /** An unmanaged entity: nothing written to it goes back to the database. */
-  private static GrantEntity grant(ResultSet row) throws SQLException {
-    GrantEntity g = new GrantEntity();
-    g.id = row.getString("id");
-    g.providerId = row.getString("provider_id");
-    g.subject = row.getString("subject");
-    g.scopes = row.getString("scopes");
-    g.status = GrantStatus.valueOf(row.getString("status"));
-    g.refreshTokenCiphertext = row.getString("refresh_token_ct");
-    g.accessTokenCiphertext = row.getString("access_token_ct");
-    g.accessTokenScopes = row.getString("access_token_scopes");
-    g.accessTokenIssuedAt = instant(row, "access_token_issued_at");
-    g.accessTokenExpiresAt = instant(row, "access_token_expires_at");
-    g.lastRefreshedAt = instant(row, "last_refreshed_at");
-    g.nextRefreshAt = instant(row, "next_refresh_at");
-    g.leaseOwner = row.getString("lease_owner");
-    g.leaseExpiresAt = instant(row, "lease_expires_at");
-    g.refreshTokenGeneration = row.getLong("refresh_token_generation");
-    g.attemptGeneration = nullableLong(row, "attempt_generation");
-    g.attemptStartedAt = instant(row, "attempt_started_at");
-    g.refreshFailures = row.getInt("refresh_failures");
-    g.lastErrorCode = row.getString("last_error_code");
-    g.lastErrorAt = instant(row, "last_error_at");
-    g.createdAt = instant(row, "created_at");
-    g.updatedAt = instant(row, "updated_at");
-    g.version = row.getLong("version");
-    return g;
   }
 }
