@@ -8,6 +8,9 @@
 #   BENCH_DB=postgres ...        the jar as shipped, on a PostgreSQL server the script starts
 #   BENCH_LATENCY_MS=20 ...      the upstream answers each call after that many milliseconds
 #   BROKER_AUDIT_ISSUED_TOKENS=summary ...   the other audit mode
+#   BENCH_NGINX=1 ...            also through nginx (needs it installed) as a reverse proxy that
+#                                only adds the token: what the cheapest proxy reaches on the same
+#                                cores, the reference for the proxy/direct ratio
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-32}
@@ -80,7 +83,40 @@ echo "== GET through /v1/proxy, ${connections} connections, ${seconds} s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | tee "$work/proxy.txt"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 echo "== ratio proxy / direct: $(echo "$(rps "$work/proxy.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
+if [ "${BENCH_NGINX:-0}" = 1 ]; then
+  nginx_port=18110
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  upstream api { server 127.0.0.1:$api_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer at-bench";
+    }
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf"
+  trap 'kill $(cat "$work/nginx/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
+  viaNginx="http://127.0.0.1:$nginx_port/v2/backpack/assertions"
+  wrk -t2 -c"$connections" -d5s "$viaNginx" > /dev/null
+  echo "== GET through nginx adding the token, ${connections} connections, ${seconds} s"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$viaNginx" | tee "$work/nginx.txt"
+  echo "== ratio nginx / direct: $(echo "$(rps "$work/nginx.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
+fi
 echo "== one connection each, ${seconds} s (p50 overhead = proxy p50 - direct p50)"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | grep -E "50%|99%|Requests/sec"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | grep -E "50%|99%|Requests/sec"
+[ "${BENCH_NGINX:-0}" != 1 ] || wrk -t1 -c1 -d"${seconds}s" --latency "$viaNginx" | grep -E "50%|99%|Requests/sec"
 curl -sf "localhost:$management/q/metrics" | grep -E '^broker_proxy_requests_total'

@@ -16,6 +16,9 @@
 #   BENCH_SERVICE_LINKS=N         both applications start with the 8 variables Kubernetes gives a
 #                                 pod for each of N Services of its namespace (SVC<i>_SERVICE_HOST,
 #                                 SVC<i>_PORT_80_TCP, ...), as without enableServiceLinks: false
+#   BENCH_BROKER_ENV="A=1 B=2"   environment of the broker's timed starts, not of its first
+#                                 (migrating) start: e.g. QUARKUS_FLYWAY_ACTIVE=false, as a pod
+#                                 whose schema a migration job has applied
 #   BENCH_EXTENSIONS=1            a third application in the same rounds: bench/extensions-app, the
 #                                 broker's extensions with one entity, one migration and one
 #                                 endpoint, on a database of its own on the same server (what the
@@ -63,13 +66,17 @@ extensions_jar="$root/bench/extensions-app/target/quarkus-app/quarkus-run.jar"
 # from the jar's directory, where a cache built with the jar expects to be used
 run_from() { cd "$(dirname "$1")" && exec "$java" $flags $2 -jar quarkus-run.jar; }
 
-launch() { # app, extra JVM flags
+launch() { # app, extra JVM flags, timed (a start after the first)
   local app=$1 extra=$2
   if [ "$app" = broker ]; then
-    QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-    BROKER_ADMIN_API_KEY=bench-admin-key-0123456789abcdefghijklmnop BROKER_CRYPTO_LOCAL_KEYS="1:$key" \
-    BROKER_DATA_DIR="$work/data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
-      run_from "$broker_jar" "$extra" > "$work/$app.log" 2>&1 &
+    (
+      # shellcheck disable=SC2086
+      [ -z "${3:-}" ] || [ -z "${BENCH_BROKER_ENV:-}" ] || export ${BENCH_BROKER_ENV}
+      QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+      BROKER_ADMIN_API_KEY=bench-admin-key-0123456789abcdefghijklmnop BROKER_CRYPTO_LOCAL_KEYS="1:$key" \
+      BROKER_DATA_DIR="$work/data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
+        run_from "$broker_jar" "$extra"
+    ) > "$work/$app.log" 2>&1 &
   elif [ "$app" = extensions ]; then
     QUARKUS_DATASOURCE_JDBC_URL=${jdbc%/postgres}/extensions QUARKUS_DATASOURCE_USERNAME=postgres \
     QUARKUS_DATASOURCE_PASSWORD=postgres QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management \
@@ -126,7 +133,7 @@ declare -A times
 for i in $(seq 1 "$restarts"); do
   for app in "${apps[@]}"; do
     started=$(date +%s%N)
-    launch "$app" "$(cache_flags "$app" run)"
+    launch "$app" "$(cache_flags "$app" run)" timed
     ms=$(await_ready "$app" "$started")
     times[$app]="${times[$app]:-} $ms"
     if [ "$i" = "$restarts" ]; then
