@@ -12,13 +12,19 @@ import java.time.Instant;
  */
 public class GrantEntity {
 
-  /** Every column, in the order of {@link #read}'s reads. */
+  /** Every column, in the order of {@link #values}. */
   public static final String COLUMNS =
       "id, provider_id, subject, scopes, status, refresh_token_ct, access_token_ct,"
           + " access_token_scopes, access_token_issued_at, access_token_expires_at,"
           + " last_refreshed_at, next_refresh_at, lease_owner, lease_expires_at,"
           + " refresh_token_generation, attempt_generation, attempt_started_at, refresh_failures,"
           + " last_error_code, last_error_at, created_at, updated_at, version";
+
+  public static final String INSERT =
+      "insert into oauth_grant ("
+          + COLUMNS
+          + ") values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+          + " ?18, ?19, ?20, ?21, ?22, ?23)";
 
   public String id;
   public String providerId;
@@ -82,5 +88,34 @@ public class GrantEntity {
     g.updatedAt = Database.instant(row, "updated_at");
     g.version = row.getLong("version");
     return g;
+  }
+
+  /** The columns' values for {@link #INSERT}. */
+  public Object[] values() {
+    return new Object[] {
+      id,
+      providerId,
+      subject,
+      scopes,
+      status,
+      refreshTokenCiphertext,
+      accessTokenCiphertext,
+      accessTokenScopes,
+      accessTokenIssuedAt,
+      accessTokenExpiresAt,
+      lastRefreshedAt,
+      nextRefreshAt,
+      leaseOwner,
+      leaseExpiresAt,
+      refreshTokenGeneration,
+      attemptGeneration,
+      attemptStartedAt,
+      refreshFailures,
+      lastErrorCode,
+      lastErrorAt,
+      createdAt,
+      updatedAt,
+      version
+    };
   }
 }

@@ -124,7 +124,7 @@ public class GrantStore {
     grant.lastErrorAt = null;
     grant.updatedAt = now;
     if (created) {
-      insert(grant);
+      db.update("Storing grant " + grant.id, GrantEntity.INSERT, grant.values());
     } else {
       grant.version++;
       update(grant);
@@ -133,38 +133,6 @@ public class GrantStore {
     return new Upserted(
         grant,
         replaced != null && !replaced.equals(grant.refreshTokenCiphertext) ? replaced : null);
-  }
-
-  private void insert(GrantEntity g) {
-    db.update(
-        "Storing grant " + g.id,
-        "insert into oauth_grant ("
-            + GrantEntity.COLUMNS
-            + ") values (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-            + " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-        g.id,
-        g.providerId,
-        g.subject,
-        g.scopes,
-        g.status,
-        g.refreshTokenCiphertext,
-        g.accessTokenCiphertext,
-        g.accessTokenScopes,
-        g.accessTokenIssuedAt,
-        g.accessTokenExpiresAt,
-        g.lastRefreshedAt,
-        g.nextRefreshAt,
-        g.leaseOwner,
-        g.leaseExpiresAt,
-        g.refreshTokenGeneration,
-        g.attemptGeneration,
-        g.attemptStartedAt,
-        g.refreshFailures,
-        g.lastErrorCode,
-        g.lastErrorAt,
-        g.createdAt,
-        g.updatedAt,
-        g.version);
   }
 
   /** Writes what an upsert changes; the lease columns stay whatever they are now. */
