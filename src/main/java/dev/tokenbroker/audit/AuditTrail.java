@@ -55,23 +55,25 @@ public class AuditTrail {
     equal(sql, params, "grant_id", filter.grantId());
     if (filter.since() != null) {
       sql.append(" and occurred_at >= ")
-          .append(parameter(params, instant("since", filter.since())));
+          .append(Database.parameter(params, instant("since", filter.since())));
     }
     if (filter.until() != null) {
-      sql.append(" and occurred_at < ").append(parameter(params, instant("until", filter.until())));
+      sql.append(" and occurred_at < ")
+          .append(Database.parameter(params, instant("until", filter.until())));
     }
     if (cursor != null && !cursor.isEmpty()) {
       Cursor after = Cursor.decode(cursor);
-      String time = parameter(params, after.occurredAt());
+      String time = Database.parameter(params, after.occurredAt());
       sql.append(" and (occurred_at < ")
           .append(time)
           .append(" or (occurred_at = ")
           .append(time)
           .append(" and id < ")
-          .append(parameter(params, after.id()))
+          .append(Database.parameter(params, after.id()))
           .append("))");
     }
-    sql.append(" order by occurred_at desc, id desc limit ").append(parameter(params, size + 1));
+    sql.append(" order by occurred_at desc, id desc limit ")
+        .append(Database.parameter(params, size + 1));
     List<Object[]> rows = db.rows("Reading audit events", sql.toString(), params.toArray());
     List<AuditEventView> items = new ArrayList<>();
     for (Object[] r : rows.subList(0, Math.min(size, rows.size()))) {
@@ -98,14 +100,8 @@ public class AuditTrail {
 
   private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
     if (value != null) {
-      sql.append(" and ").append(column).append(" = ").append(parameter(params, value));
+      sql.append(" and ").append(column).append(" = ").append(Database.parameter(params, value));
     }
-  }
-
-  /** Adds a parameter; returns its marker. */
-  private static String parameter(List<Object> params, Object value) {
-    params.add(value);
-    return "?" + params.size();
   }
 
   private static Instant instant(String field, String value) {

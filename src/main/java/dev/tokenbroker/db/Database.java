@@ -74,6 +74,15 @@ public class Database {
         .orElse(null);
   }
 
+  /**
+   * For a statement built piece by piece: adds {@code value} to {@code parameters} and returns its
+   * marker ({@code ?n}).
+   */
+  public static String parameter(List<Object> parameters, Object value) {
+    parameters.add(value);
+    return "?" + parameters.size();
+  }
+
   public static Instant instant(ResultSet row, String column) throws SQLException {
     OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();

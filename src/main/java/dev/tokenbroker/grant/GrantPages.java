@@ -32,28 +32,22 @@ public class GrantPages {
     List<Object> parameters = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder("select " + GrantEntity.COLUMNS + " from oauth_grant g where g.id > ")
-            .append(parameter(parameters, afterId == null ? "" : afterId));
+            .append(Database.parameter(parameters, afterId == null ? "" : afterId));
     if (providerId != null) {
-      sql.append(" and g.provider_id = ").append(parameter(parameters, providerId));
+      sql.append(" and g.provider_id = ").append(Database.parameter(parameters, providerId));
     }
     if (subject != null) {
-      sql.append(" and g.subject = ").append(parameter(parameters, subject));
+      sql.append(" and g.subject = ").append(Database.parameter(parameters, subject));
     }
     if (status != null) {
-      sql.append(" and g.status = ").append(parameter(parameters, status));
+      sql.append(" and g.status = ").append(Database.parameter(parameters, status));
     }
     if (visibleTo != null) {
       sql.append(" and (").append(permitted(visibleTo, parameters)).append(")");
     }
-    sql.append(" order by g.id limit ").append(parameter(parameters, limit));
+    sql.append(" order by g.id limit ").append(Database.parameter(parameters, limit));
     return db.list(
         "Reading a page of grants", sql.toString(), GrantEntity::read, parameters.toArray());
-  }
-
-  /** Adds a parameter; returns its marker. */
-  private static String parameter(List<Object> parameters, Object value) {
-    parameters.add(value);
-    return "?" + parameters.size();
   }
 
   /**
@@ -69,11 +63,13 @@ public class GrantPages {
       StringJoiner anySubject = new StringJoiner(" or ", "(", ")");
       for (String subject : rule.subjects()) {
         anySubject.add(
-            "g.subject like " + parameter(parameters, likePattern(subject)) + " escape '!'");
+            "g.subject like "
+                + Database.parameter(parameters, likePattern(subject))
+                + " escape '!'");
       }
       String provider = "";
       if (!"*".equals(rule.providerId())) {
-        provider = "g.provider_id = " + parameter(parameters, rule.providerId()) + " and ";
+        provider = "g.provider_id = " + Database.parameter(parameters, rule.providerId()) + " and ";
       }
       anyRule.add("(" + provider + anySubject + ")");
     }
