@@ -7,18 +7,29 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
 
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.SecretLeakGuard;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.mockito.InjectSpy;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.Mockito;
 
 @QuarkusTest
 @ExtendWith(SecretLeakGuard.class)
 class ProviderApiTest {
+
+  @InjectSpy ProviderDefinitions definitions;
+  @Inject Database db;
 
   private static Map<String, Object> generic() {
     return Api.genericProvider();
@@ -137,6 +148,45 @@ class ProviderApiTest {
     }
     org.junit.jupiter.api.Assertions.assertTrue(statuses.contains(201), "one created it");
     admin().get("/v1/providers/" + id).then().statusCode(200);
+  }
+
+  @Test
+  void aReplaceThatLostToAConcurrentOneIs409AndLeavesTheOtherWrite() {
+    String id = unique("lost");
+    admin().body(generic()).put("/v1/providers/" + id).then().statusCode(201);
+    // another replica replaces the provider after this PUT read it and before it writes
+    Mockito.doAnswer(
+            call -> {
+              QuarkusTransaction.requiringNew()
+                  .run(
+                      () ->
+                          db.update(
+                              "A concurrent replace",
+                              "update provider set display_name = 'Other replica',"
+                                  + " version = version + 1 where id = ?1",
+                              id));
+              return call.callRealMethod();
+            })
+        .when(definitions)
+        .resolve(eq(id), any(), anyBoolean());
+    try {
+      Map<String, Object> body = generic();
+      body.put("display_name", "This request");
+      admin()
+          .body(body)
+          .put("/v1/providers/" + id)
+          .then()
+          .statusCode(409)
+          .contentType("application/problem+json")
+          .body("code", equalTo("conflict"));
+    } finally {
+      Mockito.reset(definitions);
+    }
+    admin()
+        .get("/v1/providers/" + id)
+        .then()
+        .statusCode(200)
+        .body("display_name", equalTo("Other replica"));
   }
 
   @Test
