@@ -21,9 +21,7 @@ public class AuthorizationRequestEntity {
   public static final String INSERT =
       "insert into authorization_request ("
           + COLUMNS
-          + ") values ("
-          + "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18"
-          + ")";
+          + ") values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
   public String stateSha256;
   public String providerId;

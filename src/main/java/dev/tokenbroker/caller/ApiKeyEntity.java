@@ -12,7 +12,7 @@ public class ApiKeyEntity {
   public static final String COLUMNS = "id, caller_id, secret_sha256, created_at";
 
   public static final String INSERT =
-      "insert into api_key (" + COLUMNS + ") values (" + "?1, ?2, ?3, ?4" + ")";
+      "insert into api_key (" + COLUMNS + ") values (?1, ?2, ?3, ?4)";
 
   public String id;
   public String callerId;

@@ -12,7 +12,7 @@ public class CallerEntity {
   public static final String COLUMNS = "id, name, role, allow_rules, created_at, updated_at";
 
   public static final String INSERT =
-      "insert into caller (" + COLUMNS + ") values (" + "?1, ?2, ?3, ?4, ?5, ?6" + ")";
+      "insert into caller (" + COLUMNS + ") values (?1, ?2, ?3, ?4, ?5, ?6)";
 
   public String id;
   public String name;

@@ -12,7 +12,7 @@ public class ServiceAccountEntity {
   public static final String COLUMNS = "subject, caller_id, created_at";
 
   public static final String INSERT =
-      "insert into caller_service_account (" + COLUMNS + ") values (" + "?1, ?2, ?3" + ")";
+      "insert into caller_service_account (" + COLUMNS + ") values (?1, ?2, ?3)";
 
   /** {@code system:serviceaccount:<namespace>:<name>}, the {@code sub} of its tokens. */
   public String subject;
