@@ -4,6 +4,7 @@ import dev.tokenbroker.db.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One subject's authorization at one provider, a row of {@code oauth_grant}. Tokens are ciphertexts
@@ -61,6 +62,15 @@ public class GrantEntity {
 
   /** Bumped by every write; conditional updates compare it. */
   public long version;
+
+  /** The stored grant, if there is one. */
+  public static Optional<GrantEntity> find(Database db, String id) {
+    return db.first(
+        "Reading grant " + id,
+        "select " + COLUMNS + " from oauth_grant where id = ?1",
+        GrantEntity::read,
+        id);
+  }
 
   public static GrantEntity read(ResultSet row) throws SQLException {
     GrantEntity g = new GrantEntity();

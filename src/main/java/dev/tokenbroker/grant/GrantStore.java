@@ -40,11 +40,7 @@ public class GrantStore {
 
   @Transactional
   public Optional<GrantEntity> find(String id) {
-    return db.first(
-        "Reading grant " + id,
-        "select " + GrantEntity.COLUMNS + " from oauth_grant where id = ?1",
-        GrantEntity::read,
-        id);
+    return GrantEntity.find(db, id);
   }
 
   @Transactional

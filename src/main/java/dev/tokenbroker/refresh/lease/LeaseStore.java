@@ -143,13 +143,7 @@ public class LeaseStore {
       Instant retryAt,
       boolean keepAttempt) {
     Instant now = clock.instant();
-    GrantEntity grant =
-        db.first(
-                "Reading grant " + grantId,
-                "select " + GrantEntity.COLUMNS + " from oauth_grant where id = ?1",
-                GrantEntity::read,
-                grantId)
-            .orElse(null);
+    GrantEntity grant = GrantEntity.find(db, grantId).orElse(null);
     if (grant == null) {
       return false;
     }
@@ -182,12 +176,7 @@ public class LeaseStore {
                 clearAttempt,
                 expectedVersion);
     if (recorded == 0) {
-      db.update(
-          "Releasing the lease of grant " + grantId,
-          "update oauth_grant set lease_owner = null, lease_expires_at = null"
-              + " where id = ?1 and lease_owner = ?2",
-          grantId,
-          owner);
+      releaseLease(grantId, owner, true);
       return false;
     }
     if (terminal != null) {
