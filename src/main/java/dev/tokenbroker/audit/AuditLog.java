@@ -1,6 +1,7 @@
 package dev.tokenbroker.audit;
 
 import dev.tokenbroker.api.RequestIds;
+import dev.tokenbroker.db.Database;
 import dev.tokenbroker.ops.AfterCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,17 +10,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -35,8 +31,9 @@ public class AuditLog {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
   private static final int MAX_BATCH = 10_000;
+  private static final int PURGE_CHUNK = 10_000;
 
-  private final DataSource dataSource;
+  private final Database db;
   private final AuditRows rows;
   private final AfterCommit afterCommit;
   private final Clock clock;
@@ -47,13 +44,13 @@ public class AuditLog {
   private volatile Instant summarySince;
 
   public AuditLog(
-      DataSource dataSource,
+      Database db,
       AuditRows rows,
       AfterCommit afterCommit,
       Clock clock,
       AuditConfig config,
       MeterRegistry registry) {
-    this.dataSource = dataSource;
+    this.db = db;
     this.rows = rows;
     this.afterCommit = afterCommit;
     this.clock = clock;
@@ -169,20 +166,36 @@ public class AuditLog {
     }
   }
 
-  /** Deletes events older than the retention, in bounded chunks. */
+  /**
+   * Deletes events older than the retention, in chunks of {@link #PURGE_CHUNK} rows, each its own
+   * transaction: a backlog of millions never becomes one long delete.
+   */
   @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void purge() {
+    purge(PURGE_CHUNK);
+  }
+
+  void purge(int chunk) {
     Instant cutoff = clock.instant().minus(config.retention());
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement delete =
-            connection.prepareStatement("delete from audit_event where occurred_at < ?")) {
-      delete.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-      int removed = delete.executeUpdate();
-      if (removed > 0) {
-        LOG.infof("Purged %d audit events older than %s", removed, config.retention());
-      }
-    } catch (SQLException | RuntimeException e) {
-      LOG.warnf("Audit purge did not run: %s", e.getClass().getSimpleName());
+    long removed = 0;
+    try {
+      int deleted;
+      do {
+        deleted =
+            db.update(
+                "Purging audit events",
+                "delete from audit_event where id in (select id from audit_event"
+                    + " where occurred_at < ?1 order by occurred_at limit ?2)",
+                cutoff,
+                chunk);
+        removed += deleted;
+      } while (deleted == chunk);
+    } catch (RuntimeException e) {
+      LOG.warnf("Audit purge stopped after %d events: %s", removed, e.getClass().getSimpleName());
+      return;
+    }
+    if (removed > 0) {
+      LOG.infof("Purged %d audit events older than %s", removed, config.retention());
     }
   }
 

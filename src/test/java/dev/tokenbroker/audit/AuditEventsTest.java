@@ -21,7 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -172,32 +171,6 @@ class AuditEventsTest {
         JsonPath.from(admin().get("/v1/audit-events?provider_id=" + rolledBack).asString())
             .getList("items")
             .size());
-  }
-
-  @Test
-  void eventsOlderThanTheRetentionArePurged() {
-    String id = "evt_" + unique("old");
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                db.update(
-                    "Storing an old event",
-                    "insert into audit_event (id, occurred_at, actor, action, outcome)"
-                        + " values (?1, ?2, 'system', 'grant.refreshed', 'success')",
-                    id,
-                    Instant.now().minus(Duration.ofDays(91))));
-    audit.purge();
-    long left =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    ((Number)
-                            db.value(
-                                "Counting events",
-                                "select count(*) from audit_event where id = ?1",
-                                id))
-                        .longValue());
-    assertEquals(0, left);
   }
 
   @Test
