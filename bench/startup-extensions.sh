@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # P4 (issue 31): what each of the broker's extensions adds to start to ready. Builds
-# bench/extensions-app (the broker's extensions, one entity, one migration, one endpoint) as it is
+# bench/extensions-app (the broker's extensions, one table, one migration, one endpoint) as it is
 # and once without each extension below, each jar with the AOT cache Quarkus builds with it
 # (JDK 25, as deploy/Dockerfile), then starts the full set and the variant in turn, on one
 # PostgreSQL server. Prints each variant's median start and what leaving that extension out saves.
@@ -11,7 +11,7 @@ set -euo pipefail
 restarts=${1:-5}
 shift || true
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(quarkus-hibernate-orm-panache quarkus-flyway quarkus-hibernate-validator
+[ ${#variants[@]} -gt 0 ] || variants=(quarkus-narayana-jta quarkus-flyway quarkus-hibernate-validator
   quarkus-smallrye-openapi quarkus-micrometer-registry-prometheus quarkus-oidc-client quarkus-vault
   quarkus-smallrye-fault-tolerance quarkus-scheduler quarkus-logging-json smallrye-jwt quarkus-caffeine
   quarkus-rest-jackson)
@@ -38,7 +38,7 @@ variant() { # artifactId
   rm -rf "$dir/target"
   grep -v "<artifactId>$1</artifactId>" "$root/bench/extensions-app/pom.xml" > "$dir/pom.xml"
   case "$1" in
-    quarkus-hibernate-orm-panache) rm "$dir"/src/main/java/bench/extensions/*.java ;;
+    quarkus-narayana-jta) sed -i 's/^  @Transactional$//; /import jakarta.transaction/d' "$dir/src/main/java/bench/extensions/Items.java" ;;
     quarkus-flyway) grep -v "flyway" "$dir/pom.xml" > "$dir/pom.tmp" && mv "$dir/pom.tmp" "$dir/pom.xml"
       sed -i '/flyway/d' "$dir/src/main/resources/application.properties" ;;
     quarkus-hibernate-validator) sed -i 's/@Size(max = 64) //; /import jakarta.validation/d' "$dir/src/main/java/bench/extensions/Items.java" ;;

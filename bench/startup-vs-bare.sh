@@ -20,7 +20,7 @@
 #                                 (migrating) start: e.g. QUARKUS_FLYWAY_ACTIVE=false, as a pod
 #                                 whose schema a migration job has applied
 #   BENCH_EXTENSIONS=1            a third application in the same rounds: bench/extensions-app, the
-#                                 broker's extensions with one entity, one migration and one
+#                                 broker's extensions with one table, one migration and one
 #                                 endpoint, on a database of its own on the same server (what the
 #                                 extensions cost without the broker's code)
 set -euo pipefail

@@ -1,24 +1,35 @@
 package bench.extensions;
 
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 @Path("/items")
 public class Items {
-  private final EntityManager entities;
+  private final DataSource dataSource;
 
-  Items(EntityManager entities) {
-    this.entities = entities;
+  Items(DataSource dataSource) {
+    this.dataSource = dataSource;
   }
 
   @GET
   @Transactional
-  public List<Item> items(@QueryParam("name") @Size(max = 64) String name) {
-    return entities.createNativeQuery("select * from item", Item.class).getResultList();
+  public List<String> items(@QueryParam("name") @Size(max = 64) String name) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        ResultSet rows = connection.createStatement().executeQuery("select name from item")) {
+      List<String> names = new ArrayList<>();
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+      return names;
+    }
   }
 }
