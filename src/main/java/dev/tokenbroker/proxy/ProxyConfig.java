@@ -19,11 +19,14 @@ public interface ProxyConfig {
   @WithDefault("10485760")
   int maxAnswerBytes();
 
-  /** How long the upstream may take to start its answer. */
+  /**
+   * How long a call may wait for a connection to the upstream, and then how long the upstream may
+   * take to start its answer.
+   */
   @WithDefault("10s")
   Duration firstByteTimeout();
 
-  /** How long the whole answer may take, and the longest pause within it. */
+  /** How long the whole call may take, its answer included (and so any pause within it). */
   @WithDefault("30s")
   Duration answerTimeout();
 

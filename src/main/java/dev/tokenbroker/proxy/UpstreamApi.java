@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,11 +48,13 @@ public class UpstreamApi {
     }
   }
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final EgressGate gate;
   private final ProxyConfig config;
 
   public UpstreamApi(Vertx vertx, EgressGate gate, ProxyConfig config) {
+    this.vertx = vertx;
     this.gate = gate;
     this.config = config;
     this.client =
@@ -65,14 +69,20 @@ public class UpstreamApi {
   /**
    * The answer once its status and headers are in, or an {@link Unanswered} failure; never blocks
    * the calling thread. A declared length over the limit fails here; a body that grows past it, or
-   * takes longer than the answer timeout, fails its stream (the connection is cut).
+   * is not complete within the answer timeout, fails its stream (the connection is cut). The time
+   * limits are timers on the connection's event loop: the Vert.x client's own for waiting for a
+   * connection and then for the answer to start (each within the first-byte timeout; it cancels
+   * them once the answer starts), and one for the whole answer, cancelled when its body ends.
    */
   Uni<Answer> send(String method, String url, MultiMap headers, byte[] body) {
+    long firstByteMillis = config.firstByteTimeout().toMillis();
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.valueOf(method))
             .setAbsoluteURI(url)
             .setFollowRedirects(false)
+            .setConnectTimeout(firstByteMillis)
+            .setIdleTimeout(firstByteMillis)
             .setHeaders(headers.getDelegate());
     if (url.startsWith("https:")) {
       options.setProxyOptions(
@@ -91,14 +101,16 @@ public class UpstreamApi {
         .request(options)
         .invoke(sent::set)
         .chain(request -> body.length == 0 ? request.send() : request.send(Buffer.buffer(body)))
-        .ifNoItem()
-        .after(config.firstByteTimeout())
-        .failWith(() -> new Unanswered("no answer within broker.proxy.first-byte-timeout"))
         .map(response -> answer(response, reset, deadline))
         .onFailure()
         .invoke(reset)
         .onFailure(f -> !(f instanceof Unanswered))
-        .transform(f -> new Unanswered("the connection failed or was refused"));
+        .transform(
+            f ->
+                new Unanswered(
+                    f instanceof TimeoutException
+                        ? "no answer within broker.proxy.first-byte-timeout"
+                        : "the connection failed or was refused"));
   }
 
   private Answer answer(HttpClientResponse response, Runnable reset, long deadlineNanos) {
@@ -108,29 +120,40 @@ public class UpstreamApi {
     if (declared != null && declaredLength(declared) > limit) {
       throw new Unanswered("answer larger than broker.proxy.max-answer-bytes");
     }
+    long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (remainingMillis < 1) {
+      throw new Unanswered("answer not complete within broker.proxy.answer-timeout");
+    }
     Map<String, List<String>> headers = new LinkedHashMap<>();
     response
         .headers()
         .forEach(
             e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    AtomicBoolean late = new AtomicBoolean();
+    long timer =
+        vertx.setTimer(
+            remainingMillis,
+            ignored -> {
+              late.set(true);
+              reset.run();
+            });
     AtomicLong seen = new AtomicLong();
     Multi<Buffer> body =
         response
             .toMulti()
-            .ifNoItem()
-            .after(config.answerTimeout())
-            .failWith(() -> new Unanswered("answer stalled past broker.proxy.answer-timeout"))
             .invoke(
                 chunk -> {
                   if (seen.addAndGet(chunk.length()) > limit) {
                     throw new Unanswered("answer grew past broker.proxy.max-answer-bytes");
                   }
-                  if (System.nanoTime() > deadlineNanos) {
-                    throw new Unanswered("answer not complete within broker.proxy.answer-timeout");
-                  }
                 })
+            .onTermination()
+            .invoke(() -> vertx.cancelTimer(timer))
             .onFailure()
-            .invoke(reset);
+            .invoke(reset)
+            .onFailure(f -> late.get())
+            .transform(
+                f -> new Unanswered("answer not complete within broker.proxy.answer-timeout"));
     Runnable drain = () -> body.subscribe().with(ignored -> {}, ignored -> {});
     return new Answer(response.statusCode(), headers, body, drain);
   }

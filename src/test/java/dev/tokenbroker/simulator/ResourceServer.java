@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A platform API behind the simulator's tokens, under {@code /api}: it answers 401 to a token it
  * did not issue or that expired or was revoked, and otherwise records what it received (the bearer
  * token only as valid, never its value) and echoes it. It sets a cookie, a forged {@code
- * Token-Broker-Error} and a trace header on every answer, and can answer 429 or a large body.
+ * Token-Broker-Error} and a trace header on every answer, and can answer 429, a large body, late or
+ * in pieces.
  */
 public final class ResourceServer {
 
@@ -39,6 +40,7 @@ public final class ResourceServer {
   private volatile int answerBytes;
   private volatile int chunks;
   private volatile long chunkPauseMillis;
+  private volatile long firstByteDelayMillis;
   private volatile long lastChunkWrittenNanos;
 
   ResourceServer(ProviderSimulator sim, HttpServer server) {
@@ -54,6 +56,7 @@ public final class ResourceServer {
     answerBytes = 0;
     chunks = 0;
     chunkPauseMillis = 0;
+    firstByteDelayMillis = 0;
     lastChunkWrittenNanos = 0;
   }
 
@@ -95,6 +98,11 @@ public final class ResourceServer {
   public void answerInChunks(int count, long pauseMillis) {
     chunks = count;
     chunkPauseMillis = pauseMillis;
+  }
+
+  /** Answers start (status and headers) only this long after the request arrived. */
+  public void answerAfter(long millis) {
+    firstByteDelayMillis = millis;
   }
 
   /** {@link System#nanoTime} when the last chunk of a chunked answer was written. */
@@ -158,6 +166,7 @@ public final class ResourceServer {
             : ("{\"path\":\"" + rawPath + "\",\"method\":\"" + exchange.getRequestMethod() + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
+    pause(firstByteDelayMillis);
     if (chunks > 0) {
       exchange.sendResponseHeaders(201, 0);
       try (OutputStream out = exchange.getResponseBody()) {
