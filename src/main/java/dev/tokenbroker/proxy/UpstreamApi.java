@@ -69,10 +69,11 @@ public class UpstreamApi {
   /**
    * The answer once its status and headers are in, or an {@link Unanswered} failure; never blocks
    * the calling thread. A declared length over the limit fails here; a body that grows past it, or
-   * is not complete within the answer timeout, fails its stream (the connection is cut). The time
-   * limits are timers on the connection's event loop: the Vert.x client's own for waiting for a
-   * connection and then for the answer to start (each within the first-byte timeout; it cancels
-   * them once the answer starts), and one for the whole answer, cancelled when its body ends.
+   * is not complete within the answer timeout, fails its stream (the connection is cut, as it is
+   * when the caller stops reading). The time limits are timers on the connection's event loop: the
+   * Vert.x client's own for waiting for a connection and then for the answer to start (each within
+   * the first-byte timeout; it cancels them once the answer starts), and one for the whole answer,
+   * cancelled when its body ends.
    */
   Uni<Answer> send(String method, String url, MultiMap headers, byte[] body) {
     long firstByteMillis = config.firstByteTimeout().toMillis();
@@ -149,6 +150,8 @@ public class UpstreamApi {
                 })
             .onTermination()
             .invoke(() -> vertx.cancelTimer(timer))
+            .onCancellation()
+            .invoke(reset)
             .onFailure()
             .invoke(reset)
             .onFailure(f -> late.get())

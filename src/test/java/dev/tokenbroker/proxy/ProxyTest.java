@@ -276,6 +276,21 @@ class ProxyTest {
   }
 
   @Test
+  void aCallerThatHangsUpMidAnswerCutsTheUpstreamsAnswer() throws Exception {
+    api.answerBytes(1024 * 1024);
+    api.answerInChunks(8, 100);
+    HttpResponse<InputStream> answer = streamed(ASSERTIONS);
+    try (InputStream body = answer.body()) {
+      assertTrue(body.read(new byte[4096]) > 0, "the answer had started");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (api.answersCut() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, api.answersCut(), "the upstream's connection was closed mid-answer");
+  }
+
+  @Test
   void aHostThatRebindsToARefusedAddressAfterItsCheckPassedGetsNoConnection() {
     String host = "proxy-rebind.test";
     try (ConnectionCounter listener = new ConnectionCounter()) {

@@ -36,6 +36,7 @@ public final class ResourceServer {
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger rejected = new AtomicInteger();
+  private final AtomicInteger answersCut = new AtomicInteger();
   private final AtomicLong tooManyRequestsFor = new AtomicLong(-1);
   private volatile int answerBytes;
   private volatile int chunks;
@@ -52,6 +53,7 @@ public final class ResourceServer {
     received.clear();
     calls.set(0);
     rejected.set(0);
+    answersCut.set(0);
     tooManyRequestsFor.set(-1);
     answerBytes = 0;
     chunks = 0;
@@ -103,6 +105,11 @@ public final class ResourceServer {
   /** Answers start (status and headers) only this long after the request arrived. */
   public void answerAfter(long millis) {
     firstByteDelayMillis = millis;
+  }
+
+  /** Chunked answers whose connection was closed before their last chunk was written. */
+  public int answersCut() {
+    return answersCut.get();
   }
 
   /** {@link System#nanoTime} when the last chunk of a chunked answer was written. */
@@ -177,7 +184,7 @@ public final class ResourceServer {
         }
         lastChunkWrittenNanos = System.nanoTime();
       } catch (IOException cut) {
-        // the broker cut an answer that grew past its limit
+        answersCut.incrementAndGet();
       }
       exchange.close();
       return;
