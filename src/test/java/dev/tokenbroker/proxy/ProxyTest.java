@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ResourceServer;
-import dev.tokenbroker.support.Api;
 import dev.tokenbroker.support.AuditTrail;
 import dev.tokenbroker.support.Concurrently;
 import dev.tokenbroker.support.ConnectionCounter;
@@ -29,7 +28,6 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,6 +56,7 @@ class ProxyTest {
   @InjectSimulator ProviderSimulator sim;
 
   private ResourceServer api;
+  private ProxiedApi proxied;
   private String provider;
   private String app;
 
@@ -65,9 +64,8 @@ class ProxyTest {
   void setUp() {
     sim.reset();
     api = sim.resourceServer();
-    provider = unique("proxied");
-    Flows.registerCodeProvider(provider, sim, Map.of("api_base_url", api.baseUrl()));
-    Flows.importGrant(provider, "learner", sim.issueRefreshTokenFor("r:profile"));
+    proxied = new ProxiedApi(sim, "proxied");
+    provider = proxied.provider;
     app = caller(List.of("GET", "POST", "HEAD"), List.of(ASSERTIONS, ASSERTIONS + "/*"));
   }
 
@@ -358,27 +356,11 @@ class ProxyTest {
 
   /** GET through the proxy, the answer's body read as it arrives. */
   private HttpResponse<InputStream> streamed(String upstreamPath) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(
-                        "http://localhost:" + RestAssured.port + path(upstreamPath)))
-                .header("Authorization", "Bearer " + app)
-                .header("Token-Broker-Subject", "learner")
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+    return proxied.streamed(app, upstreamPath);
   }
 
   private String caller(List<String> methods, List<String> paths) {
-    Map<String, Object> rule = new HashMap<>();
-    rule.put("provider_id", provider);
-    rule.put("subjects", List.of("*"));
-    rule.put("scopes", List.of("r:*"));
-    rule.put("methods", methods);
-    rule.put("paths", paths);
-    Map<String, Object> body = Api.consumerBody(unique("svc"), provider, List.of("r:*"));
-    body.put("allow", List.of(rule));
-    return (String) Api.createCaller(body).get("api_key");
+    return ProxiedApi.caller(provider, methods, paths);
   }
 
   private io.restassured.specification.RequestSpecification call(String apiKey) {

@@ -1,6 +1,5 @@
 package dev.tokenbroker.proxy;
 
-import static dev.tokenbroker.support.Api.unique;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,19 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenbroker.simulator.InjectSimulator;
 import dev.tokenbroker.simulator.ProviderSimulator;
 import dev.tokenbroker.simulator.ResourceServer;
-import dev.tokenbroker.support.Api;
-import dev.tokenbroker.support.Flows;
 import dev.tokenbroker.support.SimulatorProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,25 +42,15 @@ class ProxyTimeLimitsTest {
   @InjectSimulator ProviderSimulator sim;
 
   private ResourceServer api;
-  private String provider;
+  private ProxiedApi proxied;
   private String app;
 
   @BeforeEach
   void setUp() {
     sim.reset();
     api = sim.resourceServer();
-    provider = unique("late");
-    Flows.registerCodeProvider(provider, sim, Map.of("api_base_url", api.baseUrl()));
-    Flows.importGrant(provider, "learner", sim.issueRefreshTokenFor("r:profile"));
-    Map<String, Object> rule = new HashMap<>();
-    rule.put("provider_id", provider);
-    rule.put("subjects", List.of("*"));
-    rule.put("scopes", List.of("r:*"));
-    rule.put("methods", List.of("GET"));
-    rule.put("paths", List.of(ASSERTIONS));
-    Map<String, Object> body = Api.consumerBody(unique("svc"), provider, List.of("r:*"));
-    body.put("allow", List.of(rule));
-    app = (String) Api.createCaller(body).get("api_key");
+    proxied = new ProxiedApi(sim, "late");
+    app = proxied.caller(List.of("GET"), List.of(ASSERTIONS));
   }
 
   @Test
@@ -75,8 +58,8 @@ class ProxyTimeLimitsTest {
     api.answerAfter(4_000);
     RestAssured.given()
         .header("Authorization", "Bearer " + app)
-        .header("Token-Broker-Subject", "learner")
-        .get("/v1/proxy/" + provider + ASSERTIONS)
+        .header("Token-Broker-Subject", ProxiedApi.SUBJECT)
+        .get("/v1/proxy/" + proxied.provider + ASSERTIONS)
         .then()
         .statusCode(502)
         .header("Token-Broker-Error", "true")
@@ -89,20 +72,7 @@ class ProxyTimeLimitsTest {
   void anAnswerThatStallsLongerThanTheAnswerTimeoutIsCut() throws Exception {
     api.answerBytes(1024);
     api.answerInChunks(3, 4_000);
-    HttpResponse<InputStream> answer =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://localhost:"
-                                + RestAssured.port
-                                + "/v1/proxy/"
-                                + provider
-                                + ASSERTIONS))
-                    .header("Authorization", "Bearer " + app)
-                    .header("Token-Broker-Subject", "learner")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> answer = proxied.streamed(app, ASSERTIONS);
     assertEquals(201, answer.statusCode(), "the answer had started");
     long started = System.nanoTime();
     long received = 0;
