@@ -151,10 +151,10 @@ public class EgressGate {
    * again, whatever this says.
    */
   public boolean requireAllowedWithoutLookup(String what, String url) {
-    if (policy.urlProblem(url).isPresent()) {
+    URI uri = OutboundPolicy.parse(url).orElseThrow(() -> notAllowed(what));
+    if (policy.urlProblem(uri).isPresent()) {
       throw notAllowed(what);
     }
-    URI uri = URI.create(url);
     if (!"https".equalsIgnoreCase(uri.getScheme())) {
       return true;
     }

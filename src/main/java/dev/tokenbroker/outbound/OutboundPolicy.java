@@ -25,6 +25,7 @@ public class OutboundPolicy {
   static final String NOT_PUBLIC =
       "must not point at a loopback, private, link-local, shared, multicast or unspecified"
           + " address (broker.outbound.allowed-hosts lifts this for named hosts)";
+  private static final String NOT_A_URL = "must be an absolute http(s) URL";
   private static final Pattern HOST_NAME =
       Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
   private static final Pattern NUMERIC_LOOKING = Pattern.compile("[0-9.x]+|0x[0-9a-f.x]+");
@@ -59,11 +60,15 @@ public class OutboundPolicy {
    * resolved here; each connection checks what it resolves to.
    */
   public Optional<String> urlProblem(String url) {
-    Optional<String> malformed = syntaxProblem(url);
+    return parse(url).map(this::urlProblem).orElse(Optional.of(NOT_A_URL));
+  }
+
+  /** {@link #urlProblem(String)} of a URL that {@link #parse} gave. */
+  public Optional<String> urlProblem(URI uri) {
+    Optional<String> malformed = shapeProblem(uri);
     if (malformed.isPresent()) {
       return malformed;
     }
-    URI uri = parse(url).orElseThrow();
     String host = normalisedHost(uri.getHost());
     Optional<InetAddress> literal = AddressRanges.literal(host);
     if (literal.isPresent() ? inAllowedRange(literal.get()) : allowedNames.contains(host)) {
@@ -106,11 +111,11 @@ public class OutboundPolicy {
    * host, no user info or fragment.
    */
   public static Optional<String> syntaxProblem(String value) {
-    Optional<URI> uri = parse(value);
-    if (uri.isEmpty()) {
-      return Optional.of("must be an absolute http(s) URL");
-    }
-    if (uri.get().getRawUserInfo() != null || uri.get().getRawFragment() != null) {
+    return parse(value).map(OutboundPolicy::shapeProblem).orElse(Optional.of(NOT_A_URL));
+  }
+
+  private static Optional<String> shapeProblem(URI uri) {
+    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       return Optional.of("must not contain user info or a fragment");
     }
     return Optional.empty();

@@ -1,12 +1,11 @@
 package dev.tokenbroker.proxy;
 
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 
 /**
  * Which headers cross the proxy. End-to-end headers pass both ways; hop-by-hop headers (RFC 9110
@@ -74,11 +73,17 @@ final class ProxyHeaders {
   }
 
   private static Set<String> connectionNamed(Map<String, List<String>> headers) {
-    return headers.entrySet().stream()
-        .filter(e -> "connection".equalsIgnoreCase(e.getKey()))
-        .flatMap(e -> e.getValue().stream())
-        .flatMap(v -> Arrays.stream(v.split(",")))
-        .map(v -> v.trim().toLowerCase(Locale.ROOT))
-        .collect(Collectors.toSet());
+    Set<String> named = new HashSet<>();
+    headers.forEach(
+        (name, values) -> {
+          if ("connection".equalsIgnoreCase(name)) {
+            for (String value : values) {
+              for (String token : value.split(",")) {
+                named.add(token.trim().toLowerCase(Locale.ROOT));
+              }
+            }
+          }
+        });
+    return named;
   }
 }

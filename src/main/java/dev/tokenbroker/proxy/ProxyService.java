@@ -90,37 +90,62 @@ public class ProxyService {
   Uni<UpstreamApi.Answer> call(AuthenticatedCaller caller, Call call) {
     long started = System.nanoTime();
     AtomicReference<String> tag = new AtomicReference<>("unknown");
-    AtomicReference<Prepared> prepared = new AtomicReference<>();
-    return Uni.createFrom()
-        .item(() -> prepare(caller, call, tag, true))
-        .onItem()
-        .ifNull()
-        .switchTo(() -> WorkerThreads.call(() -> prepare(caller, call, tag, false)))
-        .invoke(prepared::set)
-        .chain(p -> relay(caller, call, p))
-        .invoke(
-            answer -> {
-              count(tag.get(), (answer.status() / 100) + "xx", started);
-              Prepared p = prepared.get();
-              audit.recordProxied(
-                  caller.id(),
-                  p.provider().id(),
-                  p.token().grantId(),
-                  call.subject(),
-                  call.method() + " " + p.path() + " -> " + answer.status());
-            })
-        .onFailure(ApiException.class)
-        .invoke(
-            failure -> {
-              ApiException e = (ApiException) failure;
-              count(tag.get(), e.code(), started);
-              audit.record(
-                  AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
-                      .actor(caller.id())
-                      .provider(call.providerId())
-                      .subject(call.subject())
-                      .detail(call.method()));
-            });
+    Uni<Prepared> ready;
+    try {
+      Prepared fromMemory = prepare(caller, call, tag, true);
+      ready =
+          fromMemory != null
+              ? Uni.createFrom().item(fromMemory)
+              : WorkerThreads.call(() -> prepare(caller, call, tag, false));
+    } catch (ApiException refused) {
+      return Uni.createFrom().failure(recorded(caller, call, tag.get(), started, refused));
+    }
+    return ready.chain(
+        p ->
+            relay(caller, call, p)
+                .onItemOrFailure()
+                .transformToUni(
+                    (answer, failure) -> {
+                      if (failure != null) {
+                        return Uni.createFrom()
+                            .failure(recorded(caller, call, tag.get(), started, failure));
+                      }
+                      count(tag.get(), (answer.status() / 100) + "xx", started);
+                      audit.recordProxied(
+                          caller.id(),
+                          p.provider().id(),
+                          p.token().grantId(),
+                          call.subject(),
+                          call.method() + " " + p.path() + " -> " + answer.status());
+                      return Uni.createFrom().item(answer);
+                    }));
+  }
+
+  /**
+   * The failure a call ends with, counted and audited when it is the broker's answer; an upstream
+   * that could not be reached or did not answer in time is the broker's 502.
+   */
+  private Throwable recorded(
+      AuthenticatedCaller caller, Call call, String tag, long started, Throwable failure) {
+    Throwable answered = failure;
+    if (failure instanceof UpstreamApi.Unanswered unanswered) {
+      LOG.warnf("Proxied call to provider %s failed: %s", tag, unanswered.getMessage());
+      answered =
+          new ApiException(
+              Status.BAD_GATEWAY,
+              ProblemCodes.UPSTREAM_UNAVAILABLE,
+              "The API of provider " + tag + " did not answer: " + unanswered.getMessage());
+    }
+    if (answered instanceof ApiException e) {
+      count(tag, e.code(), started);
+      audit.record(
+          AuditEvent.of(AuditActions.PROXY_CALLED, e.code())
+              .actor(caller.id())
+              .provider(call.providerId())
+              .subject(call.subject())
+              .detail(call.method()));
+    }
+    return answered;
   }
 
   /**
@@ -191,44 +216,50 @@ public class ProxyService {
         .orElse(null);
   }
 
-  /** Sends the call; after a 401, once more with the token that replaced the rejected one. */
+  /**
+   * Sends the call; after a 401, once more with the token that replaced the rejected one. An answer
+   * that is neither goes on at once, without another step.
+   */
   private Uni<UpstreamApi.Answer> relay(AuthenticatedCaller caller, Call call, Prepared p) {
     String first = p.token().accessToken();
-    return send(p.provider(), call, p.url(), first)
+    return send(call, p.url(), first)
         .chain(
             answer -> {
-              if (answer.status() != 401) {
-                return Uni.createFrom().item(answer);
+              if (answer.status() == 401) {
+                return resent(caller, call, p, answer).chain(again -> heldIfAsked(p, again));
               }
-              return WorkerThreads.call(
-                      () ->
-                          tokens
-                              .forProxy(
-                                  caller,
-                                  new TokenRequest(
-                                      p.provider().id(),
-                                      p.subject(),
-                                      null,
-                                      MIN_VALIDITY_SECONDS,
-                                      first))
-                              .accessToken())
-                  .chain(
-                      renewed -> {
-                        if (renewed.equals(first)) {
-                          return Uni.createFrom().item(answer);
-                        }
-                        LOG.infof(
-                            "The API of provider %s rejected a token; %s sent again with a new one",
-                            p.provider().id(), call.method());
-                        answer.discard().run();
-                        return send(p.provider(), call, p.url(), renewed);
-                      });
-            })
+              return heldIfAsked(p, answer);
+            });
+  }
+
+  private Uni<UpstreamApi.Answer> resent(
+      AuthenticatedCaller caller, Call call, Prepared p, UpstreamApi.Answer rejected) {
+    String first = p.token().accessToken();
+    return WorkerThreads.call(
+            () ->
+                tokens
+                    .forProxy(
+                        caller,
+                        new TokenRequest(
+                            p.provider().id(), p.subject(), null, MIN_VALIDITY_SECONDS, first))
+                    .accessToken())
         .chain(
-            answer ->
-                answer.status() == 429
-                    ? WorkerThreads.call(() -> heldAfter(p.provider(), answer))
-                    : Uni.createFrom().item(answer));
+            renewed -> {
+              if (renewed.equals(first)) {
+                return Uni.createFrom().item(rejected);
+              }
+              LOG.infof(
+                  "The API of provider %s rejected a token; %s sent again with a new one",
+                  p.provider().id(), call.method());
+              rejected.discard().run();
+              return send(call, p.url(), renewed);
+            });
+  }
+
+  private Uni<UpstreamApi.Answer> heldIfAsked(Prepared p, UpstreamApi.Answer answer) {
+    return answer.status() == 429
+        ? WorkerThreads.call(() -> heldAfter(p.provider(), answer))
+        : Uni.createFrom().item(answer);
   }
 
   /** Holds the provider's API for every replica as long as its 429 asked; the answer as it is. */
@@ -247,22 +278,11 @@ public class ProxyService {
     return answer;
   }
 
-  private Uni<UpstreamApi.Answer> send(
-      ProviderSettings provider, Call call, String url, String accessToken) {
+  private Uni<UpstreamApi.Answer> send(Call call, String url, String accessToken) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     ProxyHeaders.forRequest(call.headers(), headers::add);
     headers.set("Authorization", "Bearer " + accessToken);
-    return upstream
-        .send(call.method(), url, headers, call.body())
-        .onFailure(UpstreamApi.Unanswered.class)
-        .transform(
-            e -> {
-              LOG.warnf("Proxied call to provider %s failed: %s", provider.id(), e.getMessage());
-              return new ApiException(
-                  Status.BAD_GATEWAY,
-                  ProblemCodes.UPSTREAM_UNAVAILABLE,
-                  "The API of provider " + provider.id() + " did not answer: " + e.getMessage());
-            });
+    return upstream.send(call.method(), url, headers, call.body());
   }
 
   private static String subjectOf(ProviderSettings provider, String subject) {

@@ -100,18 +100,34 @@ public class UpstreamApi {
     long deadline = System.nanoTime() + config.answerTimeout().toNanos();
     return client
         .request(options)
-        .invoke(sent::set)
-        .chain(request -> body.length == 0 ? request.send() : request.send(Buffer.buffer(body)))
-        .map(response -> answer(response, reset, deadline))
-        .onFailure()
-        .invoke(reset)
-        .onFailure(f -> !(f instanceof Unanswered))
-        .transform(
-            f ->
-                new Unanswered(
-                    f instanceof TimeoutException
-                        ? "no answer within broker.proxy.first-byte-timeout"
-                        : "the connection failed or was refused"));
+        .chain(
+            request -> {
+              sent.set(request);
+              return body.length == 0 ? request.send() : request.send(Buffer.buffer(body));
+            })
+        .onItemOrFailure()
+        .transformToUni(
+            (response, failure) -> {
+              try {
+                if (failure == null) {
+                  return Uni.createFrom().item(answer(response, reset, deadline));
+                }
+              } catch (Unanswered refused) {
+                failure = refused;
+              }
+              reset.run();
+              return Uni.createFrom().failure(unanswered(failure));
+            });
+  }
+
+  private static Unanswered unanswered(Throwable failure) {
+    if (failure instanceof Unanswered known) {
+      return known;
+    }
+    return new Unanswered(
+        failure instanceof TimeoutException
+            ? "no answer within broker.proxy.first-byte-timeout"
+            : "the connection failed or was refused");
   }
 
   private Answer answer(HttpClientResponse response, Runnable reset, long deadlineNanos) {
@@ -149,14 +165,19 @@ public class UpstreamApi {
                   }
                 })
             .onTermination()
-            .invoke(() -> vertx.cancelTimer(timer))
-            .onCancellation()
-            .invoke(reset)
+            .invoke(
+                (failure, cancelled) -> {
+                  vertx.cancelTimer(timer);
+                  if (failure != null || cancelled) {
+                    reset.run();
+                  }
+                })
             .onFailure()
-            .invoke(reset)
-            .onFailure(f -> late.get())
             .transform(
-                f -> new Unanswered("answer not complete within broker.proxy.answer-timeout"));
+                f ->
+                    late.get()
+                        ? new Unanswered("answer not complete within broker.proxy.answer-timeout")
+                        : f);
     Runnable drain = () -> body.subscribe().with(ignored -> {}, ignored -> {});
     return new Answer(response.statusCode(), headers, body, drain);
   }
