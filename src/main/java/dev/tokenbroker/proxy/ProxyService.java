@@ -85,7 +85,9 @@ public class ProxyService {
   /**
    * Relays the call. The checks and the token are worked out where the call arrived when memory
    * holds all they need, as on the token endpoint, and otherwise on a worker thread (they may read
-   * the database or refresh); the upstream call itself holds no thread while it waits.
+   * the database or refresh); the upstream call itself holds no thread while it waits. Every
+   * callback given to a Mutiny operator has all contexts captured and restored around it (context
+   * propagation), so a call served from memory takes as few steps as it can (BENCHMARKS, proxy).
    */
   Uni<UpstreamApi.Answer> call(AuthenticatedCaller caller, Call call) {
     long started = System.nanoTime();
