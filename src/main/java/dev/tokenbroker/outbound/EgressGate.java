@@ -123,9 +123,10 @@ public class EgressGate {
    * connection itself again; this check gives the caller the clear answer.
    */
   public void requireAllowed(String what, String url) {
-    Optional<String> problem = policy.urlProblem(url);
-    if (problem.isEmpty() && "https".equalsIgnoreCase(URI.create(url).getScheme())) {
-      String host = URI.create(url).getHost();
+    URI uri = OutboundPolicy.parse(url).orElseThrow(() -> notAllowed(what));
+    Optional<String> problem = policy.urlProblem(uri);
+    if (problem.isEmpty() && "https".equalsIgnoreCase(uri.getScheme())) {
+      String host = uri.getHost();
       Target target =
           new Target(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, 443);
       try {

@@ -223,8 +223,7 @@ public class ProxyService {
    * that is neither goes on at once, without another step.
    */
   private Uni<UpstreamApi.Answer> relay(AuthenticatedCaller caller, Call call, Prepared p) {
-    String first = p.token().accessToken();
-    return send(call, p.url(), first)
+    return send(call, p.url(), p.token().accessToken())
         .chain(
             answer -> {
               if (answer.status() == 401) {
