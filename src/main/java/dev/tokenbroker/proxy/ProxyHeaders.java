@@ -1,11 +1,13 @@
 package dev.tokenbroker.proxy;
 
+import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * Which headers cross the proxy. End-to-end headers pass both ways; hop-by-hop headers (RFC 9110
@@ -44,46 +46,41 @@ final class ProxyHeaders {
 
   private ProxyHeaders() {}
 
-  /** The caller's headers the upstream may see. */
-  static void forRequest(Map<String, List<String>> headers, BiConsumer<String, String> out) {
+  /** Adds to {@code out} the caller's headers the upstream may see. */
+  static void forRequest(MultiMap headers, MultiMap out) {
     Set<String> named = connectionNamed(headers);
-    headers.forEach(
-        (name, values) -> {
-          String key = name.toLowerCase(Locale.ROOT);
-          if (!HOP_BY_HOP.contains(key)
-              && !NEVER_SENT.contains(key)
-              && !key.startsWith("x-forwarded-")
-              && !key.startsWith("token-broker-")
-              && !named.contains(key)) {
-            values.forEach(v -> out.accept(name, v));
-          }
-        });
+    for (Map.Entry<String, String> header : headers) {
+      String key = header.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(key)
+          && !NEVER_SENT.contains(key)
+          && !key.startsWith("x-forwarded-")
+          && !key.startsWith("token-broker-")
+          && !named.contains(key)) {
+        out.add(header.getKey(), header.getValue());
+      }
+    }
   }
 
-  /** The upstream's headers the caller may see. */
-  static void forAnswer(Map<String, List<String>> headers, BiConsumer<String, String> out) {
+  /** The upstream's headers the caller may see, by name. */
+  static Map<String, List<String>> forAnswer(MultiMap headers) {
     Set<String> named = connectionNamed(headers);
-    headers.forEach(
-        (name, values) -> {
-          String key = name.toLowerCase(Locale.ROOT);
-          if (!HOP_BY_HOP.contains(key) && !NEVER_RETURNED.contains(key) && !named.contains(key)) {
-            values.forEach(v -> out.accept(name, v));
-          }
-        });
+    Map<String, List<String>> returned = new LinkedHashMap<>();
+    for (Map.Entry<String, String> header : headers) {
+      String key = header.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(key) && !NEVER_RETURNED.contains(key) && !named.contains(key)) {
+        returned.computeIfAbsent(header.getKey(), k -> new ArrayList<>()).add(header.getValue());
+      }
+    }
+    return returned;
   }
 
-  private static Set<String> connectionNamed(Map<String, List<String>> headers) {
+  private static Set<String> connectionNamed(MultiMap headers) {
     Set<String> named = new HashSet<>();
-    headers.forEach(
-        (name, values) -> {
-          if ("connection".equalsIgnoreCase(name)) {
-            for (String value : values) {
-              for (String token : value.split(",")) {
-                named.add(token.trim().toLowerCase(Locale.ROOT));
-              }
-            }
-          }
-        });
+    for (String value : headers.getAll("connection")) {
+      for (String token : value.split(",")) {
+        named.add(token.trim().toLowerCase(Locale.ROOT));
+      }
+    }
     return named;
   }
 }

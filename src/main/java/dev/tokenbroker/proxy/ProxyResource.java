@@ -22,10 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestMulti;
 
@@ -126,11 +122,6 @@ public class ProxyResource {
     if (subject != null) {
       Syntax.require(SUBJECT_HEADER, subject, Syntax.SUBJECT);
     }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    request
-        .headers()
-        .forEach(
-            e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     AuthenticatedCaller who = caller.get();
     rateLimiter.admitTokenRequest(who);
     Uni<UpstreamApi.Answer> answer =
@@ -142,18 +133,14 @@ public class ProxyResource {
                 request.method().name(),
                 path,
                 request.query(),
-                headers,
+                request.headers(),
                 body == null ? NO_BODY : body));
     return RestMulti.fromUniResponse(
         answer,
         UpstreamApi.Answer::body,
         relayed -> {
           context.put(ProxyGate.RELAYED, Boolean.TRUE);
-          Map<String, List<String>> returned = new LinkedHashMap<>();
-          ProxyHeaders.forAnswer(
-              relayed.headers(),
-              (name, value) -> returned.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
-          return returned;
+          return ProxyHeaders.forAnswer(relayed.headers());
         },
         UpstreamApi.Answer::status);
   }

@@ -16,12 +16,10 @@ import dev.tokenbroker.token.TokenResponse;
 import dev.tokenbroker.token.TokenService;
 import dev.tokenbroker.upstream.TokenEndpointErrorFilter;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.MultiMap;
+import io.vertx.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -47,7 +45,7 @@ public class ProxyService {
       String method,
       String path,
       String rawQuery,
-      Map<String, List<String>> headers,
+      MultiMap headers,
       byte[] body) {}
 
   private final ProviderRegistry providers;
@@ -265,7 +263,7 @@ public class ProxyService {
 
   /** Holds the provider's API for every replica as long as its 429 asked; the answer as it is. */
   private UpstreamApi.Answer heldAfter(ProviderSettings provider, UpstreamApi.Answer answer) {
-    Duration wait = TokenEndpointErrorFilter.retryAfter(firstHeader(answer, "Retry-After"));
+    Duration wait = TokenEndpointErrorFilter.retryAfter(answer.headers().get("Retry-After"));
     if (wait != null) {
       try {
         holds.hold(provider.id(), wait);
@@ -281,7 +279,7 @@ public class ProxyService {
 
   private Uni<UpstreamApi.Answer> send(Call call, String url, String accessToken) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    ProxyHeaders.forRequest(call.headers(), headers::add);
+    ProxyHeaders.forRequest(call.headers(), headers);
     headers.set("Authorization", "Bearer " + accessToken);
     return upstream.send(call.method(), url, headers, call.body());
   }
@@ -295,14 +293,6 @@ public class ProxyService {
           "Token-Broker-Subject", "is required for an authorization_code provider");
     }
     return subject;
-  }
-
-  private static String firstHeader(UpstreamApi.Answer answer, String name) {
-    return answer.headers().entrySet().stream()
-        .filter(e -> e.getKey().equalsIgnoreCase(name))
-        .flatMap(e -> e.getValue().stream())
-        .findFirst()
-        .orElse(null);
   }
 
   private void count(String provider, String outcome, long startedNanos) {

@@ -3,12 +3,12 @@ package dev.tokenbroker.proxy;
 import dev.tokenbroker.outbound.EgressGate;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
-import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -16,10 +16,6 @@ import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,8 +34,7 @@ public class UpstreamApi {
    * the size and time limits as it is passed on. {@code discard} drops an answer whose body will
    * not be read (the connection goes with it).
    */
-  record Answer(
-      int status, Map<String, List<String>> headers, Multi<Buffer> body, Runnable discard) {}
+  record Answer(int status, MultiMap headers, Multi<Buffer> body, Runnable discard) {}
 
   /** The upstream could not be reached or did not answer within the limits. */
   static final class Unanswered extends RuntimeException {
@@ -84,7 +79,7 @@ public class UpstreamApi {
             .setFollowRedirects(false)
             .setConnectTimeout(firstByteMillis)
             .setIdleTimeout(firstByteMillis)
-            .setHeaders(headers.getDelegate());
+            .setHeaders(headers);
     if (url.startsWith("https:")) {
       options.setProxyOptions(
           new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1").setPort(gate.port()));
@@ -141,11 +136,6 @@ public class UpstreamApi {
     if (remainingMillis < 1) {
       throw new Unanswered("answer not complete within broker.proxy.answer-timeout");
     }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    response
-        .headers()
-        .forEach(
-            e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     AtomicBoolean late = new AtomicBoolean();
     long timer =
         vertx.setTimer(
@@ -179,7 +169,7 @@ public class UpstreamApi {
                         ? new Unanswered("answer not complete within broker.proxy.answer-timeout")
                         : f);
     Runnable drain = () -> body.subscribe().with(ignored -> {}, ignored -> {});
-    return new Answer(response.statusCode(), headers, body, drain);
+    return new Answer(response.statusCode(), response.headers().getDelegate(), body, drain);
   }
 
   private static long declaredLength(String value) {
