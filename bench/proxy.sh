@@ -11,6 +11,8 @@
 #   BENCH_NGINX=1 ...            also through nginx (needs it installed) as a reverse proxy that
 #                                only adds the token: what the cheapest proxy reaches on the same
 #                                cores, the reference for the proxy/direct ratio
+#   BENCH_BARE=1 ...             also through bench/bare-proxy (the same JVM and Vert.x, nothing
+#                                but the token added): the floor of a proxy on the broker's stack
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-32}
@@ -19,10 +21,10 @@ latency=${BENCH_LATENCY_MS:-0}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
-pid=; upstream=
+pid=; upstream=; bare=
 # shellcheck source=bench/lib/postgres.sh
 . "$root/bench/lib/postgres.sh"
-trap 'kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
+trap 'kill $pid $upstream $bare 2>/dev/null || true; wait $pid $upstream $bare 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
 
 mkdir -p "$work/src" && tar -C "$root" --exclude=./target --exclude=./data -cf - . | tar -C "$work/src" -xf -
 package_for "$db" "$work/src"
@@ -79,9 +81,16 @@ wrk -t2 -c"$connections" -d5s -s "$work/direct.lua" "$direct" > /dev/null
 echo "== upstream latency ${latency} ms, database ${db}, audit ${BROKER_AUDIT_ISSUED_TOKENS:-each}"
 echo "== GET upstream directly with the token, ${connections} connections, ${seconds} s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | tee "$work/direct.txt"
-echo "== GET through /v1/proxy, ${connections} connections, ${seconds} s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | tee "$work/proxy.txt"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# the proxy's CPU time (user and system, all threads) over a run, per call answered
+cpu_per_call() {
+  echo "$1 $2 $(rps "$3") $seconds $(getconf CLK_TCK)" | awk '{printf "%.0f", ($2 - $1) / $5 * 1e6 / ($3 * $4)}'
+}
+echo "== GET through /v1/proxy, ${connections} connections, ${seconds} s"
+c0=$(cpu_ticks $pid)
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | tee "$work/proxy.txt"
+echo "== the broker's CPU per proxied call: $(cpu_per_call "$c0" "$(cpu_ticks $pid)" "$work/proxy.txt") µs"
 echo "== ratio proxy / direct: $(echo "$(rps "$work/proxy.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
 if [ "${BENCH_NGINX:-0}" = 1 ]; then
   nginx_port=18110
@@ -108,15 +117,29 @@ http {
 }
 CONF
   nginx -c "$work/nginx/nginx.conf"
-  trap 'kill $(cat "$work/nginx/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $pid $upstream 2>/dev/null || true; wait $pid $upstream 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
+  trap 'kill $(cat "$work/nginx/nginx.pid" 2>/dev/null) 2>/dev/null || true; kill $pid $upstream $bare 2>/dev/null || true; wait $pid $upstream $bare 2>/dev/null || true; stop_postgres; rm -rf "$work"' EXIT
   viaNginx="http://127.0.0.1:$nginx_port/v2/backpack/assertions"
   wrk -t2 -c"$connections" -d5s "$viaNginx" > /dev/null
   echo "== GET through nginx adding the token, ${connections} connections, ${seconds} s"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency "$viaNginx" | tee "$work/nginx.txt"
   echo "== ratio nginx / direct: $(echo "$(rps "$work/nginx.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
 fi
+if [ "${BENCH_BARE:-0}" = 1 ]; then
+  bare_port=18120
+  java ${JAVA_OPTS:-} -cp "$work/src/target/quarkus-app/lib/main/*" "$root/bench/bare-proxy/BareProxy.java" \
+    $bare_port 127.0.0.1 $api_port at-bench > "$work/bare.log" 2>&1 & bare=$!
+  for _ in $(seq 1 60); do grep -q listening "$work/bare.log" && break; sleep 0.5; done
+  viaBare="http://127.0.0.1:$bare_port/v2/backpack/assertions"
+  wrk -t2 -c"$connections" -d20s "$viaBare" > /dev/null
+  echo "== GET through the bare Vert.x proxy adding the token, ${connections} connections, ${seconds} s"
+  c0=$(cpu_ticks $bare)
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$viaBare" | tee "$work/bare.txt"
+  echo "== the bare proxy's CPU per call: $(cpu_per_call "$c0" "$(cpu_ticks $bare)" "$work/bare.txt") µs"
+  echo "== ratio bare Vert.x proxy / direct: $(echo "$(rps "$work/bare.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
+fi
 echo "== one connection each, ${seconds} s (p50 overhead = proxy p50 - direct p50)"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | grep -E "50%|99%|Requests/sec"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | grep -E "50%|99%|Requests/sec"
 [ "${BENCH_NGINX:-0}" != 1 ] || wrk -t1 -c1 -d"${seconds}s" --latency "$viaNginx" | grep -E "50%|99%|Requests/sec"
+[ "${BENCH_BARE:-0}" != 1 ] || wrk -t1 -c1 -d"${seconds}s" --latency "$viaBare" | grep -E "50%|99%|Requests/sec"
 curl -sf "localhost:$management/q/metrics" | grep -E '^broker_proxy_requests_total'
