@@ -50,17 +50,17 @@ public class CallerAuthenticationFilter {
       return DONE;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    String address = RefusalLimiter.clientAddress(http);
     Optional<AuthenticatedCaller> known;
     try {
       known = authenticator.authenticateFromMemory(header);
     } catch (ApiException refused) {
-      throw counted(address, refused);
+      throw counted(RefusalLimiter.clientAddress(http), refused);
     }
     if (known.isPresent()) {
       request.setProperty(CALLER, known.get());
       return DONE;
     }
+    String address = RefusalLimiter.clientAddress(http);
     refusals.requireUnderLimit(address);
     if (BlockingOperationControl.isBlockingAllowed()) {
       request.setProperty(CALLER, lookUp(header, address));

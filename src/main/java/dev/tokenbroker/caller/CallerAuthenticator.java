@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Resolves an API key to its caller. A key seen before is checked from memory (no database round
@@ -31,8 +30,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class CallerAuthenticator {
-
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final BootstrapAdminKey bootstrap;
   private final CallerStore store;
@@ -210,14 +207,27 @@ public class CallerAuthenticator {
           ProblemCodes.UNAUTHENTICATED,
           "Send Authorization: Bearer <api key>");
     }
-    String[] parts = WHITESPACE.split(header.strip(), 2);
-    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+    String value = header.strip();
+    int end = 0;
+    while (end < value.length() && !isSpace(value.charAt(end))) {
+      end++;
+    }
+    int start = end;
+    while (start < value.length() && isSpace(value.charAt(start))) {
+      start++;
+    }
+    if (end != 6 || start == value.length() || !value.regionMatches(true, 0, "Bearer", 0, 6)) {
       throw new ApiException(
           Status.UNAUTHORIZED,
           ProblemCodes.UNAUTHENTICATED,
           "Use the Bearer authentication scheme");
     }
-    return parts[1];
+    return value.substring(start);
+  }
+
+  /** Whitespace as {@code \s} matches it in a regular expression. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 
   private static ApiException invalid() {

@@ -141,8 +141,33 @@ class CallerAuthenticatorTest {
   }
 
   @Test
+  void theBearerSchemeIsCaseInsensitiveAndSeparatedByAnyRunOfSpacesOrTabs() {
+    ApiKeys.Issued key = storeKey(ALICE);
+    for (String header :
+        new String[] {
+          "BEARER " + key.apiKey(), " Bearer\t" + key.apiKey() + " ", "bEaReR \t " + key.apiKey()
+        }) {
+      assertEquals(ALICE, authenticator.authenticate(header), header);
+    }
+  }
+
+  @Test
   void authenticateRejectsMissingOrMalformedHeaders() {
-    for (String header : new String[] {null, "", "Basic abc", "Bearer", "Bearer tbk_nope"}) {
+    ApiKeys.Issued key = storeKey(ALICE);
+    for (String header :
+        new String[] {
+          null,
+          "",
+          "  ",
+          "Basic abc",
+          "Bearer",
+          "Bearer \t ",
+          "Bearer tbk_nope",
+          "Bearerx " + key.apiKey(),
+          "Beare " + key.apiKey(),
+          "Bearer" + key.apiKey(),
+          "Bearer\u2003" + key.apiKey()
+        }) {
       ApiException e = assertThrows(ApiException.class, () -> authenticator.authenticate(header));
       assertEquals("unauthenticated", e.code());
     }
