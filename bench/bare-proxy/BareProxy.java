@@ -29,7 +29,7 @@ public class BareProxy {
     int loops = 2 * Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     HttpClient client =
-        vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true));
+        vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(50).setKeepAlive(true));
     vertx
         .createHttpServer()
         .requestHandler(request -> relay(request, client, upstreamHost, upstreamPort, bearer))
