@@ -138,8 +138,16 @@ if [ "${BENCH_BARE:-0}" = 1 ]; then
   echo "== ratio bare Vert.x proxy / direct: $(echo "$(rps "$work/bare.txt") $(rps "$work/direct.txt")" | awk '{printf "%.2f", $1 / $2}')"
 fi
 echo "== one connection each, ${seconds} s (p50 overhead = proxy p50 - direct p50)"
+echo "-- direct"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/direct.lua" "$direct" | grep -E "50%|99%|Requests/sec"
+echo "-- /v1/proxy"
 wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/proxy.lua" "$proxied" | grep -E "50%|99%|Requests/sec"
-[ "${BENCH_NGINX:-0}" != 1 ] || wrk -t1 -c1 -d"${seconds}s" --latency "$viaNginx" | grep -E "50%|99%|Requests/sec"
-[ "${BENCH_BARE:-0}" != 1 ] || wrk -t1 -c1 -d"${seconds}s" --latency "$viaBare" | grep -E "50%|99%|Requests/sec"
+if [ "${BENCH_NGINX:-0}" = 1 ]; then
+  echo "-- nginx"
+  wrk -t1 -c1 -d"${seconds}s" --latency "$viaNginx" | grep -E "50%|99%|Requests/sec"
+fi
+if [ "${BENCH_BARE:-0}" = 1 ]; then
+  echo "-- bare Vert.x proxy"
+  wrk -t1 -c1 -d"${seconds}s" --latency "$viaBare" | grep -E "50%|99%|Requests/sec"
+fi
 curl -sf "localhost:$management/q/metrics" | grep -E '^broker_proxy_requests_total'
