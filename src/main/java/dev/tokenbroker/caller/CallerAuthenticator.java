@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.AuthorizationHeader;
 import dev.tokenbroker.api.ProblemCodes;
 import dev.tokenbroker.cluster.ChangeNotice;
 import dev.tokenbroker.jwt.JwtVerifier;
@@ -207,27 +208,13 @@ public class CallerAuthenticator {
           ProblemCodes.UNAUTHENTICATED,
           "Send Authorization: Bearer <api key>");
     }
-    String value = header.strip();
-    int end = 0;
-    while (end < value.length() && !isSpace(value.charAt(end))) {
-      end++;
-    }
-    int start = end;
-    while (start < value.length() && isSpace(value.charAt(start))) {
-      start++;
-    }
-    if (end != 6 || start == value.length() || !value.regionMatches(true, 0, "Bearer", 0, 6)) {
-      throw new ApiException(
-          Status.UNAUTHORIZED,
-          ProblemCodes.UNAUTHENTICATED,
-          "Use the Bearer authentication scheme");
-    }
-    return value.substring(start);
-  }
-
-  /** Whitespace as {@code \s} matches it in a regular expression. */
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    return AuthorizationHeader.credentials(header, "Bearer")
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    Status.UNAUTHORIZED,
+                    ProblemCodes.UNAUTHENTICATED,
+                    "Use the Bearer authentication scheme"));
   }
 
   private static ApiException invalid() {

@@ -1,6 +1,7 @@
 package dev.tokenbroker.oauth;
 
 import dev.tokenbroker.api.ApiException;
+import dev.tokenbroker.api.AuthorizationHeader;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.CallerAuthenticator;
 import dev.tokenbroker.caller.RefusalLimiter;
@@ -73,13 +74,13 @@ public class OAuthClientAuthenticator {
 
   private AuthenticatedCaller basic(
       String authorization, TokenEndpointForm form, Runnable beforeRead) {
-    String[] parts = authorization.strip().split("\\s+", 2);
-    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {
-      throw OAuthError.invalidClient("Use HTTP Basic client authentication", true);
-    }
+    String credentials =
+        AuthorizationHeader.credentials(authorization, "Basic")
+            .orElseThrow(
+                () -> OAuthError.invalidClient("Use HTTP Basic client authentication", true));
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+      decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw OAuthError.invalidClient("The Basic credentials are not valid base64", true);
     }
