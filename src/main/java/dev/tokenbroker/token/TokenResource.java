@@ -1,5 +1,6 @@
 package dev.tokenbroker.token;
 
+import dev.tokenbroker.api.RequestBodies;
 import dev.tokenbroker.api.WorkerThreads;
 import dev.tokenbroker.caller.AuthenticatedCaller;
 import dev.tokenbroker.caller.CallerRateLimiter;
@@ -7,13 +8,12 @@ import dev.tokenbroker.caller.ConsumerAccess;
 import dev.tokenbroker.caller.CurrentCaller;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
 /**
@@ -27,11 +27,17 @@ public class TokenResource {
   private final TokenService tokens;
   private final CurrentCaller caller;
   private final CallerRateLimiter rateLimiter;
+  private final RequestBodies bodies;
 
-  public TokenResource(TokenService tokens, CurrentCaller caller, CallerRateLimiter rateLimiter) {
+  public TokenResource(
+      TokenService tokens,
+      CurrentCaller caller,
+      CallerRateLimiter rateLimiter,
+      RequestBodies bodies) {
     this.tokens = tokens;
     this.caller = caller;
     this.rateLimiter = rateLimiter;
+    this.bodies = bodies;
   }
 
   @POST
@@ -40,7 +46,8 @@ public class TokenResource {
   @ResponseHeader(name = "Cache-Control", value = "no-store")
   @ResponseHeader(name = "Pragma", value = "no-cache")
   @NonBlocking
-  public Uni<TokenResponse> issue(@NotNull @Valid TokenRequest body) {
+  public Uni<TokenResponse> issue(@RequestBody(required = true) TokenRequest request) {
+    TokenRequest body = bodies.valid(request);
     AuthenticatedCaller who = caller.get();
     rateLimiter.admitTokenRequest(who);
     return tokens
