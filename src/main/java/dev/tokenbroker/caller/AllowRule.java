@@ -65,8 +65,15 @@ public record AllowRule(
 
   /** True when this rule names the provider (or {@code *}) and its subjects match the subject. */
   public boolean admits(String provider, String subject) {
-    return ("*".equals(providerId) || providerId.equals(provider))
-        && subjects.stream().anyMatch(p -> Scopes.globMatches(p, subject));
+    if (!"*".equals(providerId) && !providerId.equals(provider)) {
+      return false;
+    }
+    for (String pattern : subjects) {
+      if (Scopes.globMatches(pattern, subject)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when this rule admits the provider and subject and names the method and the path. */

@@ -11,7 +11,15 @@ public record AuthenticatedCaller(String id, String name, Role role, List<AllowR
 
   /** Admins may do anything; consumers only what one of their allow rules permits. */
   public boolean mayUse(String providerId, String subject, List<String> scopes) {
-    return isAdmin() || allow.stream().anyMatch(r -> r.permits(providerId, subject, scopes));
+    if (isAdmin()) {
+      return true;
+    }
+    for (AllowRule rule : allow) {
+      if (rule.permits(providerId, subject, scopes)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tokenbroker.provider;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -31,8 +32,22 @@ public final class Scopes {
     if (spaceDelimited == null || spaceDelimited.isBlank()) {
       return List.of();
     }
-    return List.copyOf(
-        new LinkedHashSet<>(Arrays.asList(WHITESPACE.split(spaceDelimited.strip()))));
+    String stripped = spaceDelimited.strip();
+    if (!containsWhitespace(stripped)) {
+      return List.of(stripped);
+    }
+    return List.copyOf(new LinkedHashSet<>(Arrays.asList(WHITESPACE.split(stripped))));
+  }
+
+  /** Whether {@link #WHITESPACE} would split the value (one scope, the common case, is not). */
+  private static boolean containsWhitespace(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static String join(Collection<String> scopes) {
@@ -41,9 +56,25 @@ public final class Scopes {
 
   /** The requested scopes that no granted scope or pattern covers. */
   public static List<String> uncovered(Collection<String> requested, Collection<String> granted) {
-    return requested.stream()
-        .filter(r -> granted.stream().noneMatch(g -> patternCovers(g, r)))
-        .toList();
+    List<String> uncovered = List.of();
+    for (String scope : requested) {
+      if (!covered(scope, granted)) {
+        if (uncovered.isEmpty()) {
+          uncovered = new ArrayList<>();
+        }
+        uncovered.add(scope);
+      }
+    }
+    return uncovered.isEmpty() ? uncovered : List.copyOf(uncovered);
+  }
+
+  private static boolean covered(String scope, Collection<String> granted) {
+    for (String pattern : granted) {
+      if (patternCovers(pattern, scope)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -156,7 +156,10 @@ public class TokenService {
     if (!caller.mayUse(provider.id(), subject, scopes)) {
       throw ApiException.forbidden(NOT_ALLOWED);
     }
-    List<String> missing = Scopes.uncovered(provider.definition().preset(), scopes, grant.scopes());
+    List<String> missing =
+        requested == null
+            ? List.of()
+            : Scopes.uncovered(provider.definition().preset(), requested, grant.scopes());
     if (!missing.isEmpty()) {
       throw new ApiException(
           422,

@@ -76,6 +76,21 @@ class ScopesTest {
   void parseSplitsOnWhitespaceAndDropsDuplicates() {
     assertEquals(List.of("a", "b"), Scopes.parse(" a  b a "));
     assertEquals(List.of(), Scopes.parse(null));
+    assertEquals(List.of("a", "b", "c"), Scopes.parse("a\tb\nc\u000Bb\fa\rc"));
+  }
+
+  @Test
+  void parseKeepsASingleScopeWhole() {
+    assertEquals(List.of("r:profile"), Scopes.parse("  r:profile\n"));
+    assertEquals(List.of("x\u2003y"), Scopes.parse("x\u2003y"));
+    assertEquals(List.of(), Scopes.parse(" \t "));
+  }
+
+  @Test
+  void uncoveredKeepsTheRequestedOrderAndNothingWhenAllAreCovered() {
+    assertEquals(List.of(), Scopes.uncovered(List.of("r:profile"), List.of("*")));
+    assertEquals(List.of("b", "a"), Scopes.uncovered(List.of("b", "c", "a"), List.of("c")));
+    assertEquals(List.of(), Scopes.uncovered(List.of(), List.of()));
   }
 
   @Test
