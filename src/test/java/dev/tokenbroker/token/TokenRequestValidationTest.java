@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,7 @@ class TokenRequestValidationTest {
     body.put("scopes", List.of("ok", ""));
     body.put("min_validity_seconds", -1);
     body.put("rejected_access_token", "");
-    admin()
-        .body(body)
-        .post("/v1/tokens")
-        .then()
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("code", equalTo("invalid_request"))
+    refused(body)
         .body(
             "invalid_params.name",
             contains("min_validity_seconds", "provider_id", "rejected_access_token", "scopes[1]"))
@@ -49,11 +44,7 @@ class TokenRequestValidationTest {
 
   @Test
   void aMissingProviderIsNamed() {
-    admin()
-        .body(Map.of("subject", "user-1"))
-        .post("/v1/tokens")
-        .then()
-        .statusCode(400)
+    refused(Map.of("subject", "user-1"))
         .body("invalid_params.name", contains("provider_id"))
         .body("invalid_params.reason", contains("must not be null"));
   }
@@ -61,13 +52,7 @@ class TokenRequestValidationTest {
   @Test
   void aNullOrAbsentBodyIsNamedAsTheBody() {
     for (String body : List.of("null", "")) {
-      admin()
-          .body(body)
-          .post("/v1/tokens")
-          .then()
-          .statusCode(400)
-          .contentType("application/problem+json")
-          .body("code", equalTo("invalid_request"))
+      refused(body)
           .body("invalid_params.name", contains("body"))
           .body("invalid_params.reason", contains("must not be null"))
           .body("detail", equalTo("body: must not be null"));
@@ -82,5 +67,16 @@ class TokenRequestValidationTest {
         .post("/v1/tokens")
         .then()
         .statusCode(401);
+  }
+
+  /** The answer to an admin's token request with this body: a 400 invalid_request problem. */
+  private static ValidatableResponse refused(Object body) {
+    return admin()
+        .body(body)
+        .post("/v1/tokens")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("code", equalTo("invalid_request"));
   }
 }
