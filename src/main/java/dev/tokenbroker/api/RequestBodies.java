@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Validates a request body as {@code @NotNull @Valid} on its resource method would, answered with
  * the same problem, but without Hibernate Validator's method-validation interceptor around the
- * call: on the token endpoint that wrapping cost as much as the body's own constraints
- * (BENCHMARKS.md, issue 31).
+ * call: on the token endpoint that wrapping added about a third to what the body's own constraints
+ * cost (BENCHMARKS.md, issue 31).
  */
 @Singleton
 public class RequestBodies {
