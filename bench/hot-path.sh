@@ -7,10 +7,12 @@
 #   BENCH_DB=postgres bench/hot-path.sh ...   # the jar as shipped, on a PostgreSQL server that the
 #                                             # script starts from /usr/lib/postgresql/*/bin
 #   BROKER_AUDIT_ISSUED_TOKENS=summary ...    # the other audit mode
+#   BENCH_WARMUP=30 ...                       # seconds of load on each endpoint before measuring (5)
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-64}
 db=${BENCH_DB:-h2}
+warm_up=${BENCH_WARMUP:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -50,11 +52,11 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"provider_id": "bench", "subject": "user-1", "min_validity_seconds": 60}'
 LUA
 api "$key" -X POST "localhost:$port/v1/tokens" -d '{"provider_id": "bench", "subject": "user-1"}' > /dev/null
-wrk -t2 -c"$connections" -d5s -s "$work/post.lua" "http://localhost:$port/v1/tokens" > "$work/warm-up.wrk"
-wrk -t2 -c"$connections" -d5s "http://localhost:$management/q/health/live" > /dev/null   # warm-up
+wrk -t2 -c"$connections" -d"${warm_up}s" -s "$work/post.lua" "http://localhost:$port/v1/tokens" > "$work/warm-up.wrk"
+wrk -t2 -c"$connections" -d"${warm_up}s" "http://localhost:$management/q/health/live" > /dev/null   # warm-up
 echo "== GET /q/health/live on the management port (the ceiling of this application), ${connections} connections, ${seconds} s"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://localhost:$management/q/health/live" | tee "$work/health.txt"
-echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after 5 s warm-up)"
+echo "== POST /v1/tokens, cached token, ${connections} connections, ${seconds} s (after ${warm_up} s warm-up)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://localhost:$port/v1/tokens" | tee "$work/tokens.wrk"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 echo "== ratio tokens / health: $(echo "$(rps "$work/tokens.wrk") $(rps "$work/health.txt")" | awk '{printf "%.2f", $1 / $2}')"
