@@ -15,11 +15,11 @@ public final class AuthorizationHeader {
   public static Optional<String> credentials(String value, String scheme) {
     String stripped = value.strip();
     int end = 0;
-    while (end < stripped.length() && !isSpace(stripped.charAt(end))) {
+    while (end < stripped.length() && !Syntax.isRegexSpace(stripped.charAt(end))) {
       end++;
     }
     int start = end;
-    while (start < stripped.length() && isSpace(stripped.charAt(start))) {
+    while (start < stripped.length() && Syntax.isRegexSpace(stripped.charAt(start))) {
       start++;
     }
     if (end != scheme.length()
@@ -28,9 +28,5 @@ public final class AuthorizationHeader {
       return Optional.empty();
     }
     return Optional.of(stripped.substring(start));
-  }
-
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 }

@@ -41,6 +41,11 @@ public final class Syntax {
 
   private Syntax() {}
 
+  /** Whether a regular expression's {@code \s} matches {@code c}: space, tab, LF, VT, FF or CR. */
+  public static boolean isRegexSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+  }
+
   private static boolean matches(String value, String pattern) {
     return COMPILED.computeIfAbsent(pattern, Pattern::compile).matcher(value).matches();
   }

@@ -1,5 +1,6 @@
 package dev.tokenbroker.provider;
 
+import dev.tokenbroker.api.Syntax;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -42,8 +43,7 @@ public final class Scopes {
   /** Whether {@link #WHITESPACE} would split the value (one scope, the common case, is not). */
   private static boolean containsWhitespace(String value) {
     for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      if (Syntax.isRegexSpace(value.charAt(i))) {
         return true;
       }
     }
