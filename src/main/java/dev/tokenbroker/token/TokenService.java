@@ -152,19 +152,20 @@ public class TokenService {
     if (grant.status() != GrantStatus.ACTIVE) {
       throw RefreshFailures.reauthorizationRequired(grant.id());
     }
-    List<String> scopes = requested == null ? grant.scopes() : requested;
-    if (!caller.mayUse(provider.id(), subject, scopes)) {
-      throw ApiException.forbidden(NOT_ALLOWED);
-    }
-    List<String> missing =
-        requested == null
-            ? List.of()
-            : Scopes.uncovered(provider.definition().preset(), requested, grant.scopes());
-    if (!missing.isEmpty()) {
-      throw new ApiException(
-          422,
-          ProblemCodes.SCOPE_NOT_GRANTED,
-          "The grant does not cover " + String.join(" ", missing));
+    if (requested == null) {
+      // served the grant's scopes, which the rules must allow (requested ones were checked above)
+      if (!caller.mayUse(provider.id(), subject, grant.scopes())) {
+        throw ApiException.forbidden(NOT_ALLOWED);
+      }
+    } else {
+      List<String> missing =
+          Scopes.uncovered(provider.definition().preset(), requested, grant.scopes());
+      if (!missing.isEmpty()) {
+        throw new ApiException(
+            422,
+            ProblemCodes.SCOPE_NOT_GRANTED,
+            "The grant does not cover " + String.join(" ", missing));
+      }
     }
     long minValidity =
         request.minValiditySeconds() == null ? DEFAULT_MIN_VALIDITY : request.minValiditySeconds();
